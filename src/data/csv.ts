@@ -1,0 +1,368 @@
+/**
+ * A streaming RFC 4180 CSV reader. The file is read in chunks and decoded incrementally, so a
+ * 200 MB file is never held in memory as one string; each record is handed to a callback with
+ * the physical line it starts on.
+ *
+ * Accepted: comma separators; quoted fields holding commas, doubled quotes (`""`) and line
+ * breaks; CRLF, LF or lone CR line ends; a UTF-8 byte-order mark; a last line with or without a
+ * line end. Lines that are empty or hold only spaces and tabs are skipped wherever they are (they
+ * cannot be a row of a file with two or more columns). A quote inside an unquoted field is kept
+ * as an ordinary character, as Python's csv module and pandas do; a character other than a comma
+ * or a line end right after a closing quote is an error.
+ *
+ * Line numbers: a record is reported at the line where it starts. Syntax errors (a quote never
+ * closed, text after a closing quote) are reported at the line and field where they occur.
+ */
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
+import {StringDecoder} from 'node:string_decoder';
+import {dataError, fileError} from './errors.js';
+
+/** Bytes read from the file at a time. */
+export const CSV_CHUNK_BYTES = 1 << 20;
+
+/** Longest record accepted, in characters (16 Mi): past it a quote has almost surely been left open. */
+export const MAX_RECORD_CHARS = 1 << 24;
+
+/** Most fields accepted in one record (65,536, four times Excel's column limit). */
+export const MAX_FIELDS = 1 << 16;
+
+/**
+ * Receives each record (a fresh array the receiver may keep) and the 1-based line it starts on.
+ * It may return a mask: from the next record on, an unquoted field whose mask entry is not true
+ * is handed over as '' without being copied out of the text (the field count stays exact, so a
+ * ragged row is still seen). Copying fields nobody reads is most of the reader's cost.
+ */
+export type RecordHandler = (fields: string[], line: number) => void | readonly boolean[];
+
+/** Options of `CsvParser`. */
+export type CsvParserOptions = {
+	/** The file as the user named it, for error messages. */
+	readonly source: string;
+	/** @default MAX_RECORD_CHARS */
+	readonly maxRecordChars?: number;
+	/** @default MAX_FIELDS */
+	readonly maxFields?: number;
+};
+
+/** Options of `readCsv`. */
+export type CsvReadOptions = CsvParserOptions & {
+	/** Bytes read at a time. @default CSV_CHUNK_BYTES */
+	readonly chunkBytes?: number;
+};
+
+/** What a completed read saw. */
+export type CsvSummary = {
+	/** Records handed to the handler (skipped blank lines not counted). */
+	readonly records: number;
+	/** Physical lines in the file (a last line without a line end counts). */
+	readonly lines: number;
+	/** Bytes read. */
+	readonly bytes: number;
+};
+
+const COMMA = 44;
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+// Parser states (a union of numbers, not an enum: the hot loop compares small integers).
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** Inside a quoted field, just after a quote: a second quote is a literal one, anything else ends the field. */
+const QUOTE_SEEN = 3;
+type State = typeof FIELD_START | typeof UNQUOTED | typeof QUOTED | typeof QUOTE_SEEN;
+
+/**
+ * The incremental CSV state machine: feed it decoded text in pieces of any size with `push`,
+ * then call `end`. Nothing is re-parsed when a record spans pieces.
+ */
+export class CsvParser {
+	private readonly source: string;
+	private readonly maxRecordChars: number;
+	private readonly maxFields: number;
+	private readonly onRecord: RecordHandler;
+	private state: State = FIELD_START;
+	private fields: string[] = [];
+	/** The part of the current field carried over from earlier pieces (or built from `""` escapes). */
+	private partial = '';
+	/** Whether the field being read (or the last one finished) was quoted. */
+	private fieldQuoted = false;
+	/** Physical line of the next character. */
+	private line = 1;
+	private recordLine = 1;
+	/** Where the open quoted field started, for the unterminated-quote error. */
+	private quoteLine = 1;
+	private quoteColumn = 1;
+	/** Inside a quoted field: the previous character was a CR (so a following LF ends no extra line). */
+	private prevCR = false;
+	/** A record ended on the last CR of a piece: a LF starting the next piece belongs to it. */
+	private skipLF = false;
+	/** Characters of the current record in earlier pieces. */
+	private recordChars = 0;
+	private atStart = true;
+	private lastCharWasLineEnd = true;
+	private recordCount = 0;
+	private mask: readonly boolean[] | undefined;
+
+	/** Creates a parser that hands each record to `onRecord`. */
+	constructor(onRecord: RecordHandler, options: CsvParserOptions) {
+		this.onRecord = onRecord;
+		this.source = options.source;
+		this.maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+		this.maxFields = options.maxFields ?? MAX_FIELDS;
+	}
+
+	/** Records handed to the handler so far. */
+	get records(): number {
+		return this.recordCount;
+	}
+
+	/** Physical lines seen so far (a last line without a line end counts once `end` ran). */
+	get lines(): number {
+		return this.lastCharWasLineEnd ? this.line - 1 : this.line;
+	}
+
+	/** Parses the next piece of text; records completed in it are handed over before it returns. */
+	push(piece: string): void {
+		let text = piece;
+		if (text.length === 0) return;
+		if (this.atStart) {
+			this.atStart = false;
+			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+			if (text.length === 0) return;
+		}
+		const nul = text.indexOf('\0');
+		if (nul >= 0) {
+			let line = this.line;
+			for (let k = text.indexOf('\n'); k >= 0 && k < nul; k = text.indexOf('\n', k + 1)) line++;
+			throw dataError(
+				this.source,
+				'contains a NUL byte, so it is not CSV text (a binary or UTF-16 file?); give a UTF-8 or ASCII CSV file',
+				line,
+			);
+		}
+		const n = text.length;
+		let i = 0;
+		if (this.skipLF) {
+			this.skipLF = false;
+			if (text.charCodeAt(0) === LF) i = 1;
+		}
+		let state = this.state;
+		let line = this.line;
+		let start = i;
+		let recordStart = i;
+		let c = 0;
+		while (i < n) {
+			if (state === FIELD_START) {
+				if (text.charCodeAt(i) === QUOTE) {
+					state = QUOTED;
+					this.fieldQuoted = true;
+					this.quoteLine = line;
+					this.quoteColumn = this.fields.length + 1;
+					this.prevCR = false;
+					i++;
+					start = i;
+					continue;
+				}
+				state = UNQUOTED;
+				this.fieldQuoted = false;
+				start = i;
+			}
+			if (state === UNQUOTED) {
+				while (i < n) {
+					c = text.charCodeAt(i);
+					if (c === COMMA || c === LF || c === CR) break;
+					i++;
+				}
+				const wanted = this.mask === undefined || this.mask[this.fields.length] === true;
+				if (i === n) {
+					if (wanted) this.partial += text.slice(start, n);
+					break;
+				}
+				this.finishField(wanted ? (this.partial === '' ? text.slice(start, i) : this.partial + text.slice(start, i)) : '');
+			} else if (state === QUOTED) {
+				let prevCR = this.prevCR;
+				while (i < n) {
+					c = text.charCodeAt(i);
+					if (c === QUOTE) break;
+					if (c === LF) {
+						if (!prevCR) line++;
+						prevCR = false;
+					} else if (c === CR) {
+						line++;
+						prevCR = true;
+					} else {
+						prevCR = false;
+					}
+					i++;
+				}
+				this.prevCR = prevCR;
+				this.partial += text.slice(start, i);
+				if (i === n) break;
+				state = QUOTE_SEEN;
+				i++;
+				continue;
+			} else {
+				// QUOTE_SEEN
+				c = text.charCodeAt(i);
+				if (c === QUOTE) {
+					this.partial += '"';
+					state = QUOTED;
+					this.prevCR = false;
+					i++;
+					start = i;
+					continue;
+				}
+				if (c !== COMMA && c !== LF && c !== CR) {
+					throw dataError(
+						this.source,
+						`unexpected ${JSON.stringify(text[i])} after the closing quote of a quoted field; ` +
+							'a quoted field ends at a comma or the end of the line (write a quote inside one as "")',
+						line,
+						this.fields.length + 1,
+					);
+				}
+				this.finishField(this.partial);
+			}
+			// Here `c` is the comma or line end that finished the field at `i`.
+			state = FIELD_START;
+			i++;
+			if (c !== COMMA) {
+				this.finishRecord();
+				line++;
+				if (c === CR) {
+					if (i < n) {
+						if (text.charCodeAt(i) === LF) i++;
+					} else {
+						this.skipLF = true;
+					}
+				}
+				this.recordLine = line;
+				this.recordChars = 0;
+				recordStart = i;
+			}
+		}
+		this.state = state;
+		this.line = line;
+		const last = text.charCodeAt(n - 1);
+		this.lastCharWasLineEnd = (last === LF || last === CR) && state === FIELD_START && this.fields.length === 0;
+		if (state !== FIELD_START || this.fields.length > 0) {
+			this.recordChars += n - recordStart;
+			if (this.recordChars > this.maxRecordChars) this.tooLong();
+		}
+	}
+
+	/** Finishes the input: the last record may lack a line end; a quoted field still open is an error. */
+	end(): void {
+		switch (this.state) {
+			case QUOTED:
+				throw dataError(
+					this.source,
+					'a quoted field starts here and is never closed; add the closing quote (") or remove the stray one',
+					this.quoteLine,
+					this.quoteColumn,
+				);
+			case UNQUOTED:
+			case QUOTE_SEEN:
+				this.finishField(this.partial);
+				this.finishRecord();
+				break;
+			case FIELD_START:
+				// A last line ending in a comma has one more, empty, field.
+				if (this.fields.length > 0) {
+					this.fieldQuoted = false;
+					this.finishField('');
+					this.finishRecord();
+				}
+				break;
+		}
+		this.state = FIELD_START;
+	}
+
+	private finishField(value: string): void {
+		this.partial = '';
+		this.fields.push(value);
+		if (this.fields.length > this.maxFields) {
+			throw dataError(
+				this.source,
+				`a record with more than ${this.maxFields.toLocaleString('en-US')} fields starts here; ` +
+					'check that the file is comma separated',
+				this.recordLine,
+			);
+		}
+	}
+
+	private finishRecord(): void {
+		const fields = this.fields;
+		this.fields = [];
+		if (fields.length === 1 && !this.fieldQuoted && (fields[0] ?? '').trim() === '') return;
+		this.recordCount++;
+		const mask = this.onRecord(fields, this.recordLine);
+		if (mask !== undefined) this.mask = mask;
+	}
+
+	private tooLong(): never {
+		const limit = this.maxRecordChars.toLocaleString('en-US');
+		if (this.state === QUOTED || this.state === QUOTE_SEEN) {
+			throw dataError(
+				this.source,
+				`a quoted field starts here and is still open after ${limit} characters; ` +
+					'add the closing quote (") or remove the stray one',
+				this.quoteLine,
+				this.quoteColumn,
+			);
+		}
+		throw dataError(
+			this.source,
+			`a record longer than ${limit} characters starts here; check that this is a CSV file with one row per line`,
+			this.recordLine,
+		);
+	}
+}
+
+/**
+ * Streams the CSV file at `path`, handing each record to `onRecord`. Reads `chunkBytes` at a
+ * time; a multi-byte UTF-8 character split between chunks is decoded whole. Throws `DataError`
+ * for a file that cannot be read and for CSV syntax errors; errors thrown by `onRecord` pass
+ * through (the file is closed either way).
+ */
+export function readCsv(path: string, onRecord: RecordHandler, options: CsvReadOptions): CsvSummary {
+	const {source} = options;
+	const chunkBytes = options.chunkBytes ?? CSV_CHUNK_BYTES;
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		throw fileError(source, error);
+	}
+	try {
+		let isDirectory = false;
+		try {
+			isDirectory = fstatSync(fd).isDirectory();
+		} catch (error) {
+			throw fileError(source, error);
+		}
+		if (isDirectory) throw fileError(source, {code: 'EISDIR'});
+		const parser = new CsvParser(onRecord, options);
+		const decoder = new StringDecoder('utf8');
+		const buffer = Buffer.allocUnsafe(chunkBytes);
+		let bytes = 0;
+		for (;;) {
+			let read: number;
+			try {
+				read = readSync(fd, buffer, 0, chunkBytes, null);
+			} catch (error) {
+				throw fileError(source, error);
+			}
+			if (read === 0) break;
+			bytes += read;
+			parser.push(decoder.write(buffer.subarray(0, read)));
+		}
+		parser.push(decoder.end());
+		parser.end();
+		return {records: parser.records, lines: parser.lines, bytes};
+	} finally {
+		closeSync(fd);
+	}
+}
