@@ -1,0 +1,15 @@
+/** The engine's public surface, for the UI and the CLI (nothing here touches a terminal). */
+export * from './types.js';
+export {Race, finalStatus, assertRaceConfig, SLICE_MS} from './race.js';
+export {Racer, INITIAL_BIAS, INITIAL_WEIGHT, DIVERGENCE_FACTOR, FINISH_FLOOR, CHUNK_MS} from './racer.js';
+export type {RacerListener, RacerOptions, SavedRacer} from './racer.js';
+export {Scheduler, DEFAULT_SPEED, MIN_SPEED, MAX_SPEED, MAX_TICK_MS} from './scheduler.js';
+export type {SchedulerOptions} from './scheduler.js';
+export {History, DEFAULT_HISTORY_CAPACITY} from './history.js';
+export type {HistoryColumns, HistoryState} from './history.js';
+export {Objective, solveOptimum} from './optimum.js';
+export {Rng, seedState} from './rng.js';
+export type {RngState} from './rng.js';
+export {directLoss, gradientSums, applyStep, assertTrainingData} from './linear-model.js';
+export {OPTIMIZER_NAMES, DEFAULT_LR, DEFAULT_BATCH_SIZE, defaultRacerSpec, createOptimizer} from './optimizers/registry.js';
+export type {Optimizer, OptimizerState, Batch} from './optimizers/optimizer.js';

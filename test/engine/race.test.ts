@@ -1,0 +1,251 @@
+import {describe, expect, test} from 'vitest';
+import {Race, finalStatus} from '../../src/engine/race.js';
+import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
+import {bookConfig, dataOf, relativeError, spec, syntheticData} from './fixtures.js';
+
+/** A snapshot without its timing (CPU time differs between runs, nothing else may). */
+function timeless(snapshot: RaceSnapshot): unknown {
+	return snapshot.racers.map(({ms: _ms, finished, diverged, ...rest}) => ({
+		...rest,
+		finished: finished && {iteration: finished.iteration, samples: finished.samples},
+		diverged: diverged && {iteration: diverged.iteration, samples: diverged.samples},
+	}));
+}
+
+describe('the study note reproduced', () => {
+	test('GD after 5000 iterations: the note\'s weights, and both losses', () => {
+		const race = new Race(bookConfig());
+		const gd = race.racer('gd')!;
+		race.advance(4999);
+		expect(relativeError(gd.loss, 30.52907816250871)).toBeLessThan(1e-10);
+		race.advance(1);
+		expect(Math.abs(gd.weights[0]! - 25.41862187049113)).toBeLessThan(1e-8);
+		expect(Math.abs(gd.weights[1]! - -23.6004638382976)).toBeLessThan(1e-8);
+		expect(Math.abs(gd.bias - 16.3856832090912)).toBeLessThan(1e-8);
+		expect(relativeError(gd.loss, 30.52906741441797)).toBeLessThan(1e-10);
+		// SPEC §1's printed digits.
+		expect(gd.weights[0]!.toFixed(8)).toBe('25.41862187');
+		expect(gd.weights[1]!.toFixed(8)).toBe('-23.60046384');
+		expect(gd.bias.toFixed(8)).toBe('16.38568321');
+		expect(race.over).toBe(true);
+		expect(race.snapshot().racers.map(finalStatus)).toEqual(['finished', 'finished', 'finished', 'finished']);
+	});
+
+	test('every racer approaches L* on a long run with a small learning rate', () => {
+		const config = bookConfig({
+			epochs: 40_000,
+			racers: [spec('gd', {lr: 0.05}), spec('sgd', {lr: 0.002}), spec('mb-random', {lr: 0.01}), spec('mb-epoch', {lr: 0.005})],
+		});
+		const race = new Race(config);
+		race.advance(40_000);
+		const lossStar = race.optimum.loss;
+		for (const s of race.snapshot().racers) {
+			expect(s.finished, s.id).not.toBeNull();
+			expect(finalStatus(s)).toBe('finished');
+			// GD converges to L* itself; mb-epoch (fixed slice order, fixed lr) to a cycle O(lr) away;
+			// the stochastic racers hover within their noise floor.
+			const bound = s.id === 'gd' ? 1e-6 : s.id === 'mb-epoch' ? 1e-3 : 0.01;
+			expect(s.gap / lossStar, s.id).toBeLessThan(bound);
+		}
+	});
+});
+
+describe('clocks and sample accounting', () => {
+	test('samples clock: one unit is N = 506 sample-gradients, budgets exact', () => {
+		const race = new Race(bookConfig({clock: 'samples'}));
+		race.advance(1);
+		const by = (id: string) => race.snapshot().racers.find((s) => s.id === id)!;
+		expect([by('gd').updates, by('gd').samples]).toEqual([1, 506]);
+		expect([by('sgd').updates, by('sgd').samples]).toEqual([506, 506]);
+		expect([by('mb-random').updates, by('mb-random').samples]).toEqual([16, 480]);
+		expect([by('mb-epoch').updates, by('mb-epoch').samples]).toEqual([17, 506]);
+		race.advance(2);
+		expect([by('mb-random').updates, by('mb-random').samples]).toEqual([50, 1500]); // floor(3·506 / 30)
+		for (const racer of race.racers) {
+			expect(racer.position('samples')).toBeLessThanOrEqual(3);
+		}
+	});
+
+	test('iteration clock: every racer at the same iteration; samples per iteration as SPEC §2', () => {
+		const race = new Race(bookConfig());
+		race.advance(3);
+		const snapshot = race.snapshot();
+		expect(snapshot.racers.map((s) => s.iterations)).toEqual([3, 3, 3, 3]);
+		expect(race.racers.map((r) => r.position('iteration'))).toEqual([3, 3, 3, 3]);
+		expect(snapshot.racers.map((s) => s.samples)).toEqual([3 * 506, 3, 3 * 30, 3 * 506]);
+		expect(snapshot.racers.map((s) => s.updates)).toEqual([3, 3, 3, 51]);
+		expect(snapshot.racers.map((s) => s.batchSize)).toEqual([506, 1, 30, 30]);
+	});
+
+	test('a fractional target: mb-epoch advances slice by slice, the others wait for a whole update', () => {
+		const race = new Race(bookConfig());
+		race.advance(0.5);
+		expect(race.racers.map((r) => r.updates)).toEqual([0, 0, 0, 8]); // 8/17 <= 0.5 < 9/17
+		expect(race.racer('mb-epoch')!.position('iteration')).toBe(8 / 17);
+		expect(race.position).toBe(0.5);
+	});
+
+	test('time clock: each racer runs until its own CPU time reaches the target', () => {
+		const race = new Race(bookConfig({clock: 'time', epochs: 20}));
+		race.advance(5);
+		for (const racer of race.racers) {
+			expect(racer.position('time')).toBeGreaterThanOrEqual(5);
+			expect(racer.ms).toBeGreaterThanOrEqual(0.5);
+			expect(racer.updates).toBeGreaterThan(0);
+		}
+		race.advance(100);
+		expect(race.position).toBe(20);
+		expect(race.over).toBe(true);
+		// History ms is monotone and ends at most at the racer's total.
+		for (const racer of race.racers) {
+			const ms = racer.history.columns().ms;
+			expect(ms.every((v, i) => i === 0 || v >= ms[i - 1]!)).toBe(true);
+			expect(ms.at(-1)!).toBeLessThanOrEqual(racer.ms);
+		}
+	});
+
+	test('the end: caught up at epochs, racers are done and the race is over', () => {
+		const race = new Race(bookConfig({epochs: 7}));
+		expect(race.advance(100)).toBe(true);
+		expect(race.position).toBe(7);
+		expect(race.over).toBe(true);
+		expect(race.racers.every((r) => r.state === 'done' && r.iterations === 7)).toBe(true);
+		race.advance(1);
+		expect(race.racers.every((r) => r.iterations === 7)).toBe(true);
+	});
+});
+
+describe('chunking, determinism and stream independence', () => {
+	test('one call or 1000 small ticks (and deadline-cut work) give bit-identical results', () => {
+		for (const clock of ['iteration', 'samples'] as const) {
+			const config = bookConfig({clock, epochs: 200, racers: bookConfig().racers.map((s) => ({...s, shuffle: true}))});
+			const once = new Race(config);
+			once.advance(200);
+			const ticked = new Race(config);
+			for (let i = 0; i < 1000; i++) {
+				ticked.advance(0.2);
+			}
+			// 1000 × 0.2 sums to 199.99999999999716 in doubles; the end caps the last step at 200.
+			ticked.advance(1);
+			const cut = new Race(config);
+			cut.extend(200);
+			let calls = 0;
+			// A deadline already past: every call does one chunk per racer and returns.
+			while (!cut.catchUp(performance.now() - 1)) {
+				calls++;
+			}
+			expect(calls).toBeGreaterThan(3);
+			expect(timeless(ticked.snapshot())).toEqual(timeless(once.snapshot()));
+			expect(timeless(cut.snapshot())).toEqual(timeless(once.snapshot()));
+		}
+	});
+
+	test('the same seed gives identical runs; another seed a different one', () => {
+		const a = new Race(bookConfig({epochs: 300}));
+		const b = new Race(bookConfig({epochs: 300}));
+		const c = new Race(bookConfig({epochs: 300, seed: 2024}));
+		for (const race of [a, b, c]) {
+			race.advance(300);
+		}
+		expect(timeless(b.snapshot())).toEqual(timeless(a.snapshot()));
+		expect(c.racer('sgd')!.weights).not.toEqual(a.racer('sgd')!.weights);
+		expect(c.racer('gd')!.weights).toEqual(a.racer('gd')!.weights); // gd draws nothing
+	});
+
+	test('removing or reordering racers never changes another racer\'s draws', () => {
+		const all = new Race(bookConfig({epochs: 300}));
+		const some = new Race(bookConfig({epochs: 300, racers: [spec('mb-random'), spec('sgd')]}));
+		all.advance(300);
+		some.advance(300);
+		for (const id of ['sgd', 'mb-random'] as const) {
+			expect(some.racer(id)!.weights).toEqual(all.racer(id)!.weights);
+			expect(some.racer(id)!.bias).toBe(all.racer(id)!.bias);
+		}
+	});
+});
+
+describe('changing the clock mid-race', () => {
+	test('the target becomes the furthest racer in the new clock; the others catch up', () => {
+		const race = new Race(bookConfig({epochs: 10_000}));
+		race.advance(10);
+		race.setClock('samples');
+		expect(race.clock).toBe('samples');
+		expect(race.position).toBe(10); // gd and mb-epoch: 10 passes
+		race.catchUp();
+		const by = (id: string): RacerSnapshot => race.snapshot().racers.find((s) => s.id === id)!;
+		expect(by('sgd').samples).toBe(5060);
+		expect(by('mb-random').samples).toBe(5040); // 168 × 30 <= 5060
+		expect(by('gd').samples).toBe(5060);
+		race.setClock('iteration');
+		expect(race.position).toBe(5060); // sgd's iterations
+		race.setClock('samples');
+		expect(race.position).toBe(10);
+	});
+
+	test('racers done in the old clock run again if the end is still ahead of them', () => {
+		const race = new Race(bookConfig({epochs: 20, racers: [spec('gd'), spec('sgd')]}));
+		race.advance(20);
+		expect(race.over).toBe(true);
+		// Over: only the axis changes.
+		race.setClock('samples');
+		expect(race.racer('sgd')!.updates).toBe(20);
+		expect(race.over).toBe(true);
+
+		const midway = new Race(bookConfig({epochs: 20, racers: [spec('gd'), spec('sgd')]}));
+		midway.extend(20);
+		midway.racer('gd')!.advanceTo(20, 'iteration');
+		expect(midway.racer('gd')!.state).toBe('done');
+		midway.setClock('samples'); // gd at 20 passes; sgd far behind; not over yet
+		expect(midway.racer('gd')!.state).toBe('running');
+		midway.catchUp();
+		expect(midway.racer('sgd')!.samples).toBe(20 * 506);
+		expect(midway.over).toBe(true);
+	});
+
+	test('an unknown clock is refused', () => {
+		expect(() => new Race(bookConfig()).setClock('wall' as 'time')).toThrow(/unknown clock: wall/);
+	});
+});
+
+describe('config validation', () => {
+	test.each([
+		['no racers', {racers: []}, /at least one racer/],
+		['a repeated racer', {racers: [spec('gd'), spec('gd')]}, /appears twice/],
+		['an unknown racer', {racers: [spec('adam' as 'gd')]}, /unknown optimizer id: adam/],
+		['epochs 0', {epochs: 0}, /epochs must be/],
+		['tolerance 1', {tolerance: 1}, /tolerance must be in \(0, 1\)/],
+		['a NaN seed', {seed: Number.NaN}, /seed must be/],
+		['an odd history capacity', {historyCapacity: 7}, /history capacity/],
+		['a bad learning rate', {racers: [spec('sgd', {lr: -1})]}, /learning rate/],
+		['empty data', {data: dataOf([[1]], [1]) && {rows: 0, dims: 1, x: new Float64Array(0), y: new Float64Array(0)}}, /at least one row/],
+		['overflowing data', {data: dataOf([[1], [2]], [1e200, -1e200])}, /too large/],
+	])('%s is refused with a RangeError', (_name, overrides, message) => {
+		expect(() => new Race(bookConfig(overrides))).toThrow(message);
+	});
+
+	test('extreme learning rates and 50 features race without a non-finite number', () => {
+		const tiny = new Race(bookConfig({epochs: 100, racers: bookConfig().racers.map((s) => ({...s, lr: 1e-300}))}));
+		tiny.advance(100);
+		for (const s of tiny.snapshot().racers) {
+			expect(s.state).toBe('done');
+			expect(relativeError(s.loss, tiny.initialLoss)).toBeLessThan(1e-12); // steps of ~1e-300 change nothing visible
+			expect([...s.weights, s.bias, s.loss, s.gap].every(Number.isFinite)).toBe(true);
+		}
+		const wide = new Race(bookConfig({data: syntheticData(500, 50), epochs: 50}));
+		wide.advance(50);
+		for (const s of wide.snapshot().racers) {
+			expect(s.weights).toHaveLength(50);
+			expect(s.loss).toBeLessThan(wide.initialLoss);
+		}
+	});
+
+	test('a single row and a single feature race fine', () => {
+		const race = new Race(bookConfig({data: dataOf([[2]], [5]), epochs: 50, racers: bookConfig().racers.map((s) => ({...s, lr: 0.1}))}));
+		race.advance(50);
+		expect(race.optimum).toMatchObject({loss: 0, unique: false, rank: 0});
+		for (const s of race.snapshot().racers) {
+			expect(s.batchSize).toBe(1);
+			expect(Number.isFinite(s.loss)).toBe(true);
+		}
+	});
+});
