@@ -1,0 +1,328 @@
+/**
+ * The first layer of the command line: yargs for syntax (known flags, `--help` groups,
+ * `--version`), giving strings that `config.ts` validates. Nothing here prints or exits:
+ * `parseArgs` returns what to do, so that the entry point owns stdout, stderr and exit codes.
+ *
+ * Every value flag is read as a string (not a yargs `number`), so that `--epochs 1.5` or
+ * `--lr abc` reach `toConfig` as typed and get a message naming the flag, rather than a NaN.
+ */
+import {readFileSync} from 'node:fs';
+import yargs from 'yargs';
+import {OPTIMIZER_IDS} from '../engine/types.js';
+import {DEFAULTS, FPS_RANGE, MAX_SEED} from './config.js';
+import {oneLine} from './errors.js';
+
+/** Parsed but unvalidated arguments: the strings as typed, booleans for switches. */
+export type Args = {
+	readonly data?: string;
+	readonly features?: string;
+	readonly target?: string;
+	readonly scale?: string;
+	readonly epochs?: string;
+	readonly optimizers?: string;
+	readonly lr?: string;
+	/** `--lr.<id> X` per racer id, e.g. `{sgd: '0.005'}`; unknown ids never get here (yargs' strict mode refuses them). */
+	readonly lrOverrides: Readonly<Partial<Record<string, string>>>;
+	readonly batchSize?: string;
+	readonly seed?: string;
+	readonly clock?: string;
+	readonly tolerance?: string;
+	readonly shuffle: boolean;
+	readonly plain: boolean;
+	readonly json: boolean;
+	readonly log?: string;
+	readonly export?: string;
+	readonly force: boolean;
+	/** undefined when neither `--color` nor `--no-color` was given. */
+	readonly color?: boolean;
+	readonly fps?: string;
+	readonly speed?: string;
+	readonly exitOnFinish: boolean;
+};
+
+/** What to do with a command line. */
+export type ParseResult =
+	| {readonly kind: 'run'; readonly args: Args}
+	/** Print `text` to stdout, exit 0. */
+	| {readonly kind: 'help'; readonly text: string}
+	| {readonly kind: 'version'; readonly text: string}
+	/** Print `gdrace: <message>` to stderr, exit 2. */
+	| {readonly kind: 'error'; readonly message: string};
+
+/** Options of `parseArgs`. */
+export type ParseOptions = {
+	/** Width the help text is wrapped to. @default 100 */
+	readonly width?: number;
+	/** @default the version in package.json */
+	readonly version?: string;
+};
+
+/** The per-racer learning-rate flags, `lr.gd` … `lr.mb-epoch`. */
+const LR_KEYS = OPTIMIZER_IDS.map((id) => `lr.${id}`);
+
+/** The version in package.json (two levels above both `src/cli` and `dist/cli`). */
+export function packageVersion(): string {
+	try {
+		const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+		const version: unknown = (JSON.parse(text) as {version?: unknown}).version;
+		return typeof version === 'string' ? version : 'unknown';
+	} catch {
+		return 'unknown';
+	}
+}
+
+/** The yargs parser with every flag, its group and help text. */
+function parser(argv: readonly string[], width: number, version: string) {
+	const ids = OPTIMIZER_IDS.join(',');
+	return (
+		yargs([...argv])
+			.scriptName('gdrace')
+			.usage(
+				'Usage: gdrace [options]\n\n' +
+					'Race gradient-descent optimizers fitting the same linear regression: a live screen in a terminal, ' +
+					'or a summary (--plain, --json, --log) when stdout is not a terminal.',
+			)
+			// Dot notation off: `--lr 0.1 --lr.sgd 0.005` would otherwise turn `lr` into an object
+			// and drop the 0.1. With it off, `lr.sgd` is a flag of its own (declared below, hidden)
+			// and an unknown `--lr.foo` is an unknown flag for strict mode.
+			.parserConfiguration({
+				'dot-notation': false,
+				'camel-case-expansion': false,
+				'duplicate-arguments-array': false,
+				'greedy-arrays': false,
+				'short-option-groups': false,
+			})
+			.option('data', {
+				type: 'string',
+				group: 'Data:',
+				describe: 'CSV file with a header row',
+				defaultDescription: 'the bundled Boston housing data (data/boston.csv)',
+			})
+			.option('features', {
+				type: 'string',
+				group: 'Data:',
+				describe: 'Feature columns, comma separated (any number)',
+				defaultDescription: DEFAULTS.features.join(','),
+			})
+			.option('target', {type: 'string', group: 'Data:', describe: 'Target column', defaultDescription: DEFAULTS.target})
+			.option('scale', {
+				type: 'string',
+				group: 'Data:',
+				describe: 'Feature scaling: minmax (to [0, 1]), standard (mean 0, population σ 1) or none',
+				defaultDescription: DEFAULTS.scale,
+			})
+			.option('epochs', {
+				type: 'string',
+				group: 'Race:',
+				describe: 'Clock units to run (iterations with the default clock), a positive integer',
+				defaultDescription: String(DEFAULTS.epochs),
+			})
+			.option('optimizers', {
+				type: 'string',
+				group: 'Race:',
+				describe: `Racers and their order, comma separated: ${OPTIMIZER_IDS.join(', ')}`,
+				defaultDescription: ids,
+			})
+			.option('lr', {
+				type: 'string',
+				group: 'Race:',
+				describe: 'Learning rate of every racer (> 0); set one racer\'s with --lr.<id>, e.g. --lr.sgd 0.005',
+				defaultDescription: String(DEFAULTS.lr),
+			})
+			.option('batch-size', {
+				type: 'string',
+				group: 'Race:',
+				describe: 'Rows per update of the mini-batch racers (capped at the number of rows)',
+				defaultDescription: String(DEFAULTS.batchSize),
+			})
+			.option('seed', {
+				type: 'string',
+				group: 'Race:',
+				describe: `Random seed, an integer from 0 to ${MAX_SEED}; the same seed gives the same race`,
+				defaultDescription: String(DEFAULTS.seed),
+			})
+			.option('clock', {
+				type: 'string',
+				group: 'Race:',
+				describe: 'What racers share: iteration (same iterations), samples (same sample-gradients) or time (same CPU time)',
+				defaultDescription: DEFAULTS.clock,
+			})
+			.option('tolerance', {
+				type: 'string',
+				group: 'Race:',
+				describe: 'Finish line: first loss within this fraction of the optimum L*, in (0, 1)',
+				defaultDescription: String(DEFAULTS.tolerance),
+			})
+			.option('shuffle', {type: 'boolean', group: 'Race:', describe: 'mb-epoch reshuffles the rows at every pass'})
+			.option('plain', {type: 'boolean', group: 'Output:', describe: 'No live screen: run the race and print a summary table'})
+			.option('json', {type: 'boolean', group: 'Output:', describe: 'No live screen: print the final summary as one JSON document'})
+			.option('log', {
+				type: 'string',
+				group: 'Output:',
+				describe:
+					'No live screen: stream a log, seed (the study note\'s format, every iteration) or ndjson (one JSON object per update)',
+			})
+			.option('export', {
+				type: 'string',
+				group: 'Output:',
+				describe: 'Write every racer\'s history to FILE at the end: .csv, or .ndjson/.jsonl',
+			})
+			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export overwrite an existing file'})
+			.option('color', {
+				type: 'boolean',
+				group: 'Output:',
+				describe: 'Colors (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured)',
+				defaultDescription: 'on for a terminal',
+			})
+			.option('fps', {
+				type: 'string',
+				group: 'Live screen:',
+				describe: `Frames per second at most, ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`,
+				defaultDescription: String(DEFAULTS.fps),
+			})
+			.option('speed', {
+				type: 'string',
+				group: 'Live screen:',
+				describe: 'Starting speed in clock units per second (+ and - change it)',
+				defaultDescription: String(DEFAULTS.speed),
+			})
+			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
+			.options(Object.fromEntries(LR_KEYS.map((key) => [key, {type: 'string', hidden: true}] as const)))
+			.help('help')
+			.alias('help', 'h')
+			.version('version', 'Show the version number', version)
+			.group(['help', 'version'], 'Options:')
+			.epilog(
+				'Exit codes: 0 done (a diverged racer is a result), 1 bad data or export, 2 bad flag, ' +
+					'129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n' +
+					'Examples:\n' +
+					'  gdrace                                    the study note\'s race, live\n' +
+					'  gdrace --plain --clock samples            a fair-compute race, summary only\n' +
+					'  gdrace --log seed --optimizers gd         the note\'s own log, to diff\n' +
+					'  gdrace --json --export history.csv        JSON summary and the full history',
+			)
+			.wrap(width)
+			.strict()
+			.exitProcess(false)
+			// Throw instead of letting yargs print its whole help and exit: `parseArgs` turns this into one line.
+			.fail((message: string | null, error: Error | null) => {
+				throw new YargsFailure(message ?? error?.message ?? 'invalid arguments');
+			})
+	);
+}
+
+class YargsFailure extends Error {}
+
+/** Parses a command line (without `node` and the script). Never prints, never exits. */
+export function parseArgs(argv: readonly string[], options: ParseOptions = {}): ParseResult {
+	const version = options.version ?? packageVersion();
+	let output = '';
+	let parsed: Record<string, unknown>;
+	try {
+		parsed = parser(argv, options.width ?? 100, version).parse([...argv], {}, (_error: unknown, _argv: unknown, text: string) => {
+			output = text;
+		}) as Record<string, unknown>;
+	} catch (error) {
+		if (error instanceof YargsFailure) return {kind: 'error', message: explainFailure(error.message, argv)};
+		throw error;
+	}
+	if (parsed.help === true) return {kind: 'help', text: output};
+	if (parsed.version === true) return {kind: 'version', text: output};
+
+	const text = (key: string): string | undefined => {
+		const value = parsed[key];
+		if (value === undefined) return undefined;
+		// `--no-epochs` and friends make a string flag `false`: pass it on as typed, for toConfig to refuse.
+		return typeof value === 'string' ? value : String(value);
+	};
+	const lrOverrides: Partial<Record<string, string>> = {};
+	for (const id of OPTIMIZER_IDS) {
+		const value = text(`lr.${id}`);
+		if (value !== undefined) lrOverrides[id] = value;
+	}
+	const color = parsed.color;
+	return {
+		kind: 'run',
+		args: {
+			data: text('data'),
+			features: text('features'),
+			target: text('target'),
+			scale: text('scale'),
+			epochs: text('epochs'),
+			optimizers: text('optimizers'),
+			lr: text('lr'),
+			lrOverrides,
+			batchSize: text('batch-size'),
+			seed: text('seed'),
+			clock: text('clock'),
+			tolerance: text('tolerance'),
+			shuffle: parsed.shuffle === true,
+			plain: parsed.plain === true,
+			json: parsed.json === true,
+			log: text('log'),
+			export: text('export'),
+			force: parsed.force === true,
+			color: typeof color === 'boolean' ? color : undefined,
+			fps: text('fps'),
+			speed: text('speed'),
+			exitOnFinish: parsed['exit-on-finish'] === true,
+		},
+	};
+}
+
+/** Turns a yargs failure message into one line that says what is wrong and how to fix it. */
+function explainFailure(message: string, argv: readonly string[]): string {
+	const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
+	if (unknown !== null) {
+		const first = (unknown[1] ?? '').split(', ')[0] ?? '';
+		if (first.startsWith('lr.')) {
+			const id = first.slice(3);
+			return `unknown racer id ${JSON.stringify(id)} in --lr.${oneLine(id)}; use --lr.<id> with one of ${OPTIMIZER_IDS.join(', ')}`;
+		}
+		const written = argv.find((token) => token === first || token.replace(/^--?(?:no-)?/, '').split('=')[0] === first);
+		if (written !== undefined && !written.startsWith('-')) {
+			const hint = /[./\\]/.test(written) ? `; to race on a file use --data ${oneLine(written)}` : '';
+			return `unexpected argument ${JSON.stringify(written)}: gdrace takes only flags${hint} (see gdrace --help)`;
+		}
+		const flag = written === undefined ? `--${first}` : written.split('=')[0] ?? written;
+		const close = closestFlag(first);
+		const hint = close === undefined ? 'see gdrace --help for the flags' : `did you mean --${close}? (see gdrace --help)`;
+		return `unknown flag ${JSON.stringify(flag)}; ${hint}`;
+	}
+	return `${oneLine(message.replace(/\s+/g, ' ').trim())} (see gdrace --help)`;
+}
+
+/** Every visible long flag, for "did you mean" suggestions. */
+const FLAGS = [
+	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'help', 'version',
+] as const;
+
+/** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */
+export function closestFlag(name: string): string | undefined {
+	const wanted = name.toLowerCase().replace(/_/g, '-');
+	let best: string | undefined;
+	let bestDistance = 3;
+	for (const flag of FLAGS) {
+		const distance = wanted.length >= 3 && flag.startsWith(wanted) ? 1 : editDistance(wanted, flag);
+		if (distance < bestDistance) {
+			best = flag;
+			bestDistance = distance;
+		}
+	}
+	return best;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+	let previous = Array.from({length: b.length + 1}, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		const row = [i];
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+		}
+		previous = row;
+	}
+	return previous[b.length] ?? 0;
+}

@@ -1,0 +1,301 @@
+/**
+ * The second layer of the command line: parsed arguments (strings, from `args.ts`) turned into a
+ * validated `Config`. `toConfig` is pure apart from the export path check, which looks at the file
+ * system; every bad value throws a `UsageError` whose message is one line naming the flag, what was
+ * given and what is allowed. Checks that need the file's contents (unknown columns, bad cells) are
+ * the data loader's, with exit code 1.
+ *
+ * Decisions: `--seed` takes 0 … 2^32 − 1 (numpy's range); `--json` with `--log` is refused (both
+ * want stdout); `--log seed` needs the iteration clock (its `Epoch : i / N` counts iterations);
+ * a feature listed twice, or the target among the features, is a usage error (the flags alone are
+ * wrong, whatever the file); live-screen flags are validated in every mode and ignored headless.
+ */
+import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
+import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
+import type {Clock, OptimizerId, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
+import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
+import type {Args} from './args.js';
+import {UsageError} from './errors.js';
+import type {ExportTarget} from './export.js';
+import {checkExportTarget} from './export.js';
+
+/** What the headless mode prints on stdout: `--log seed|ndjson` streams a log instead of the summary. */
+export const LOG_FORMATS = ['seed', 'ndjson'] as const;
+/** One of `LOG_FORMATS`. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Headless stdout: the summary table (default, `--plain`), one JSON document (`--json`), or a streamed log (`--log`). */
+export type HeadlessOutput = 'summary' | 'json' | LogFormat;
+
+/** Seeds accepted by `--seed`: 0 … 2^32 - 1, the range numpy's `np.random.seed` accepts. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Largest `--epochs`: keeps sample counts (epochs × rows) exact in doubles for any data set gdrace loads. */
+export const MAX_EPOCHS = 1e12;
+
+/** Frame rates `--fps` accepts. */
+export const FPS_RANGE = [1, 120] as const;
+
+/** Defaults of every flag (the study note's settings). */
+export const DEFAULTS = {
+	/** @default BUNDLED_DATA */
+	data: BUNDLED_DATA,
+	/** @default ['RM', 'LSTAT'] */
+	features: DEFAULT_FEATURES,
+	/** @default 'MEDV' */
+	target: DEFAULT_TARGET,
+	/** @default 'minmax' */
+	scale: DEFAULT_SCALE,
+	/** @default 5000 */
+	epochs: 5000,
+	/** @default every racer, in the note's order */
+	optimizers: OPTIMIZER_IDS,
+	/** @default 0.01 */
+	lr: 0.01,
+	/** @default 30 */
+	batchSize: 30,
+	/** @default 2023 */
+	seed: 2023,
+	/** @default 'iteration' */
+	clock: 'iteration' as Clock,
+	/** @default 0.01 */
+	tolerance: 0.01,
+	/** @default 30 */
+	fps: 30,
+	/** @default 256 */
+	speed: 256,
+} as const;
+
+/** A validated run: everything the live screen and the headless mode need. */
+export type Config = {
+	/** The file, columns and scaling; exactly what `loadDataset` takes. */
+	readonly data: DatasetOptions;
+	/** The racers in display order (ids unique), each with its own learning rate. */
+	readonly racers: readonly RacerSpec[];
+	/** 0 … 2^32 - 1. @default 2023 */
+	readonly seed: number;
+	/** @default 'iteration' */
+	readonly clock: Clock;
+	/** Clock units the race lasts. @default 5000 */
+	readonly epochs: number;
+	/** In (0, 1). @default 0.01 */
+	readonly tolerance: number;
+	/** `live` when stdout is a TTY and none of `--plain`, `--json`, `--log` is given. */
+	readonly mode: 'live' | 'headless';
+	/** What the headless mode prints. @default 'summary' */
+	readonly output: HeadlessOutput;
+	/** Where to write the history at the end, or null. */
+	readonly export: ExportTarget | null;
+	/** ANSI colors: `--color`/`--no-color`, else off with `NO_COLOR`, on with `FORCE_COLOR`, else on for a TTY. */
+	readonly color: boolean;
+	/** Live screen frame cap, 1 … 120. @default 30 */
+	readonly fps: number;
+	/** Live screen starting speed, clock units per second, > 0. @default 256 */
+	readonly speed: number;
+	/** Live screen: quit by itself once every racer is done. @default false */
+	readonly exitOnFinish: boolean;
+	/**
+	 * Whether stdin is a TTY. The live screen still runs when it is not (`echo | gdrace`), but
+	 * without keys: it can only be stopped by a signal or `--exit-on-finish`.
+	 */
+	readonly keys: boolean;
+};
+
+/** What `toConfig` needs to know about the process, passed in so that it stays pure. */
+export type Environment = {
+	readonly stdoutIsTTY: boolean;
+	readonly stdinIsTTY: boolean;
+	/** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`). */
+	readonly env: Readonly<Record<string, string | undefined>>;
+};
+
+/** The running process's environment. */
+export function processEnvironment(): Environment {
+	return {
+		stdoutIsTTY: process.stdout.isTTY === true,
+		stdinIsTTY: process.stdin.isTTY === true,
+		env: process.env,
+	};
+}
+
+/** The engine's configuration for a loaded data set. */
+export function raceConfig(config: Config, data: TrainingData): RaceConfig {
+	return {
+		data,
+		racers: config.racers,
+		seed: config.seed,
+		clock: config.clock,
+		epochs: config.epochs,
+		tolerance: config.tolerance,
+	};
+}
+
+const loaded = new WeakMap<DatasetOptions, Dataset>();
+
+/**
+ * The data set a config names, loaded once per config: the entry point loads it (reporting a bad
+ * file before any screen is drawn), and the live screen gets the same object from here instead
+ * of reading the file again. Throws `DataError`.
+ */
+export function loadConfigDataset(config: Config): Dataset {
+	let dataset = loaded.get(config.data);
+	if (dataset === undefined) {
+		dataset = loadDataset(config.data);
+		loaded.set(config.data, dataset);
+	}
+	return dataset;
+}
+
+/** Validates parsed arguments. Throws `UsageError` (exit code 2) with one line for the first bad value. */
+export function toConfig(args: Args, environment: Environment): Config {
+	const features = args.features === undefined ? DEFAULTS.features : nameList('--features', args.features, 'RM,LSTAT');
+	const target = args.target === undefined ? DEFAULTS.target : args.target.trim();
+	if (target === '') throw new UsageError('--target needs a column name; e.g. --target MEDV');
+	if (features.includes(target)) {
+		throw new UsageError(`${JSON.stringify(target)} is both the target and a feature; remove it from --features or choose another --target`);
+	}
+	const data: DatasetOptions = {
+		path: args.data === undefined ? DEFAULTS.data : nonEmpty('--data', args.data, 'a CSV file path, e.g. --data houses.csv'),
+		features,
+		target,
+		scale: args.scale === undefined ? DEFAULTS.scale : choice<Scale>('--scale', args.scale, SCALES),
+	};
+
+	const lr = args.lr === undefined ? DEFAULTS.lr : positive('--lr', args.lr, '0.01');
+	const batchSize = args.batchSize === undefined ? DEFAULTS.batchSize : integer('--batch-size', args.batchSize, 1, Number.MAX_SAFE_INTEGER, 'a positive integer', '30');
+	const ids = args.optimizers === undefined ? DEFAULTS.optimizers : optimizerList(args.optimizers);
+	const overrides = new Map<OptimizerId, number>();
+	for (const id of OPTIMIZER_IDS) {
+		const text = args.lrOverrides[id];
+		if (text !== undefined) overrides.set(id, positive(`--lr.${id}`, text, '0.005'));
+	}
+	const racers: RacerSpec[] = ids.map((id) => ({id, lr: overrides.get(id) ?? lr, batchSize, shuffle: args.shuffle}));
+
+	const log = args.log === undefined ? undefined : choice<LogFormat>('--log', args.log, LOG_FORMATS);
+	if (args.json && log !== undefined) {
+		throw new UsageError('--json and --log both write to stdout; choose one (--export FILE keeps the history beside --json)');
+	}
+	const clock = args.clock === undefined ? DEFAULTS.clock : choice<Clock>('--clock', args.clock, CLOCKS);
+	if (log === 'seed' && clock !== 'iteration') {
+		throw new UsageError(
+			`--log seed prints the study note's per-iteration log and needs --clock iteration (got ${clock}); use --log ndjson with other clocks`,
+		);
+	}
+	const headless = args.plain || args.json || log !== undefined || !environment.stdoutIsTTY;
+	const seed = args.seed === undefined ? DEFAULTS.seed : integer('--seed', args.seed, 0, MAX_SEED, `an integer from 0 to ${MAX_SEED}`, '2023');
+	const epochs =
+		args.epochs === undefined ? DEFAULTS.epochs : integer('--epochs', args.epochs, 1, MAX_EPOCHS, 'a positive integer (at most 1e12)', '5000');
+	const fraction = args.tolerance === undefined ? DEFAULTS.tolerance : tolerance(args.tolerance);
+	const fps =
+		args.fps === undefined
+			? DEFAULTS.fps
+			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
+	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
+	// Last: the only check that looks at the file system, after every flag-only mistake.
+	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
+
+	return {
+		data,
+		racers,
+		seed,
+		clock,
+		epochs,
+		tolerance: fraction,
+		mode: headless ? 'headless' : 'live',
+		output: args.json ? 'json' : log ?? 'summary',
+		export: exportTarget,
+		color: colorEnabled(args.color, environment),
+		fps,
+		speed,
+		exitOnFinish: args.exitOnFinish,
+		keys: environment.stdinIsTTY,
+	};
+}
+
+/**
+ * Colors: an explicit `--color`/`--no-color` wins; then `NO_COLOR` (any non-empty value, see
+ * no-color.org) turns them off, even with `FORCE_COLOR`; then `FORCE_COLOR` turns them on (off for
+ * `0` or `false`, as supports-color reads it); otherwise on for a terminal that is not `dumb`.
+ */
+export function colorEnabled(flag: boolean | undefined, environment: Environment): boolean {
+	if (flag !== undefined) return flag;
+	const {env} = environment;
+	if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+	if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+	return environment.stdoutIsTTY && env.TERM !== 'dumb';
+}
+
+/** A plain decimal number: optional sign, digits with an optional point (or `.5`), optional exponent. No hex, no `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `"abc"` for messages: quoted and escaped so that the message stays on one line. */
+function shown(text: string): string {
+	return JSON.stringify(text);
+}
+
+function nonEmpty(flag: string, text: string, fix: string): string {
+	if (text.trim() === '') throw new UsageError(`${flag} needs a value; give ${fix}`);
+	return text;
+}
+
+/** A finite number > 0. */
+function positive(flag: string, text: string, example: string): number {
+	nonEmpty(flag, text, `a number > 0, e.g. ${flag} ${example}`);
+	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(Number.isFinite(value) && value > 0)) {
+		throw new UsageError(`${flag} must be a number > 0, got ${shown(text)}; e.g. ${flag} ${example}`);
+	}
+	return value;
+}
+
+/** An integer in [min, max] (written as digits, or a decimal/exponent form that is whole, like 1e6); `what` describes the range. */
+function integer(flag: string, text: string, min: number, max: number, what: string, example: string): number {
+	nonEmpty(flag, text, `${what}, e.g. ${flag} ${example}`);
+	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(Number.isInteger(value) && value >= min && value <= max)) {
+		throw new UsageError(`${flag} must be ${what}, got ${shown(text)}; e.g. ${flag} ${example}`);
+	}
+	return value;
+}
+
+function tolerance(text: string): number {
+	nonEmpty('--tolerance', text, 'a fraction of L* between 0 and 1, e.g. --tolerance 0.01 for 1 %');
+	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(value > 0 && value < 1)) {
+		throw new UsageError(
+			`--tolerance must be a fraction strictly between 0 and 1, got ${shown(text)}; e.g. --tolerance 0.01 for within 1 % of L*`,
+		);
+	}
+	return value;
+}
+
+/** One of the allowed words (exact, lower case). */
+function choice<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+	const value = text.trim();
+	if ((allowed as readonly string[]).includes(value)) return value as T;
+	const what = value === '' ? `${flag} needs a value` : `unknown ${flag} ${shown(text)}`;
+	throw new UsageError(`${what}; choose one of ${allowed.join(', ')}`);
+}
+
+/** A comma-separated list of names, trimmed, none empty, none twice. */
+function nameList(flag: string, text: string, example: string): readonly string[] {
+	if (text.trim() === '') throw new UsageError(`${flag} needs at least one name; e.g. ${flag} ${example}`);
+	const names = text.split(',').map((name) => name.trim());
+	const seen = new Set<string>();
+	for (const name of names) {
+		if (name === '') {
+			throw new UsageError(`${flag} ${shown(text)} has an empty name; separate names with single commas, e.g. ${flag} ${example}`);
+		}
+		if (seen.has(name)) throw new UsageError(`${flag} lists ${shown(name)} twice; list each one once`);
+		seen.add(name);
+	}
+	return names;
+}
+
+function optimizerList(text: string): readonly OptimizerId[] {
+	const names = nameList('--optimizers', text, OPTIMIZER_IDS.join(','));
+	return names.map((name) => {
+		if ((OPTIMIZER_IDS as readonly string[]).includes(name)) return name as OptimizerId;
+		throw new UsageError(`unknown optimizer ${shown(name)} in --optimizers; valid ids are ${OPTIMIZER_IDS.join(', ')}`);
+	});
+}

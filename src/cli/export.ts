@@ -1,0 +1,244 @@
+/**
+ * `--export FILE`: every racer's history as CSV or NDJSON, chosen by the file's extension.
+ *
+ * The file is written to a temporary file beside it (`.FILE.<pid>.tmp`, so same directory, same
+ * file system) and only then moved into place, so an interrupted run never leaves a truncated
+ * file under the final name. Without `--force` the move is `link` + `unlink`, which fails instead
+ * of replacing a file that appeared while the race ran; with `--force` it is a `rename`, which
+ * replaces atomically.
+ */
+import {
+	accessSync,
+	closeSync,
+	constants,
+	copyFileSync,
+	fsyncSync,
+	linkSync,
+	lstatSync,
+	openSync,
+	renameSync,
+	statSync,
+	unlinkSync,
+	writeSync,
+} from 'node:fs';
+import {basename, dirname, extname, join} from 'node:path';
+import {ExportError, UsageError, errorCode} from './errors.js';
+
+/** The export file types. */
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+/** One of `EXPORT_FORMATS`. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Extensions accepted by `--export` (compared case-insensitively) and the format each means. */
+export const EXPORT_EXTENSIONS: Readonly<Record<string, ExportFormat>> = {'.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson'};
+
+/** A checked `--export` destination. */
+export type ExportTarget = {
+	/** As the user gave it. */
+	readonly path: string;
+	readonly format: ExportFormat;
+	/** Replace an existing file. @default false */
+	readonly force: boolean;
+};
+
+/** The columns of one racer's history (the engine's `History.columns()`), oldest point first. */
+export type HistoryColumns = {
+	readonly iteration: Float64Array;
+	readonly samples: Float64Array;
+	readonly ms: Float64Array;
+	readonly loss: Float64Array;
+};
+
+/** What the export needs of a racer: its id and its history (the engine's `Racer` fits). */
+export type ExportRacer = {
+	readonly id: string;
+	readonly history: {columns(): HistoryColumns};
+};
+
+/** Options of `writeExport`. */
+export type ExportOptions = {
+	/** Replace an existing file. @default false */
+	readonly force: boolean;
+	/** @default the format of the path's extension */
+	readonly format?: ExportFormat;
+};
+
+/** The CSV header line. */
+export const CSV_HEADER = 'racer,iteration,samples,ms,loss';
+
+/** Characters gathered before each write. */
+const CHUNK_CHARS = 1 << 20;
+
+/** The format an export path's extension asks for, or undefined. */
+export function exportFormatOf(path: string): ExportFormat | undefined {
+	return EXPORT_EXTENSIONS[extname(path).toLowerCase()];
+}
+
+/** The temporary file an export is written to: `.FILE.<pid>.tmp` in the same directory. */
+export function temporaryPath(path: string, pid = process.pid): string {
+	return join(dirname(path), `.${basename(path)}.${pid}.tmp`);
+}
+
+/**
+ * Checks an `--export` path before the race starts: a known extension, an existing writable
+ * directory, and no existing file unless `force`. Throws `UsageError` (exit code 2).
+ */
+export function checkExportTarget(path: string, force: boolean): ExportTarget {
+	const name = JSON.stringify(path);
+	if (path.trim() === '') throw new UsageError('--export needs a file name; e.g. --export history.csv (or .ndjson, .jsonl)');
+	const format = exportFormatOf(path);
+	if (format === undefined) {
+		throw new UsageError(`--export ${name}: unknown file type; use a name ending in .csv, .ndjson or .jsonl`);
+	}
+	const directory = dirname(path);
+	const shownDirectory = JSON.stringify(directory);
+	try {
+		if (!statSync(directory).isDirectory()) {
+			throw new UsageError(`--export ${name}: ${shownDirectory} is not a directory; choose a path in an existing directory`);
+		}
+	} catch (error) {
+		if (error instanceof UsageError) throw error;
+		throw new UsageError(`--export ${name}: the directory ${shownDirectory} does not exist; create it first or choose another path`);
+	}
+	try {
+		accessSync(directory, constants.W_OK);
+	} catch {
+		throw new UsageError(`--export ${name}: cannot write in the directory ${shownDirectory}; choose a directory you can write to`);
+	}
+	let existing;
+	try {
+		existing = lstatSync(path);
+	} catch {
+		return {path, format, force};
+	}
+	if (existing.isDirectory()) throw new UsageError(`--export ${name} is a directory; give a file name ending in .csv, .ndjson or .jsonl`);
+	if (!force) throw new UsageError(`--export ${name}: the file exists; add --force to overwrite it, or choose another name`);
+	return {path, format, force};
+}
+
+/** CSV lines (`racer,iteration,samples,ms,loss`, header first) or NDJSON objects of every racer's history. */
+export function* exportLines(racers: readonly ExportRacer[], format: ExportFormat): Generator<string> {
+	if (format === 'csv') yield CSV_HEADER;
+	for (const racer of racers) {
+		const {iteration, samples, ms, loss} = racer.history.columns();
+		const id = format === 'csv' ? csvField(racer.id) : JSON.stringify(racer.id);
+		for (let i = 0; i < loss.length; i++) {
+			const values = [iteration[i], samples[i], ms[i], loss[i]].map((value) => jsonNumber(value as number));
+			yield format === 'csv'
+				? `${id},${values.join(',')}`
+				: `{"racer":${id},"iteration":${values[0]},"samples":${values[1]},"ms":${values[2]},"loss":${values[3]}}`;
+		}
+	}
+}
+
+/**
+ * Writes the history of every racer to `path` atomically (see the module comment). Throws
+ * `ExportError` (exit code 1) when the file cannot be written; when the path was taken by another
+ * file during the run (and not `force`), the history is kept in the temporary file, named in the
+ * message.
+ */
+export function writeExport(path: string, racers: readonly ExportRacer[], options: ExportOptions): void {
+	const format = options.format ?? exportFormatOf(path) ?? 'csv';
+	const temporary = temporaryPath(path);
+	try {
+		writeLines(temporary, exportLines(racers, format));
+	} catch (error) {
+		removeQuietly(temporary);
+		throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
+	}
+	if (options.force) {
+		try {
+			renameSync(temporary, path);
+		} catch (error) {
+			removeQuietly(temporary);
+			throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
+		}
+		return;
+	}
+	placeWithoutReplacing(temporary, path);
+}
+
+/** Moves `temporary` to `path` unless `path` exists; on a clash the temporary file is kept for the user. */
+function placeWithoutReplacing(temporary: string, path: string): void {
+	try {
+		linkSync(temporary, path);
+	} catch (error) {
+		const code = errorCode(error);
+		if (code === 'EEXIST') {
+			throw new ExportError(
+				`${JSON.stringify(path)} appeared while the race ran and was left alone; the history is in ${JSON.stringify(temporary)} ` +
+					'(rename it, or rerun with --force to overwrite)',
+			);
+		}
+		if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS' || code === 'EXDEV') {
+			// A file system without hard links (FAT, some network shares): an exclusive copy still
+			// never replaces an existing file, though it is not atomic.
+			try {
+				copyFileSync(temporary, path, constants.COPYFILE_EXCL);
+			} catch (copyError) {
+				if (errorCode(copyError) === 'EEXIST') {
+					throw new ExportError(
+						`${JSON.stringify(path)} appeared while the race ran and was left alone; the history is in ${JSON.stringify(temporary)}`,
+					);
+				}
+				removeQuietly(temporary);
+				throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(copyError)}`);
+			}
+		} else {
+			removeQuietly(temporary);
+			throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
+		}
+	}
+	removeQuietly(temporary);
+}
+
+/** Writes lines to a new file in large chunks, then flushes it to disk. */
+function writeLines(path: string, lines: Iterable<string>): void {
+	const fd = openSync(path, 'w', 0o644);
+	try {
+		let chunk = '';
+		for (const line of lines) {
+			chunk += `${line}\n`;
+			if (chunk.length >= CHUNK_CHARS) {
+				writeAll(fd, chunk);
+				chunk = '';
+			}
+		}
+		if (chunk !== '') writeAll(fd, chunk);
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function writeAll(fd: number, text: string): void {
+	const buffer = Buffer.from(text, 'utf8');
+	let offset = 0;
+	while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+}
+
+function removeQuietly(path: string): void {
+	try {
+		unlinkSync(path);
+	} catch {
+		// Already gone, or never created: nothing to clean up.
+	}
+}
+
+/** `ENOSPC: no space left on device` → `no space left on device (ENOSPC)`. */
+function describe(error: unknown): string {
+	const code = errorCode(error);
+	const message = error instanceof Error ? error.message : String(error);
+	const text = message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+	return code === undefined ? text : `${text} (${code})`;
+}
+
+/** A number as JSON writes it; a non-finite one (never produced by the engine) as an empty field's `null`. */
+function jsonNumber(value: number): string {
+	return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** A CSV field, quoted when it holds a comma, quote or line break (racer ids never do). */
+function csvField(text: string): string {
+	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

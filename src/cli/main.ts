@@ -1,0 +1,100 @@
+/**
+ * The command line from argv to exit code: parse → config → load data → headless race, or the
+ * live screen when stdout is a terminal and no headless flag is given. The live screen is
+ * imported dynamically so that the headless path never loads React or Ink.
+ *
+ * Every failure becomes one line on stderr and an exit code (`EXIT` in errors.ts); nothing here
+ * lets a stack trace reach the user (`GDRACE_DEBUG=1` shows one for an internal error).
+ */
+import type {Writable} from 'node:stream';
+import {DataError} from '../data/dataset.js';
+import {parseArgs} from './args.js';
+import type {Config, Environment} from './config.js';
+import {loadConfigDataset, toConfig} from './config.js';
+import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
+import {runHeadless} from './headless.js';
+
+/** The process's streams and environment, passed in so that tests can run `main` in-process. */
+export type Io = Environment & {
+	readonly stdout: Writable & {readonly columns?: number};
+	readonly stderr: Writable;
+};
+
+/** The running process's streams and environment. */
+export function processIo(): Io {
+	return {
+		stdout: process.stdout,
+		stderr: process.stderr,
+		stdoutIsTTY: process.stdout.isTTY === true,
+		stdinIsTTY: process.stdin.isTTY === true,
+		env: process.env,
+	};
+}
+
+/** Runs gdrace for the arguments after `node script`; resolves to the exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+	const say = (line: string): void => {
+		io.stderr.write(`gdrace: ${line}\n`);
+	};
+	try {
+		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
+		if (parsed.kind === 'help' || parsed.kind === 'version') {
+			io.stdout.write(`${parsed.text}\n`);
+			return EXIT.ok;
+		}
+		if (parsed.kind === 'error') {
+			say(parsed.message);
+			return EXIT.usage;
+		}
+		const config: Config = toConfig(parsed.args, io);
+		const dataset = loadConfigDataset(config);
+		if (config.mode === 'live') {
+			const {runLive} = await import('../ui/live.js');
+			return await runLive(config);
+		}
+		return await runHeadless(config, dataset, io);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			say(error.message);
+			return EXIT.usage;
+		}
+		if (error instanceof DataError || error instanceof ExportError) {
+			say(oneLine(error.message));
+			return EXIT.data;
+		}
+		reportInternal(error, io);
+		return EXIT.internal;
+	}
+}
+
+/** `gdrace: internal error: <message>`, and the stack only with `GDRACE_DEBUG=1`. */
+export function reportInternal(error: unknown, io: Pick<Io, 'stderr' | 'env'>): void {
+	const message = error instanceof Error ? error.message : String(error);
+	io.stderr.write(`gdrace: internal error: ${oneLine(message)}\n`);
+	if (io.env.GDRACE_DEBUG === '1' && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
+}
+
+/**
+ * The process entry: runs `main`, sets the exit code and lets the process end by itself (so that
+ * everything written to a pipe is flushed). Errors that escape every handler, and write errors on
+ * stdout and stderr that nothing else listens for (EPIPE), never print a stack trace.
+ */
+export function run(argv: readonly string[]): void {
+	const io = processIo();
+	const crash = (error: unknown): void => {
+		// A write to a closed pipe that surfaced here is the reader's choice, not a bug.
+		if (errorCode(error) === 'EPIPE') {
+			process.exit(process.exitCode ?? EXIT.ok);
+		}
+		reportInternal(error, io);
+		process.exit(EXIT.internal);
+	};
+	process.on('uncaughtException', crash);
+	process.on('unhandledRejection', crash);
+	// Listeners that swallow: the headless output and the live screen watch their own stream errors.
+	process.stdout.on('error', () => {});
+	process.stderr.on('error', () => {});
+	void main(argv, io).then((code) => {
+		process.exitCode = code;
+	});
+}

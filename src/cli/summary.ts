@@ -1,0 +1,234 @@
+/**
+ * The end-of-race summary, as a plain-text table (`--plain`, and the live screen's last words in
+ * the scrollback) and as the `--json` document.
+ *
+ * The table is transposed: one column per racer (plus the optimum), one row per quantity. That
+ * keeps its width fixed by the number of racers (at most four) whatever the number of features:
+ * with 50 features it grows 50 rows taller, never wider. Numbers in a row share one format, so
+ * right-aligned they line up on the decimal point.
+ */
+import type {Dataset} from '../data/dataset.js';
+import {finalStatus} from '../engine/race.js';
+import type {Coordinates, FinalStatus, RaceSnapshot} from '../engine/types.js';
+import type {StopSignal} from './errors.js';
+
+/** What the summary shows of the data set (a `Dataset` fits). */
+export type SummaryData = Pick<Dataset, 'source' | 'rows' | 'features' | 'target' | 'scale'>;
+
+/** Options of `formatSummary` and `jsonSummary`. */
+export type SummaryOptions = {
+	/** ANSI colors (bold headings, green finished, red diverged). @default false */
+	readonly color?: boolean;
+	/** The finish-line tolerance, shown in the settings (the snapshot does not carry it). @default not shown / null */
+	readonly tolerance?: number;
+	/** The signal that stopped the run early, if one did. @default undefined */
+	readonly stoppedBy?: StopSignal;
+};
+
+/** The note printed when the optimal weights are not unique. */
+export const NOT_UNIQUE_NOTE =
+	'optimal weights are not unique (features are collinear or rows <= features); showing the minimum-norm solution';
+
+/** The summary table, lines joined with `\n` and ending with one. */
+export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options: SummaryOptions = {}): string {
+	const paint = painter(options.color === true);
+	const lines: string[] = [];
+	const {optimum} = snapshot;
+	const tolerance =
+		options.tolerance === undefined ? '' : `, tolerance ${options.tolerance} (within ${Number((options.tolerance * 100).toPrecision(12))}% of L*)`;
+	lines.push(
+		`${paint.bold('Data')}      ${data.source}: ${data.rows} rows, ${featureList(data.features)} → ${data.target}, scale ${data.scale}`,
+		`${paint.bold('Settings')}  clock ${snapshot.clock}, epochs ${snapshot.epochs}, seed ${snapshot.seed}${tolerance}`,
+	);
+	if (options.stoppedBy !== undefined) {
+		lines.push(paint.yellow(`Stopped   by ${options.stoppedBy} before the end: the numbers are where each racer was`));
+	}
+	lines.push('');
+
+	const nameWidth = Math.max(...snapshot.racers.map((racer) => racer.id.length));
+	lines.push(paint.bold('Racers'));
+	for (const racer of snapshot.racers) {
+		lines.push(`  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(20)}  lr ${compact(racer.lr)}, batch ${racer.batchSize}`);
+	}
+	lines.push('');
+
+	const racers = snapshot.racers;
+	const statuses = racers.map(finalStatus);
+	const at = racers.map((racer, index): Coordinates | null =>
+		statuses[index] === 'finished' ? racer.finished : statuses[index] === 'diverged' ? racer.diverged : null,
+	);
+	/** A row: label, one cell per racer, then the optimum's cell. */
+	type Row = {readonly label: string; readonly cells: readonly string[]; readonly paints?: readonly ((text: string) => string)[]};
+	const rows: Row[] = [
+		{label: 'iterations', cells: [...racers.map((racer) => integer(racer.iterations)), '']},
+		{label: 'updates', cells: [...racers.map((racer) => integer(racer.updates)), '']},
+		{label: 'samples', cells: [...racers.map((racer) => integer(racer.samples)), '']},
+		...data.features.map((feature, j) => ({
+			label: feature,
+			cells: [...racers.map((racer) => decimal(racer.weights[j])), decimal(optimum.weights[j])],
+		})),
+		{label: 'bias', cells: [...racers.map((racer) => decimal(racer.bias)), decimal(optimum.bias)]},
+		{label: 'loss', cells: [...racers.map((racer) => decimal(racer.loss)), decimal(optimum.loss)]},
+		{label: 'gap to L*', cells: [...racers.map((racer) => scientific(racer.gap)), '']},
+		{label: 'gap %', cells: [...racers.map((racer) => (optimum.loss > 0 ? percent((racer.gap / optimum.loss) * 100) : '-')), '']},
+		{
+			label: 'status',
+			cells: [...statuses, ''],
+			paints: [...statuses.map((status) => (status === 'finished' ? paint.green : status === 'diverged' ? paint.red : paint.plain)), paint.plain],
+		},
+		{label: '  at iteration', cells: [...at.map((point) => (point === null ? '-' : iteration(point.iteration))), '']},
+		{label: '  at samples', cells: [...at.map((point) => (point === null ? '-' : integer(point.samples))), '']},
+		{label: '  at ms', cells: [...at.map((point) => (point === null ? '-' : point.ms.toFixed(2))), '']},
+	];
+
+	const headers = [...racers.map((racer) => racer.id), 'optimum'];
+	const labelWidth = Math.max(...rows.map((row) => row.label.length), 'Results'.length);
+	const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row.cells[column]?.length ?? 0)));
+	lines.push(paint.bold(`${'Results'.padEnd(labelWidth)}  ${headers.map((header, column) => header.padStart(widths[column] ?? 0)).join('  ')}`));
+	for (const row of rows) {
+		const cells = row.cells.map((cell, column) => {
+			const color = row.paints?.[column] ?? (cell === '-' ? paint.dim : paint.plain);
+			return ' '.repeat(Math.max(0, (widths[column] ?? 0) - cell.length)) + (cell === '' ? '' : color(cell));
+		});
+		lines.push(`${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`.trimEnd());
+	}
+	if (!optimum.unique) lines.push('', `note: ${NOT_UNIQUE_NOTE}`);
+	return `${lines.join('\n')}\n`;
+}
+
+/** The `--json` document (the schema of issue 2, plus `unique`, `rank`, `gap`, `ms`, `diverged`, `stoppedBy`). */
+export type JsonSummary = {
+	readonly data: {
+		readonly source: string;
+		readonly rows: number;
+		readonly features: readonly string[];
+		readonly target: string;
+		readonly scale: string;
+	};
+	readonly settings: {readonly clock: string; readonly epochs: number; readonly seed: number; readonly tolerance: number | null};
+	readonly optimum: {
+		readonly weights: readonly number[];
+		readonly bias: number;
+		readonly loss: number;
+		readonly unique: boolean;
+		readonly rank: number;
+	};
+	readonly racers: readonly {
+		readonly id: string;
+		readonly name: string;
+		readonly lr: number;
+		readonly batchSize: number;
+		readonly iterations: number;
+		readonly updates: number;
+		readonly samples: number;
+		readonly ms: number;
+		readonly weights: readonly number[];
+		readonly bias: number;
+		readonly loss: number;
+		readonly gap: number;
+		readonly status: FinalStatus;
+		readonly finished: Coordinates | null;
+		readonly diverged: Coordinates | null;
+	}[];
+	/** The signal that stopped the run early, or null when it ran to the end. */
+	readonly stoppedBy: StopSignal | null;
+};
+
+/** The `--json` document as an object (weights in `features` order). */
+export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: SummaryOptions = {}): JsonSummary {
+	const point = (coordinates: Coordinates | null): Coordinates | null =>
+		coordinates === null ? null : {iteration: coordinates.iteration, samples: coordinates.samples, ms: coordinates.ms};
+	return {
+		data: {source: data.source, rows: data.rows, features: [...data.features], target: data.target, scale: data.scale},
+		settings: {clock: snapshot.clock, epochs: snapshot.epochs, seed: snapshot.seed, tolerance: options.tolerance ?? null},
+		optimum: {
+			weights: [...snapshot.optimum.weights],
+			bias: snapshot.optimum.bias,
+			loss: snapshot.optimum.loss,
+			unique: snapshot.optimum.unique,
+			rank: snapshot.optimum.rank,
+		},
+		racers: snapshot.racers.map((racer) => ({
+			id: racer.id,
+			name: racer.name,
+			lr: racer.lr,
+			batchSize: racer.batchSize,
+			iterations: racer.iterations,
+			updates: racer.updates,
+			samples: racer.samples,
+			ms: racer.ms,
+			weights: [...racer.weights],
+			bias: racer.bias,
+			loss: racer.loss,
+			gap: racer.gap,
+			status: finalStatus(racer),
+			finished: point(racer.finished),
+			diverged: point(racer.diverged),
+		})),
+		stoppedBy: options.stoppedBy ?? null,
+	};
+}
+
+/** The `--json` document as text: indented, ending with a newline. */
+export function formatJson(snapshot: RaceSnapshot, data: SummaryData, options: SummaryOptions = {}): string {
+	return `${JSON.stringify(jsonSummary(snapshot, data, options), null, 2)}\n`;
+}
+
+type Painter = {
+	readonly plain: (text: string) => string;
+	readonly bold: (text: string) => string;
+	readonly dim: (text: string) => string;
+	readonly green: (text: string) => string;
+	readonly red: (text: string) => string;
+	readonly yellow: (text: string) => string;
+};
+
+/** SGR wrappers, or identity when colors are off. Applied after padding, so widths never count escapes. */
+function painter(enabled: boolean): Painter {
+	const sgr = (open: number, close: number) => (text: string) => (enabled ? `\u001B[${open}m${text}\u001B[${close}m` : text);
+	return {plain: (text) => text, bold: sgr(1, 22), dim: sgr(2, 22), green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39)};
+}
+
+/** Most features named in the data line; more are counted there and named in the table's rows. */
+const NAMED_FEATURES = 6;
+
+/** `RM, LSTAT`, or `50 features (rows below)`. */
+function featureList(features: readonly string[]): string {
+	return features.length <= NAMED_FEATURES ? features.join(', ') : `${features.length} features (rows below)`;
+}
+
+/** 2530000 → `2530000`; a count too large for exact digits in exponent form. */
+function integer(value: number): string {
+	return Number.isSafeInteger(value) ? String(value) : value.toExponential(6);
+}
+
+/** An iteration (fractional inside an mb-epoch pass): `1234` or `1234.47`. */
+function iteration(value: number): string {
+	return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/** Weights, bias and losses: 8 decimals as the study note prints them, exponent form beyond 1e9 or below 1e-8. */
+function decimal(value: number | undefined): string {
+	if (value === undefined) return '';
+	if (!Number.isFinite(value)) return String(value);
+	const magnitude = Math.abs(value);
+	if (magnitude >= 1e9 || (magnitude < 1e-8 && magnitude > 0)) return value.toExponential(6);
+	return value.toFixed(8);
+}
+
+/** Gaps: four significant digits in exponent form, `0` when exact. */
+function scientific(value: number): string {
+	return value === 0 ? '0' : value.toExponential(3);
+}
+
+/** `0.178%`, `12.500%`, `1.2e-7%`, `2.80e+7%`: three decimals so that a column lines up, exponent form outside [0.001, 100000). */
+function percent(value: number): string {
+	if (value === 0) return '0%';
+	if (value < 1e-3) return `${value.toExponential(1)}%`;
+	return `${value < 1e5 ? value.toFixed(3) : value.toExponential(2)}%`;
+}
+
+/** A learning rate as typed: `0.01`, `0.005`, `1e-7`. */
+function compact(value: number): string {
+	return String(value);
+}

@@ -1,0 +1,307 @@
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {parseArgs} from '../../src/cli/args.js';
+import type {Config, Environment} from '../../src/cli/config.js';
+import {colorEnabled, toConfig} from '../../src/cli/config.js';
+import {UsageError} from '../../src/cli/errors.js';
+import {BUNDLED_DATA} from '../../src/data/dataset.js';
+
+const PIPE: Environment = {stdoutIsTTY: false, stdinIsTTY: false, env: {}};
+const TERMINAL: Environment = {stdoutIsTTY: true, stdinIsTTY: true, env: {}};
+
+const scratch = mkdtempSync(join(tmpdir(), 'gdrace-config-'));
+const existing = join(scratch, 'existing.csv');
+writeFileSync(existing, 'racer,iteration,samples,ms,loss\n');
+mkdirSync(join(scratch, 'folder.csv'));
+afterAll(() => rmSync(scratch, {recursive: true, force: true}));
+
+/** argv → the config, or the exit code and one-line message the entry point would print. */
+function run(argv: readonly string[], environment: Environment = PIPE): {config?: Config; code: number; message: string} {
+	const parsed = parseArgs(argv);
+	if (parsed.kind === 'error') return {code: 2, message: parsed.message};
+	if (parsed.kind !== 'run') return {code: 0, message: parsed.text};
+	try {
+		return {config: toConfig(parsed.args, environment), code: 0, message: ''};
+	} catch (error) {
+		if (error instanceof UsageError) return {code: 2, message: error.message};
+		throw error;
+	}
+}
+
+function config(argv: readonly string[], environment: Environment = PIPE): Config {
+	const result = run(argv, environment);
+	if (result.config === undefined) throw new Error(`expected a config for ${argv.join(' ')}, got: ${result.message}`);
+	return result.config;
+}
+
+describe('defaults', () => {
+	it('are the study note settings', () => {
+		const c = config([]);
+		expect(c.data).toEqual({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
+		expect(c.racers).toEqual([
+			{id: 'gd', lr: 0.01, batchSize: 30, shuffle: false},
+			{id: 'sgd', lr: 0.01, batchSize: 30, shuffle: false},
+			{id: 'mb-random', lr: 0.01, batchSize: 30, shuffle: false},
+			{id: 'mb-epoch', lr: 0.01, batchSize: 30, shuffle: false},
+		]);
+		expect(c).toMatchObject({
+			seed: 2023,
+			clock: 'iteration',
+			epochs: 5000,
+			tolerance: 0.01,
+			output: 'summary',
+			export: null,
+			fps: 30,
+			speed: 256,
+			exitOnFinish: false,
+		});
+	});
+});
+
+describe('every flag', () => {
+	it('reads the data flags', () => {
+		const c = config(['--data', 'x.csv', '--features', ' A , B,C', '--target', 'Y', '--scale', 'standard']);
+		expect(c.data).toEqual({path: 'x.csv', features: ['A', 'B', 'C'], target: 'Y', scale: 'standard'});
+	});
+
+	it('reads the race flags', () => {
+		const c = config([
+			'--epochs', '1e3', '--optimizers', 'mb-epoch,gd', '--lr', '0.5', '--batch-size', '7', '--seed', '0',
+			'--clock', 'samples', '--tolerance', '0.25', '--shuffle',
+		]);
+		expect(c.racers).toEqual([
+			{id: 'mb-epoch', lr: 0.5, batchSize: 7, shuffle: true},
+			{id: 'gd', lr: 0.5, batchSize: 7, shuffle: true},
+		]);
+		expect(c).toMatchObject({epochs: 1000, seed: 0, clock: 'samples', tolerance: 0.25});
+		expect(config(['--seed', '4294967295']).seed).toBe(4294967295);
+		expect(config(['--clock', 'time']).clock).toBe('time');
+	});
+
+	it('reads the output flags', () => {
+		expect(config(['--json']).output).toBe('json');
+		expect(config(['--log', 'seed']).output).toBe('seed');
+		expect(config(['--log=ndjson']).output).toBe('ndjson');
+		expect(config(['--plain']).output).toBe('summary');
+		const target = join(scratch, 'new.ndjson');
+		expect(config(['--export', target]).export).toEqual({path: target, format: 'ndjson', force: false});
+		expect(config(['--export', join(scratch, 'new.JSONL')]).export?.format).toBe('ndjson');
+		expect(config(['--export', existing, '--force']).export).toEqual({path: existing, format: 'csv', force: true});
+	});
+
+	it('reads the live screen flags', () => {
+		expect(config(['--fps', '120', '--speed', '0.5', '--exit-on-finish'])).toMatchObject({fps: 120, speed: 0.5, exitOnFinish: true});
+		expect(config(['--fps', '1']).fps).toBe(1);
+	});
+
+	it('takes the last of a repeated flag', () => {
+		expect(config(['--epochs', '1', '--epochs', '2']).epochs).toBe(2);
+	});
+});
+
+describe('--lr and --lr.<id>', () => {
+	const rates = (argv: readonly string[]) => Object.fromEntries(config(argv).racers.map((racer) => [racer.id, racer.lr]));
+
+	it('overrides one racer and keeps --lr for the others, in either order', () => {
+		const expected = {gd: 0.1, sgd: 0.005, 'mb-random': 0.1, 'mb-epoch': 0.1};
+		expect(rates(['--lr', '0.1', '--lr.sgd', '0.005'])).toEqual(expected);
+		expect(rates(['--lr.sgd', '0.005', '--lr', '0.1'])).toEqual(expected);
+		expect(rates(['--lr.sgd=0.005', '--lr=0.1'])).toEqual(expected);
+	});
+
+	it('overrides against the default rate', () => {
+		expect(rates(['--lr.gd', '1'])).toEqual({gd: 1, sgd: 0.01, 'mb-random': 0.01, 'mb-epoch': 0.01});
+		expect(rates(['--lr.mb-random', '0.2', '--lr.mb-epoch', '0.3'])).toEqual({gd: 0.01, sgd: 0.01, 'mb-random': 0.2, 'mb-epoch': 0.3});
+	});
+
+	it('accepts an override for a racer that is not racing', () => {
+		expect(rates(['--optimizers', 'gd', '--lr.sgd', '0.5'])).toEqual({gd: 0.01});
+	});
+
+	it('refuses an unknown id, naming the valid ones', () => {
+		const result = run(['--lr.foo', '1']);
+		expect(result.code).toBe(2);
+		expect(result.message).toContain('"foo"');
+		expect(result.message).toContain('gd, sgd, mb-random, mb-epoch');
+	});
+});
+
+describe('bad flags and values: one line, exit code 2', () => {
+	const cases: readonly (readonly [string[], readonly string[]])[] = [
+		[['--bogus'], ['unknown flag', '--bogus']],
+		[['-x'], ['unknown flag', '-x']],
+		[['--epoch', '5'], ['unknown flag', 'did you mean --epochs']],
+		[['--optimiser', 'gd'], ['did you mean --optimizers']],
+		[['--no-colour'], ['unknown flag', '--no-colour']],
+		[['data.csv'], ['unexpected argument', '--data data.csv']],
+		[['--lr.foo', '1'], ['unknown racer id', 'foo']],
+		[['--optimizers', 'gd,adam'], ['unknown optimizer', '"adam"', 'gd, sgd, mb-random, mb-epoch']],
+		[['--optimizers', 'gd,sgd,gd'], ['--optimizers', '"gd" twice']],
+		[['--optimizers', ''], ['--optimizers', 'at least one']],
+		[['--optimizers', 'gd,,sgd'], ['--optimizers', 'empty name']],
+		[['--lr', '0'], ['--lr must be a number > 0', '"0"']],
+		[['--lr', '-1'], ['--lr must be a number > 0', '"-1"']],
+		[['--lr', 'abc'], ['--lr must be a number > 0', '"abc"']],
+		[['--lr', 'Infinity'], ['--lr must be a number > 0']],
+		[['--lr', '1e400'], ['--lr must be a number > 0']],
+		[['--lr', '0x10'], ['--lr must be a number > 0']],
+		[['--lr'], ['--lr needs a value']],
+		[['--lr.sgd', '0'], ['--lr.sgd must be a number > 0']],
+		[['--batch-size', '0'], ['--batch-size must be a positive integer', '"0"']],
+		[['--batch-size', '2.5'], ['--batch-size must be a positive integer']],
+		[['--epochs', '0'], ['--epochs must be a positive integer', '"0"']],
+		[['--epochs', '-5'], ['--epochs must be a positive integer', '"-5"']],
+		[['--epochs', '1.5'], ['--epochs must be a positive integer', '"1.5"']],
+		[['--epochs', 'ten'], ['--epochs must be a positive integer']],
+		[['--epochs', '1e13'], ['--epochs', 'at most 1e12']],
+		[['--epochs'], ['--epochs needs a value']],
+		[['--no-epochs'], ['--epochs must be a positive integer', '"false"']],
+		[['--seed', '-1'], ['--seed must be an integer from 0 to 4294967295']],
+		[['--seed', '4294967296'], ['--seed must be an integer from 0 to 4294967295']],
+		[['--seed', '1.5'], ['--seed must be an integer']],
+		[['--clock', 'wall'], ['unknown --clock "wall"', 'iteration, samples, time']],
+		[['--scale', 'log'], ['unknown --scale "log"', 'minmax, standard, none']],
+		[['--scale'], ['--scale needs a value', 'minmax, standard, none']],
+		[['--tolerance', '0'], ['--tolerance', 'between 0 and 1']],
+		[['--tolerance', '1'], ['--tolerance', 'between 0 and 1']],
+		[['--tolerance', '-0.1'], ['--tolerance', 'between 0 and 1']],
+		[['--tolerance', '5%'], ['--tolerance', 'between 0 and 1']],
+		[['--fps', '0'], ['--fps must be an integer from 1 to 120', '"0"']],
+		[['--fps', '121'], ['--fps must be an integer from 1 to 120']],
+		[['--fps', '2.5'], ['--fps must be an integer from 1 to 120']],
+		[['--speed', '0'], ['--speed must be a number > 0']],
+		[['--speed', '-3'], ['--speed must be a number > 0']],
+		[['--log', 'xml'], ['unknown --log "xml"', 'seed, ndjson']],
+		[['--json', '--log', 'seed'], ['--json and --log', 'stdout']],
+		[['--log', 'seed', '--clock', 'samples'], ['--log seed', '--clock iteration', '--log ndjson']],
+		[['--features', ''], ['--features', 'at least one']],
+		[['--features', 'RM,RM'], ['--features', '"RM" twice']],
+		[['--features', 'RM,MEDV'], ['"MEDV" is both the target and a feature']],
+		[['--features', 'RM', '--target', 'RM'], ['"RM" is both the target and a feature']],
+		[['--target', ' '], ['--target needs a column name']],
+		[['--data', ''], ['--data needs a value']],
+		[['--export', 'out.txt'], ['--export "out.txt"', 'unknown file type', '.csv, .ndjson or .jsonl']],
+		[['--export', ''], ['--export needs a file name']],
+		[['--export', join(scratch, 'missing', 'out.csv')], ['does not exist', 'missing']],
+		[['--export', join(existing, 'out.csv')], ['is not a directory', 'existing.csv']],
+		[['--export', existing], ['the file exists', '--force']],
+		[['--export', join(scratch, 'folder.csv')], ['is a directory']],
+	];
+
+	it.each(cases)('%j', (argv, words) => {
+		const result = run(argv);
+		expect(result.code).toBe(2);
+		expect(result.message).not.toContain('\n');
+		expect(result.message.length).toBeLessThan(240);
+		for (const word of words) expect(result.message).toContain(word);
+		// what is wrong; how to fix it
+		expect(result.message).toMatch(/;|\(see gdrace --help\)/);
+	});
+
+	it('keeps a message on one line whatever the value holds', () => {
+		const result = run(['--clock', 'a\nb']);
+		expect(result.message).not.toMatch(/[\n\r]/);
+		expect(result.message).toContain('"a\\nb"');
+	});
+
+	it('throws UsageError from toConfig (the entry point maps it to exit code 2)', () => {
+		const parsed = parseArgs(['--epochs', '0']);
+		if (parsed.kind !== 'run') throw new Error('expected arguments');
+		expect(() => toConfig(parsed.args, PIPE)).toThrow(UsageError);
+	});
+});
+
+describe('mode', () => {
+	it('is live on a terminal without a headless flag', () => {
+		expect(config([], TERMINAL).mode).toBe('live');
+		expect(config(['--fps', '60'], TERMINAL).mode).toBe('live');
+	});
+
+	it('is headless with --plain, --json, --log, or when stdout is not a terminal', () => {
+		for (const flags of [['--plain'], ['--json'], ['--log', 'seed'], ['--log', 'ndjson']]) {
+			expect(config(flags, TERMINAL).mode).toBe('headless');
+		}
+		expect(config([], PIPE).mode).toBe('headless');
+	});
+
+	it('passes on whether stdin is a terminal (the live screen runs without keys when it is not)', () => {
+		expect(config([], TERMINAL).keys).toBe(true);
+		expect(config([], {...TERMINAL, stdinIsTTY: false}).keys).toBe(false);
+	});
+});
+
+describe('color', () => {
+	const env = (vars: Record<string, string>, stdoutIsTTY = true): Environment => ({stdoutIsTTY, stdinIsTTY: true, env: vars});
+
+	it('is on for a terminal and off for a pipe', () => {
+		expect(colorEnabled(undefined, env({}))).toBe(true);
+		expect(colorEnabled(undefined, env({}, false))).toBe(false);
+		expect(colorEnabled(undefined, env({TERM: 'dumb'}))).toBe(false);
+	});
+
+	it('honours NO_COLOR (non-empty), over FORCE_COLOR', () => {
+		expect(colorEnabled(undefined, env({NO_COLOR: '1'}))).toBe(false);
+		expect(colorEnabled(undefined, env({NO_COLOR: ''}))).toBe(true);
+		expect(colorEnabled(undefined, env({NO_COLOR: '1', FORCE_COLOR: '1'}))).toBe(false);
+	});
+
+	it('lets FORCE_COLOR force colors into a pipe, or turn them off', () => {
+		expect(colorEnabled(undefined, env({FORCE_COLOR: '1'}, false))).toBe(true);
+		expect(colorEnabled(undefined, env({FORCE_COLOR: ''}, false))).toBe(true);
+		expect(colorEnabled(undefined, env({FORCE_COLOR: '0'}))).toBe(false);
+		expect(colorEnabled(undefined, env({FORCE_COLOR: 'false'}))).toBe(false);
+	});
+
+	it('lets --color and --no-color win over everything', () => {
+		expect(config(['--color'], env({NO_COLOR: '1'}, false)).color).toBe(true);
+		expect(config(['--no-color'], env({FORCE_COLOR: '3'})).color).toBe(false);
+		expect(config([], env({})).color).toBe(true);
+	});
+});
+
+describe('--help and --version', () => {
+	const help = (() => {
+		const parsed = parseArgs(['--help']);
+		if (parsed.kind !== 'help') throw new Error('expected help');
+		return parsed.text;
+	})();
+
+	it('lists the groups in order', () => {
+		const positions = ['Data:', 'Race:', 'Output:', 'Live screen:'].map((group) => help.indexOf(`\n${group}\n`));
+		for (const position of positions) expect(position).toBeGreaterThan(0);
+		expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+	});
+
+	it('lists every flag under its group', () => {
+		const groups: Record<string, readonly string[]> = {
+			'Data:': ['--data', '--features', '--target', '--scale'],
+			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
+			'Output:': ['--plain', '--json', '--log', '--export', '--force', '--color'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish'],
+		};
+		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
+		for (const [group, flags] of Object.entries(groups)) {
+			const section = sections.find((part) => part.startsWith(`${group}\n`)) ?? '';
+			for (const flag of flags) expect(section).toMatch(new RegExp(`^\\s+(?:-\\w, )?${flag}\\s`, 'm'));
+		}
+		expect(help).toContain('--help');
+		expect(help).toContain('--version');
+	});
+
+	it('documents the defaults, the choices, --lr.<id> and the exit codes', () => {
+		for (const text of ['5000', 'RM,LSTAT', 'MEDV', 'minmax', '0.01', '2023', '256', 'iteration', 'samples', 'time',
+			'standard', 'none', 'seed', 'ndjson', '--lr.<id>', '--no-color', 'NO_COLOR', '.csv', '.ndjson']) {
+			expect(help).toContain(text);
+		}
+		expect(help).toMatch(/2 bad flag/);
+		expect(help).toMatch(/130/);
+	});
+
+	it('prints the version of package.json', () => {
+		const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+		expect(parseArgs(['--version'])).toEqual({kind: 'version', text: pkg.version});
+		expect(parseArgs(['-h']).kind).toBe('help');
+	});
+});

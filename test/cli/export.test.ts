@@ -1,0 +1,137 @@
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {ExportError, UsageError} from '../../src/cli/errors.js';
+import type {ExportRacer} from '../../src/cli/export.js';
+import {checkExportTarget, exportFormatOf, exportLines, temporaryPath, writeExport} from '../../src/cli/export.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'gdrace-export-'));
+afterAll(() => rmSync(scratch, {recursive: true, force: true}));
+
+/** A racer whose history is the given rows of [iteration, samples, ms, loss]. */
+function racer(id: string, rows: readonly (readonly [number, number, number, number])[]): ExportRacer {
+	const column = (k: number) => Float64Array.from(rows, (row) => row[k] as number);
+	return {id, history: {columns: () => ({iteration: column(0), samples: column(1), ms: column(2), loss: column(3)})}};
+}
+
+const RACERS = [
+	racer('gd', [
+		[0, 0, 0, 592.1469169960474],
+		[1, 506, 0.012, 526.4361550859163],
+	]),
+	racer('mb-epoch', [[1 / 17, 30, 0.001, 1e-5]]),
+];
+
+describe('exportLines', () => {
+	it('writes CSV with a header and shortest round-trip numbers', () => {
+		expect([...exportLines(RACERS, 'csv')]).toEqual([
+			'racer,iteration,samples,ms,loss',
+			'gd,0,0,0,592.1469169960474',
+			'gd,1,506,0.012,526.4361550859163',
+			'mb-epoch,0.058823529411764705,30,0.001,0.00001',
+		]);
+	});
+
+	it('writes one JSON object per point', () => {
+		const lines = [...exportLines(RACERS, 'ndjson')];
+		expect(lines).toHaveLength(3);
+		expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+			{racer: 'gd', iteration: 0, samples: 0, ms: 0, loss: 592.1469169960474},
+			{racer: 'gd', iteration: 1, samples: 506, ms: 0.012, loss: 526.4361550859163},
+			{racer: 'mb-epoch', iteration: 1 / 17, samples: 30, ms: 0.001, loss: 1e-5},
+		]);
+	});
+
+	it('round-trips every number exactly', () => {
+		const values = [Math.PI, 1 / 3, 1e-300, 123456789.123456789, 2 ** 53];
+		const lines = [...exportLines([racer('sgd', values.map((v) => [v, v, v, v] as const))], 'csv')].slice(1);
+		for (const [i, line] of lines.entries()) {
+			expect(line.split(',').slice(1).map(Number)).toEqual([values[i], values[i], values[i], values[i]]);
+		}
+	});
+});
+
+describe('exportFormatOf', () => {
+	it('goes by the extension, case-insensitively', () => {
+		expect(exportFormatOf('a.csv')).toBe('csv');
+		expect(exportFormatOf('a.CSV')).toBe('csv');
+		expect(exportFormatOf('dir.x/a.ndjson')).toBe('ndjson');
+		expect(exportFormatOf('a.jsonl')).toBe('ndjson');
+		expect(exportFormatOf('a.json')).toBeUndefined();
+		expect(exportFormatOf('csv')).toBeUndefined();
+	});
+});
+
+describe('writeExport', () => {
+	it('writes the file and leaves no temporary file behind', () => {
+		const path = join(scratch, 'first.csv');
+		writeExport(path, RACERS, {force: false});
+		expect(readFileSync(path, 'utf8')).toBe(`${[...exportLines(RACERS, 'csv')].join('\n')}\n`);
+		expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+	});
+
+	it('picks NDJSON by extension', () => {
+		const path = join(scratch, 'first.ndjson');
+		writeExport(path, RACERS, {force: false});
+		const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+		expect(lines).toHaveLength(3);
+		expect(JSON.parse(lines[0] ?? '')).toMatchObject({racer: 'gd', loss: 592.1469169960474});
+	});
+
+	it('never replaces a file that appeared during the run without force, and keeps the history', () => {
+		const path = join(scratch, 'taken.csv');
+		writeFileSync(path, 'someone else\n');
+		expect(() => writeExport(path, RACERS, {force: false})).toThrow(ExportError);
+		expect(readFileSync(path, 'utf8')).toBe('someone else\n');
+		const kept = temporaryPath(path);
+		expect(readFileSync(kept, 'utf8')).toContain('gd,1,506,0.012,526.4361550859163');
+		try {
+			writeExport(path, RACERS, {force: false});
+		} catch (error) {
+			expect((error as Error).message).toContain(kept);
+			expect((error as Error).message).toContain('--force');
+		}
+		rmSync(kept);
+	});
+
+	it('replaces with force', () => {
+		const path = join(scratch, 'forced.csv');
+		writeFileSync(path, 'old\n');
+		writeExport(path, RACERS, {force: true});
+		expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss');
+		expect(existsSync(temporaryPath(path))).toBe(false);
+	});
+
+	it('reports a directory that vanished as one line and cleans up', () => {
+		expect(() => writeExport(join(scratch, 'gone', 'x.csv'), RACERS, {force: false})).toThrow(/cannot write the export .*x\.csv/);
+	});
+
+	it('writes an empty history as just the header', () => {
+		const path = join(scratch, 'empty.csv');
+		writeExport(path, [racer('gd', [])], {force: false});
+		expect(readFileSync(path, 'utf8')).toBe('racer,iteration,samples,ms,loss\n');
+	});
+});
+
+describe('checkExportTarget', () => {
+	it('accepts a new file in an existing directory', () => {
+		expect(checkExportTarget(join(scratch, 'new.csv'), false)).toEqual({path: join(scratch, 'new.csv'), format: 'csv', force: false});
+	});
+
+	it('refuses an existing file without force, accepts it with force', () => {
+		const path = join(scratch, 'exists.ndjson');
+		writeFileSync(path, '');
+		expect(() => checkExportTarget(path, false)).toThrow(UsageError);
+		expect(checkExportTarget(path, true).force).toBe(true);
+	});
+
+	it('names the missing directory', () => {
+		expect(() => checkExportTarget(join(scratch, 'nope', 'x.csv'), false)).toThrow(/directory ".*nope" does not exist/);
+	});
+
+	it('uses a temporary name beside the file', () => {
+		expect(temporaryPath('/a/b/out.csv', 42)).toBe('/a/b/.out.csv.42.tmp');
+		expect(temporaryPath('out.csv', 7)).toBe('.out.csv.7.tmp');
+	});
+});

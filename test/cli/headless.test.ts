@@ -1,0 +1,145 @@
+/**
+ * The headless runner in-process, with fake streams and a fake signal source: a signal or a write
+ * error is injected right after the runner's first slice of work (an async function runs
+ * synchronously up to its first await), so no test depends on timing.
+ */
+import {EventEmitter} from 'node:events';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {Writable} from 'node:stream';
+import {afterAll, describe, expect, it} from 'vitest';
+import {parseArgs} from '../../src/cli/args.js';
+import type {Config} from '../../src/cli/config.js';
+import {loadConfigDataset, toConfig} from '../../src/cli/config.js';
+import {temporaryPath} from '../../src/cli/export.js';
+import {runHeadless} from '../../src/cli/headless.js';
+import {Output} from '../../src/cli/output.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'gdrace-headless-'));
+afterAll(() => rmSync(scratch, {recursive: true, force: true}));
+
+function configOf(argv: readonly string[]): Config {
+	const parsed = parseArgs(argv);
+	if (parsed.kind !== 'run') throw new Error(`bad test arguments: ${argv.join(' ')}`);
+	return toConfig(parsed.args, {stdoutIsTTY: false, stdinIsTTY: false, env: {}});
+}
+
+/** A stream that keeps what is written, or fails every write with `failWith`. */
+function sink(failWith?: string): Writable & {text: () => string} {
+	const chunks: string[] = [];
+	const stream = new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			if (failWith === undefined) {
+				chunks.push(chunk.toString());
+				callback();
+			} else {
+				callback(Object.assign(new Error(`write ${failWith}`), {code: failWith}));
+			}
+		},
+	});
+	return Object.assign(stream, {text: () => chunks.join('')});
+}
+
+describe('runHeadless', () => {
+	it('prints the summary and returns 0 at the end of a race', async () => {
+		const config = configOf(['--plain', '--epochs', '50']);
+		const stdout = sink();
+		const stderr = sink();
+		const code = await runHeadless(config, loadConfigDataset(config), {stdout, stderr, signals: new EventEmitter()});
+		expect(code).toBe(0);
+		expect(stdout.text()).toMatch(/^iterations +50 +50 +50 +50$/m);
+		expect(stderr.text()).toBe('');
+	});
+
+	it('stops at a signal, still prints the JSON (marked) and returns 128 + n', async () => {
+		const config = configOf(['--json', '--epochs', '100000000', '--optimizers', 'sgd,gd']);
+		const stdout = sink();
+		const signals = new EventEmitter();
+		const running = runHeadless(config, loadConfigDataset(config), {stdout, stderr: sink(), signals});
+		signals.emit('SIGTERM');
+		expect(await running).toBe(143);
+		const json = JSON.parse(stdout.text()) as {stoppedBy: string; racers: {iterations: number; status: string}[]};
+		expect(json.stoppedBy).toBe('SIGTERM');
+		for (const racer of json.racers) {
+			expect(racer.iterations).toBeGreaterThan(0);
+			expect(racer.iterations).toBeLessThan(100000000);
+		}
+		expect(signals.listenerCount('SIGTERM')).toBe(0);
+	});
+
+	it('stops quietly with 0 when stdout is a closed pipe (EPIPE)', async () => {
+		const config = configOf(['--log', 'ndjson', '--epochs', '100000000', '--optimizers', 'sgd']);
+		const stderr = sink();
+		const code = await runHeadless(config, loadConfigDataset(config), {stdout: sink('EPIPE'), stderr, signals: new EventEmitter()});
+		expect(code).toBe(0);
+		expect(stderr.text()).toBe('');
+	});
+
+	it('reports another stdout failure in one line with exit code 1', async () => {
+		const config = configOf(['--plain', '--epochs', '10']);
+		const stderr = sink();
+		const code = await runHeadless(config, loadConfigDataset(config), {stdout: sink('ENOSPC'), stderr, signals: new EventEmitter()});
+		expect(code).toBe(1);
+		expect(stderr.text()).toMatch(/^gdrace: cannot write to stdout: write ENOSPC\n$/);
+	});
+
+	it('keeps the history when the export path was taken during the run', async () => {
+		const path = join(scratch, 'late.csv');
+		const config = configOf(['--plain', '--epochs', '100000000', '--optimizers', 'sgd', '--export', path]);
+		const stderr = sink();
+		const signals = new EventEmitter();
+		const running = runHeadless(config, loadConfigDataset(config), {stdout: sink(), stderr, signals});
+		writeFileSync(path, 'not yours\n');
+		signals.emit('SIGINT');
+		expect(await running).toBe(130);
+		expect(readFileSync(path, 'utf8')).toBe('not yours\n');
+		expect(stderr.text()).toContain('appeared while the race ran');
+		const kept = temporaryPath(path);
+		expect(existsSync(kept)).toBe(true);
+		expect(readFileSync(kept, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss');
+	});
+
+	it('heads each racer block of the seed log when several race', async () => {
+		const config = configOf(['--log', 'seed', '--epochs', '2', '--optimizers', 'gd,mb-epoch']);
+		const stdout = sink();
+		await runHeadless(config, loadConfigDataset(config), {stdout, stderr: sink(), signals: new EventEmitter()});
+		const text = stdout.text();
+		expect(text.startsWith('# gd: Gradient descent\n#####')).toBe(true);
+		expect(text).toContain('\n\n# mb-epoch: Mini-batch (epoch)\n#####');
+		expect(text.match(/^Epoch : \d \/ 2$/gm)).toEqual(['Epoch : 1 / 2', 'Epoch : 2 / 2', 'Epoch : 1 / 2', 'Epoch : 2 / 2']);
+	});
+
+	it('notes where a racer diverged in the seed log', async () => {
+		const config = configOf(['--log', 'seed', '--epochs', '100', '--optimizers', 'gd', '--lr', '50']);
+		const stdout = sink();
+		expect(await runHeadless(config, loadConfigDataset(config), {stdout, stderr: sink(), signals: new EventEmitter()})).toBe(0);
+		expect(stdout.text()).toMatch(/^# gd diverged at iteration \d+: /m);
+		expect(stdout.text()).not.toMatch(/nan|inf/);
+	});
+});
+
+describe('Output', () => {
+	it('buffers lines and writes them on flush', async () => {
+		const stream = sink();
+		const out = new Output(stream);
+		out.write('a\n');
+		out.write('b\n');
+		expect(stream.text()).toBe('');
+		await out.flush();
+		expect(stream.text()).toBe('a\nb\n');
+		out.dispose();
+	});
+
+	it('turns EPIPE into `closed` without a failure', async () => {
+		const out = new Output(sink('EPIPE'));
+		out.write('x\n');
+		await out.flush();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(out.closed).toBe(true);
+		expect(out.failure).toBeUndefined();
+		out.write('ignored\n');
+		await out.flush();
+		out.dispose();
+	});
+});

@@ -1,0 +1,177 @@
+import {describe, expect, it} from 'vitest';
+import type {SummaryData} from '../../src/cli/summary.js';
+import {NOT_UNIQUE_NOTE, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
+import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
+
+const DATA: SummaryData = {source: 'data/boston.csv', rows: 506, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'};
+const L_STAR = 30.4;
+
+function racer(overrides: Partial<RacerSnapshot> & Pick<RacerSnapshot, 'id' | 'name'>): RacerSnapshot {
+	return {
+		lr: 0.01,
+		batchSize: 30,
+		iterations: 5000,
+		updates: 5000,
+		samples: 150000,
+		ms: 12.5,
+		weights: [25.41862187, -23.60046384],
+		bias: 16.38568321,
+		loss: 30.529067414418,
+		gap: 30.529067414418 - L_STAR,
+		state: 'done',
+		finished: null,
+		diverged: null,
+		...overrides,
+	};
+}
+
+const SNAPSHOT: RaceSnapshot = {
+	clock: 'iteration',
+	position: 5000,
+	epochs: 5000,
+	seed: 2023,
+	over: true,
+	optimum: {weights: [25.5, -23.5], bias: 16.1, loss: L_STAR, rank: 2, unique: true},
+	racers: [
+		racer({
+			id: 'gd',
+			name: 'Gradient descent',
+			batchSize: 506,
+			samples: 2530000,
+			finished: {iteration: 1234, samples: 624404, ms: 3.25},
+		}),
+		racer({id: 'sgd', name: 'Stochastic GD', batchSize: 1, samples: 5000, weights: [1e-12, 2e10], bias: -0.5}),
+		racer({
+			id: 'mb-epoch',
+			name: 'Mini-batch (epoch)',
+			lr: 5,
+			updates: 12,
+			iterations: 0,
+			samples: 360,
+			state: 'diverged',
+			diverged: {iteration: 12 / 17, samples: 360, ms: 0.5},
+		}),
+	],
+};
+
+const lines = (text: string) => text.split('\n');
+/** The cells of the table row whose label is `label`. */
+function row(text: string, label: string): string[] {
+	const line = lines(text).find((candidate) => candidate.startsWith(`${label} `));
+	if (line === undefined) throw new Error(`no row ${label}`);
+	return line.slice(label.length).trim().split(/\s{2,}/);
+}
+
+describe('formatSummary', () => {
+	const text = formatSummary(SNAPSHOT, DATA, {tolerance: 0.01});
+
+	it('states the data and the settings', () => {
+		expect(text).toContain('data/boston.csv: 506 rows, RM, LSTAT → MEDV, scale minmax');
+		expect(text).toContain('clock iteration, epochs 5000, seed 2023, tolerance 0.01 (within 1% of L*)');
+	});
+
+	it('lists each racer with its name, learning rate and batch', () => {
+		expect(text).toMatch(/^ {2}gd +Gradient descent +lr 0\.01, batch 506$/m);
+		expect(text).toMatch(/^ {2}mb-epoch +Mini-batch \(epoch\) +lr 5, batch 30$/m);
+	});
+
+	it('has one column per racer plus the optimum', () => {
+		expect(row(text, 'Results')).toEqual(['gd', 'sgd', 'mb-epoch', 'optimum']);
+		expect(row(text, 'iterations')).toEqual(['5000', '5000', '0']);
+		expect(row(text, 'updates')).toEqual(['5000', '5000', '12']);
+		expect(row(text, 'samples')).toEqual(['2530000', '5000', '360']);
+	});
+
+	it('shows weights by feature name, bias and loss, optimum included', () => {
+		expect(row(text, 'RM')).toEqual(['25.41862187', '1.000000e-12', '25.41862187', '25.50000000']);
+		expect(row(text, 'LSTAT')).toEqual(['-23.60046384', '2.000000e+10', '-23.60046384', '-23.50000000']);
+		expect(row(text, 'bias')).toEqual(['16.38568321', '-0.50000000', '16.38568321', '16.10000000']);
+		expect(row(text, 'loss')).toEqual(['30.52906741', '30.52906741', '30.52906741', '30.40000000']);
+	});
+
+	it('shows the gap to L* absolute and in percent', () => {
+		const gap = 30.529067414418 - L_STAR;
+		expect(row(text, 'gap to L*')).toEqual([gap.toExponential(3), gap.toExponential(3), gap.toExponential(3)]);
+		expect(row(text, 'gap %')).toEqual(Array(3).fill(`${((gap / L_STAR) * 100).toFixed(3)}%`));
+	});
+
+	it('shows status and where it finished or diverged', () => {
+		expect(row(text, 'status')).toEqual(['finished', 'done', 'diverged']);
+		expect(row(text, '  at iteration')).toEqual(['1234', '-', '0.71']);
+		expect(row(text, '  at samples')).toEqual(['624404', '-', '360']);
+		expect(row(text, '  at ms')).toEqual(['3.25', '-', '0.50']);
+	});
+
+	it('right-aligns every column to one width', () => {
+		const table = lines(text).slice(lines(text).findIndex((line) => line.startsWith('Results')));
+		const tableRows = table.filter((line) => line !== '' && !line.startsWith('note'));
+		const rightEdges = (line: string) => [...line.matchAll(/\S(?=\s{2,}|$)/g)].map((match) => match.index);
+		const header = rightEdges(tableRows[0] ?? '');
+		for (const line of tableRows.slice(1)) {
+			for (const edge of rightEdges(line).slice(1)) expect(header).toContain(edge);
+		}
+	});
+
+	it('has no color codes unless asked, and no NaN', () => {
+		expect(text).not.toContain('\u001B[');
+		expect(text).not.toMatch(/NaN|Infinity/);
+		const colored = formatSummary(SNAPSHOT, DATA, {color: true});
+		expect(colored).toContain('\u001B[32mfinished');
+		expect(colored).toContain('\u001B[31mdiverged');
+		expect(colored.replace(/\u001B\[\d+m/g, '')).toBe(formatSummary(SNAPSHOT, DATA));
+	});
+
+	it('adds the note when the optimal weights are not unique', () => {
+		expect(text).not.toContain(NOT_UNIQUE_NOTE);
+		const collinear = formatSummary({...SNAPSHOT, optimum: {...SNAPSHOT.optimum, unique: false, rank: 1}}, DATA);
+		expect(collinear).toContain(NOT_UNIQUE_NOTE);
+	});
+
+	it('says when a signal stopped the run', () => {
+		expect(formatSummary(SNAPSHOT, DATA, {stoppedBy: 'SIGINT'})).toMatch(/Stopped +by SIGINT/);
+	});
+
+	it('stays as wide with 50 features: they become rows', () => {
+		const features = Array.from({length: 50}, (_, j) => `feature_${j}`);
+		const weights = features.map((_, j) => j - 25.5);
+		const wide: RaceSnapshot = {
+			...SNAPSHOT,
+			optimum: {...SNAPSHOT.optimum, weights},
+			racers: SNAPSHOT.racers.map((r) => ({...r, weights})),
+		};
+		const out = formatSummary(wide, {...DATA, features});
+		for (const name of features) expect(row(out, name)).toHaveLength(4);
+		expect(out).toContain('506 rows, 50 features (rows below) → MEDV');
+		const tableWidth = Math.max(...lines(out).filter((line) => /^\w/.test(line) && !line.startsWith('Data')).map((line) => line.length));
+		expect(tableWidth).toBeLessThanOrEqual(80);
+	});
+});
+
+describe('jsonSummary', () => {
+	it('follows the schema of issue 2', () => {
+		const json = JSON.parse(formatJson(SNAPSHOT, DATA, {tolerance: 0.01})) as Record<string, unknown>;
+		expect(Object.keys(json)).toEqual(expect.arrayContaining(['data', 'settings', 'optimum', 'racers']));
+		expect(json.data).toEqual({source: 'data/boston.csv', rows: 506, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
+		expect(json.settings).toEqual({clock: 'iteration', epochs: 5000, seed: 2023, tolerance: 0.01});
+		expect(json.optimum).toMatchObject({weights: [25.5, -23.5], bias: 16.1, loss: L_STAR});
+		const racers = json.racers as Record<string, unknown>[];
+		expect(racers.map((r) => r.id)).toEqual(['gd', 'sgd', 'mb-epoch']);
+		for (const r of racers) {
+			for (const key of ['id', 'name', 'lr', 'batchSize', 'iterations', 'updates', 'samples', 'weights', 'bias', 'loss', 'status', 'finished']) {
+				expect(r).toHaveProperty(key);
+			}
+		}
+		expect(racers.map((r) => r.status)).toEqual(['finished', 'done', 'diverged']);
+		expect(racers[0]?.finished).toEqual({iteration: 1234, samples: 624404, ms: 3.25});
+		expect(racers[1]?.finished).toBeNull();
+		expect(racers[2]?.diverged).toEqual({iteration: 12 / 17, samples: 360, ms: 0.5});
+		expect(racers[0]).toMatchObject({lr: 0.01, batchSize: 506, weights: [25.41862187, -23.60046384], bias: 16.38568321});
+	});
+
+	it('keeps numbers as JSON numbers', () => {
+		const json = jsonSummary(SNAPSHOT, DATA);
+		expect(typeof json.racers[0]?.loss).toBe('number');
+		expect(json.settings.tolerance).toBeNull();
+		expect(json.stoppedBy).toBeNull();
+	});
+});
