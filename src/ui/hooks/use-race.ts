@@ -1,0 +1,171 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Scheduler} from '../../engine/scheduler.js';
+import type {RaceSnapshot} from '../../engine/types.js';
+
+/** Everything one frame shows of the race, taken once per frame. */
+export type RaceFrame = {
+	readonly snapshot: RaceSnapshot;
+	/** Updates per second of wall time over about the last second, per racer. */
+	readonly rates: readonly number[];
+	/** Wall time the race has been running, pauses excluded, ms. */
+	readonly elapsedMs: number;
+	readonly paused: boolean;
+	/** Clock units per second. */
+	readonly speed: number;
+	/** Counts frames; changes whenever anything shown may have changed. */
+	readonly frame: number;
+};
+
+/** Commands the screen sends to the scheduler. */
+export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'clock' | 'restart';
+
+export type RaceOptions = {
+	/** Frames per second the loop aims for. @default 30 */
+	readonly fps: number;
+};
+
+/** Share of each frame the engine may spend racing: the rest is for drawing and keys. */
+const ENGINE_SHARE = 0.45;
+/** A frame that arrives late (a stalled machine, a suspended process) does not turn into a burst. */
+const MAX_FRAME_MS = 250;
+/** Window of the updates-per-second figures. */
+const RATE_WINDOW_MS = 1000;
+
+type RateSample = {readonly time: number; readonly updates: readonly number[]};
+
+/** Updates per second per racer between the oldest sample in the window and the newest. */
+export function ratesFrom(samples: readonly RateSample[]): number[] {
+	const first = samples[0];
+	const last = samples.at(-1);
+	if (first === undefined || last === undefined || last.time <= first.time) {
+		return last ? last.updates.map(() => 0) : [];
+	}
+
+	const seconds = (last.time - first.time) / 1000;
+	return last.updates.map((updates, index) => Math.max(0, (updates - (first.updates[index] ?? 0)) / seconds));
+}
+
+/** What decides whether a new frame is worth drawing. */
+export function frameKey(snapshot: RaceSnapshot, paused: boolean, speed: number): string {
+	let updates = 0;
+	for (const racer of snapshot.racers) {
+		updates += racer.updates;
+	}
+
+	return `${snapshot.seed}|${snapshot.clock}|${snapshot.position}|${updates}|${snapshot.over}|${paused}|${speed}`;
+}
+
+/**
+ * Drives the scheduler from the event loop: one tick per frame, time-boxed so that keys are
+ * handled between frames even at the highest speed, and one React state update per frame (not per
+ * tick or per update). A frame whose content would not change (paused, or over) is not drawn.
+ */
+export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
+	const periodMs = 1000 / fps;
+	const elapsed = useRef(0);
+	const rateSamples = useRef<RateSample[]>([]);
+	const lastKey = useRef('');
+	const frameCount = useRef(0);
+
+	const take = useCallback((): RaceFrame => {
+		const snapshot = scheduler.race.snapshot();
+		const now = performance.now();
+		const samples = rateSamples.current;
+		samples.push({time: now, updates: snapshot.racers.map(racer => racer.updates)});
+		while (samples.length > 2 && now - (samples[0]?.time ?? now) > RATE_WINDOW_MS) {
+			samples.shift();
+		}
+
+		lastKey.current = frameKey(snapshot, scheduler.paused, scheduler.speed);
+		frameCount.current++;
+		return {
+			snapshot,
+			rates: ratesFrom(samples),
+			elapsedMs: elapsed.current,
+			paused: scheduler.paused,
+			speed: scheduler.speed,
+			frame: frameCount.current,
+		};
+	}, [scheduler]);
+
+	const [frame, setFrame] = useState(take);
+
+	useEffect(() => {
+		let last = performance.now();
+		let timer: NodeJS.Timeout | undefined;
+		const loop = () => {
+			const start = performance.now();
+			const dt = Math.min(start - last, MAX_FRAME_MS);
+			last = start;
+			const race = scheduler.race;
+			if (!race.over) {
+				scheduler.tick(dt, periodMs * ENGINE_SHARE);
+				if (!scheduler.paused) {
+					elapsed.current += dt;
+				}
+			}
+
+			const snapshot = scheduler.race.snapshot();
+			if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
+				setFrame(take());
+			} else if (scheduler.paused || race.over) {
+				// Keep the rate window honest: nothing ran, so the rates fall to zero.
+				rateSamples.current = [];
+			}
+
+			timer = setTimeout(loop, Math.max(0, periodMs - (performance.now() - start)));
+		};
+
+		timer = setTimeout(loop, periodMs);
+		return () => {
+			clearTimeout(timer);
+		};
+	}, [scheduler, periodMs, take]);
+
+	const command = useCallback(
+		(name: RaceCommand) => {
+			switch (name) {
+				case 'pause': {
+					scheduler.togglePause();
+					break;
+				}
+
+				case 'step': {
+					if (!scheduler.paused) {
+						scheduler.pause();
+					}
+
+					scheduler.step();
+					break;
+				}
+
+				case 'faster': {
+					scheduler.faster();
+					break;
+				}
+
+				case 'slower': {
+					scheduler.slower();
+					break;
+				}
+
+				case 'clock': {
+					scheduler.cycleClock();
+					break;
+				}
+
+				case 'restart': {
+					scheduler.restart();
+					elapsed.current = 0;
+					rateSamples.current = [];
+					break;
+				}
+			}
+
+			setFrame(take());
+		},
+		[scheduler, take],
+	);
+
+	return [frame, command];
+}

@@ -1,0 +1,96 @@
+/**
+ * Key bindings as data: one map from action to keys and help text. The footer and the help
+ * overlay are generated from it, and `resolveKey` turns what Ink's `useInput` reports into an
+ * action, so every binding is documented and tested in one place.
+ */
+
+export const ACTIONS = [
+	'pause',
+	'step',
+	'faster',
+	'slower',
+	'clock',
+	'log',
+	'gap',
+	'toggle',
+	'restart',
+	'help',
+	'quit',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type Binding = {
+	/** How the keys are written in the footer and the help overlay. */
+	readonly label: string;
+	/** The characters that trigger the action (as Ink's `useInput` reports them). */
+	readonly keys: readonly string[];
+	/** Short text for the footer. */
+	readonly short: string;
+	/** One line for the help overlay. */
+	readonly help: string;
+	/** Whether the footer shows it (the help overlay shows every binding). */
+	readonly footer: boolean;
+};
+
+/** Every action must have a binding with help: the compiler enforces it through the Record. */
+export const KEYMAP: Readonly<Record<Action, Binding>> = {
+	pause: {label: 'space', keys: [' '], short: 'pause', help: 'pause or resume the race', footer: true},
+	step: {label: 's', keys: ['s'], short: 'step', help: 'advance one clock unit while paused', footer: true},
+	faster: {label: '+', keys: ['+', '='], short: 'faster', help: 'double the speed', footer: true},
+	slower: {label: '-', keys: ['-', '_'], short: 'slower', help: 'halve the speed', footer: true},
+	clock: {
+		label: 'c',
+		keys: ['c'],
+		short: 'clock',
+		help: 'cycle the clock: iteration → samples → time (the x-axis follows)',
+		footer: true,
+	},
+	log: {label: 'l', keys: ['l'], short: 'log', help: 'log scale for the loss axis', footer: true},
+	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
+	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
+	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true},
+	quit: {label: 'q', keys: ['q', 'ctrl+c'], short: 'quit', help: 'quit (Ctrl+C too); the summary stays in the scrollback', footer: true},
+};
+
+/** What a key press asks for. `index` is the 0-based racer for `toggle`. */
+export type Command = {readonly action: Exclude<Action, 'toggle'>} | {readonly action: 'toggle'; readonly index: number};
+
+/** The subset of Ink's `Key` that matters here. */
+export type KeyInfo = {
+	readonly ctrl?: boolean;
+	readonly escape?: boolean;
+};
+
+const byKey = new Map<string, Action>();
+for (const action of ACTIONS) {
+	for (const key of KEYMAP[action].keys) {
+		byKey.set(key, action);
+	}
+}
+
+/**
+ * Turns one `useInput` callback into commands. Ink hands a pasted or fast-typed run of keys over
+ * as one string (`'++'`), so each character counts.
+ */
+export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
+	if (key.ctrl) {
+		return input === 'c' ? [{action: 'quit'}] : [];
+	}
+
+	if (key.escape) {
+		return [];
+	}
+
+	const commands: Command[] = [];
+	for (const character of input) {
+		const action = byKey.get(character);
+		if (action === undefined) {
+			continue;
+		}
+
+		commands.push(action === 'toggle' ? {action, index: Number(character) - 1} : {action});
+	}
+
+	return commands;
+}

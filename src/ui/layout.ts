@@ -1,0 +1,180 @@
+/**
+ * Where everything goes on the screen, as a pure function of the terminal's size and the race's
+ * shape. The Ink components size themselves from it and the frame writer paints the chart's
+ * canvas at `chart.plot`, so both agree to the cell.
+ */
+
+/** A rectangle of cells, 0-based from the frame's top-left corner. */
+export type Rect = {
+	readonly x: number;
+	readonly y: number;
+	readonly width: number;
+	readonly height: number;
+};
+
+export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'] as const;
+export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
+
+/** One column of the weights table; `feature` is the weight's index for `weight` columns. */
+export type TableColumn = {
+	readonly id: TableColumnId;
+	readonly width: number;
+	readonly feature?: number;
+};
+
+export type FullLayout = {
+	readonly kind: 'full';
+	/** Frame width (the terminal's columns). */
+	readonly width: number;
+	/** Frame height: always at least one row less than the terminal (see HEADROOM). */
+	readonly height: number;
+	/** Two header lines. */
+	readonly header: Rect;
+	/** The legend line above the chart. */
+	readonly legend: Rect;
+	/** The y-axis labels, left of the plot. */
+	readonly labels: Rect;
+	/** The chart's canvas: axis column, curves and the L* line. */
+	readonly plot: Rect;
+	/** The x-axis: tick line and label line under the plot, aligned with it. */
+	readonly xAxis: Rect;
+	readonly table: Rect;
+	readonly columns: readonly TableColumn[];
+	/** Features whose weight did not fit in the table. */
+	readonly hiddenWeights: number;
+	readonly footer: Rect;
+};
+
+export type TooSmallLayout = {
+	readonly kind: 'too-small';
+	readonly width: number;
+	readonly height: number;
+	/** The size the full screen needs for this race. */
+	readonly need: {readonly columns: number; readonly rows: number};
+};
+
+export type Layout = FullLayout | TooSmallLayout;
+
+/**
+ * Rows left free at the bottom. In Ink 6.8 a frame as tall as the terminal makes every render
+ * start with a clear that wipes the user's scrollback; gdrace draws through its own frame writer,
+ * but keeping the frame a row short also leaves the cursor's row free on terminals that scroll
+ * when the last cell is written.
+ */
+export const HEADROOM = 1;
+
+/** The narrowest chart worth drawing. */
+export const MIN_PLOT_WIDTH = 24;
+export const MIN_PLOT_HEIGHT = 4;
+/** y labels ("1.23e+09" and a space) */
+export const LABEL_WIDTH = 10;
+const HEADER_ROWS = 2;
+const LEGEND_ROWS = 1;
+const X_AXIS_ROWS = 2;
+const FOOTER_ROWS = 1;
+
+/** Fixed widths so that live numbers never make columns jump. */
+const COLUMN_WIDTHS: Readonly<Record<TableColumnId, number>> = {
+	racer: 9,
+	iterations: 8,
+	samples: 7,
+	weight: 9,
+	bias: 9,
+	loss: 10,
+	gap: 7,
+	status: 15,
+	rate: 8,
+};
+
+/** Columns that always show, then the optional ones in the order they are given room. */
+const REQUIRED: readonly TableColumnId[] = ['racer', 'iterations', 'loss', 'gap', 'status'];
+const OPTIONAL: readonly TableColumnId[] = ['weight', 'bias', 'rate', 'samples'];
+
+/** The narrowest frame: the required table columns. */
+export const MIN_COLUMNS = Math.max(
+	REQUIRED.reduce((sum, id) => sum + COLUMN_WIDTHS[id] + 1, -1),
+	LABEL_WIDTH + MIN_PLOT_WIDTH,
+);
+
+/** Picks the table's columns for a width, in display order. */
+export function fitColumns(width: number, features: number): {columns: TableColumn[]; hiddenWeights: number} {
+	const chosen = new Set<TableColumnId>(REQUIRED);
+	let used = REQUIRED.reduce((sum, id) => sum + COLUMN_WIDTHS[id] + 1, -1);
+	let weights = 0;
+	for (const id of OPTIONAL) {
+		if (id === 'weight') {
+			while (weights < features && used + COLUMN_WIDTHS.weight + 1 <= width) {
+				weights++;
+				used += COLUMN_WIDTHS.weight + 1;
+			}
+
+			continue;
+		}
+
+		// Bias means little without the weights it goes with.
+		if (id === 'bias' && weights < features) {
+			continue;
+		}
+
+		if (used + COLUMN_WIDTHS[id] + 1 <= width) {
+			chosen.add(id);
+			used += COLUMN_WIDTHS[id] + 1;
+		}
+	}
+
+	const columns: TableColumn[] = [];
+	for (const id of TABLE_COLUMN_IDS) {
+		if (id === 'weight') {
+			for (let feature = 0; feature < weights; feature++) {
+				columns.push({id, width: COLUMN_WIDTHS.weight, feature});
+			}
+		} else if (chosen.has(id)) {
+			columns.push({id, width: COLUMN_WIDTHS[id]});
+		}
+	}
+
+	return {columns, hiddenWeights: features - weights};
+}
+
+/** Lays out the screen for a terminal of `columns` × `rows` and a race of `racers` racers over `features` features. */
+export function calculateLayout(columns: number, rows: number, racers: number, features: number): Layout {
+	const tableRows = racers + 2; // column titles, one row per racer, the optimum
+	const fixedRows = HEADER_ROWS + LEGEND_ROWS + X_AXIS_ROWS + tableRows + FOOTER_ROWS;
+	const need = {columns: MIN_COLUMNS, rows: fixedRows + MIN_PLOT_HEIGHT + HEADROOM};
+	const width = Math.max(0, Math.floor(columns));
+	const height = Math.max(0, Math.floor(rows) - HEADROOM);
+	if (width < need.columns || rows < need.rows) {
+		return {kind: 'too-small', width, height, need};
+	}
+
+	const plotHeight = height - fixedRows;
+	const {columns: tableColumns, hiddenWeights} = fitColumns(width, features);
+	let y = 0;
+	const header = {x: 0, y, width, height: HEADER_ROWS};
+	y += HEADER_ROWS;
+	const legend = {x: 0, y, width, height: LEGEND_ROWS};
+	y += LEGEND_ROWS;
+	const labels = {x: 0, y, width: LABEL_WIDTH, height: plotHeight};
+	const plot = {x: LABEL_WIDTH, y, width: width - LABEL_WIDTH, height: plotHeight};
+	y += plotHeight;
+	const xAxis = {x: 0, y, width, height: X_AXIS_ROWS};
+	y += X_AXIS_ROWS;
+	const table = {x: 0, y, width, height: tableRows};
+	y += tableRows;
+	const footer = {x: 0, y, width, height: FOOTER_ROWS};
+	y += FOOTER_ROWS;
+	return {
+		kind: 'full',
+		width,
+		height: y,
+		header,
+		legend,
+		labels,
+		plot,
+		xAxis,
+		table,
+		columns: tableColumns,
+		hiddenWeights,
+		footer,
+	};
+}

@@ -1,0 +1,84 @@
+import {describe, expect, it} from 'vitest';
+import {calculateLayout, fitColumns, HEADROOM, MIN_COLUMNS, type FullLayout} from '../../src/ui/layout.js';
+
+function full(columns: number, rows: number, racers = 4, features = 2): FullLayout {
+	const layout = calculateLayout(columns, rows, racers, features);
+	if (layout.kind !== 'full') {
+		throw new Error(`expected a full layout at ${columns}×${rows}`);
+	}
+
+	return layout;
+}
+
+describe('calculateLayout', () => {
+	it('stacks header, legend, chart, x-axis, table and footer without gaps at 100×30', () => {
+		const layout = full(100, 30);
+		expect(layout.height).toBe(30 - HEADROOM);
+		expect(layout.header).toEqual({x: 0, y: 0, width: 100, height: 2});
+		expect(layout.legend.y).toBe(2);
+		expect(layout.plot.y).toBe(3);
+		expect(layout.labels.height).toBe(layout.plot.height);
+		expect(layout.plot.x).toBe(layout.labels.width);
+		expect(layout.plot.x + layout.plot.width).toBe(100);
+		expect(layout.xAxis.y).toBe(layout.plot.y + layout.plot.height);
+		expect(layout.table.y).toBe(layout.xAxis.y + 2);
+		expect(layout.table.height).toBe(4 + 2);
+		expect(layout.footer.y).toBe(layout.table.y + layout.table.height);
+		expect(layout.footer.y + 1).toBe(layout.height);
+		// 29 rows: 2 header + 1 legend + 2 x-axis + 6 table + 1 footer leave 17 for the plot
+		expect(layout.plot.height).toBe(17);
+	});
+
+	it('always leaves at least one row of the terminal free', () => {
+		for (const rows of [17, 20, 24, 30, 50, 200]) {
+			expect(full(80, rows).height).toBeLessThanOrEqual(rows - 1);
+		}
+	});
+
+	it('shows every column of the book race at 100 columns and fits them in the width', () => {
+		const layout = full(100, 30);
+		expect(layout.columns.map(column => column.id)).toEqual([
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate',
+		]);
+		expect(layout.hiddenWeights).toBe(0);
+		const used = layout.columns.reduce((sum, column) => sum + column.width + 1, -1);
+		expect(used).toBeLessThanOrEqual(100);
+	});
+
+	it('still fits at 60×20 with the required columns', () => {
+		const layout = full(60, 20);
+		const ids = layout.columns.map(column => column.id);
+		expect(ids).toEqual(expect.arrayContaining(['racer', 'iterations', 'loss', 'gap', 'status']));
+		expect(layout.columns.reduce((sum, column) => sum + column.width + 1, -1)).toBeLessThanOrEqual(60);
+		expect(layout.plot.height).toBeGreaterThanOrEqual(4);
+	});
+
+	it('says what it needs below the minimum size', () => {
+		const layout = calculateLayout(30, 8, 4, 2);
+		expect(layout.kind).toBe('too-small');
+		if (layout.kind === 'too-small') {
+			expect(layout.need.columns).toBe(MIN_COLUMNS);
+			expect(layout.need.rows).toBe(17);
+		}
+
+		expect(calculateLayout(1, 1, 4, 2).kind).toBe('too-small');
+		expect(calculateLayout(0, 0, 4, 2).kind).toBe('too-small');
+	});
+
+	it('needs more rows for more racers', () => {
+		const small = calculateLayout(100, 17, 4, 2);
+		expect(small.kind).toBe('full');
+		expect(calculateLayout(100, 17, 9, 2).kind).toBe('too-small');
+	});
+});
+
+describe('fitColumns', () => {
+	it('keeps as many weights as fit and counts the rest', () => {
+		const {columns, hiddenWeights} = fitColumns(100, 50);
+		const weights = columns.filter(column => column.id === 'weight');
+		expect(weights.length).toBeGreaterThan(0);
+		expect(weights.length + hiddenWeights).toBe(50);
+		expect(weights.map(column => column.feature)).toEqual(weights.map((_, index) => index));
+		expect(columns.some(column => column.id === 'bias')).toBe(false);
+	});
+});

@@ -1,0 +1,30 @@
+import {describe, expect, it} from 'vitest';
+import {chartView, initialUiState, uiReducer} from '../../src/ui/ui-state.js';
+
+describe('uiReducer', () => {
+	it('toggles the log scale and the gap view; the gap view wins', () => {
+		let state = uiReducer(initialUiState, {type: 'toggle-log'});
+		expect(chartView(state)).toBe('log');
+		state = uiReducer(state, {type: 'toggle-gap'});
+		expect(chartView(state)).toBe('gap');
+		state = uiReducer(state, {type: 'toggle-gap'});
+		expect(chartView(state)).toBe('log');
+		state = uiReducer(state, {type: 'toggle-log'});
+		expect(chartView(state)).toBe('linear');
+	});
+
+	it('hides and shows racers by index, ignoring indexes past the last racer', () => {
+		let state = uiReducer(initialUiState, {type: 'toggle-racer', index: 1, racers: 4});
+		expect([...state.hidden]).toEqual([1]);
+		state = uiReducer(state, {type: 'toggle-racer', index: 1, racers: 4});
+		expect(state.hidden.size).toBe(0);
+		expect(uiReducer(state, {type: 'toggle-racer', index: 4, racers: 4})).toBe(state);
+	});
+
+	it('opens and closes the help', () => {
+		const open = uiReducer(initialUiState, {type: 'toggle-help'});
+		expect(open.help).toBe(true);
+		expect(uiReducer(open, {type: 'close-help'}).help).toBe(false);
+		expect(uiReducer(initialUiState, {type: 'close-help'})).toBe(initialUiState);
+	});
+});
