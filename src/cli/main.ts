@@ -49,6 +49,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		const config: Config = toConfig(parsed.args, io);
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
+			// React's development build costs several times the CPU per frame; it is for React's own debugging.
+			process.env['NODE_ENV'] ??= 'production';
 			const {runLive} = await import('../ui/live.js');
 			return await runLive(config);
 		}

@@ -23,6 +23,8 @@ export type SummaryOptions = {
 	readonly tolerance?: number;
 	/** The signal that stopped the run early, if one did. @default undefined */
 	readonly stoppedBy?: StopSignal;
+	/** The user quit the live screen before every racer was done (`q`). @default false */
+	readonly quitEarly?: boolean;
 };
 
 /** The note printed when the optimal weights are not unique. */
@@ -42,6 +44,8 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	);
 	if (options.stoppedBy !== undefined) {
 		lines.push(paint.yellow(`Stopped   by ${options.stoppedBy} before the end: the numbers are where each racer was`));
+	} else if (options.quitEarly === true && !snapshot.over) {
+		lines.push(paint.yellow('Stopped   by quitting before the end: the numbers are where each racer was'));
 	}
 	lines.push('');
 

@@ -1,0 +1,85 @@
+import React, {memo} from 'react';
+import {Box, Text} from 'ink';
+import type {Clock} from '../../engine/types.js';
+import {TIME_UNIT_MS} from '../../engine/types.js';
+import {formatCompact, formatCount, formatDuration} from '../format.js';
+
+/** What the header shows of the data set. */
+export type HeaderData = {
+	/** The file name as shown (no directories). */
+	readonly name: string;
+	readonly rows: number;
+	readonly features: readonly string[];
+	readonly target: string;
+	readonly scale: string;
+};
+
+export type HeaderProps = {
+	readonly width: number;
+	readonly data: HeaderData;
+	readonly clock: Clock;
+	/** The clock position the racers are brought to, in clock units. */
+	readonly position: number;
+	readonly epochs: number;
+	readonly seed: number;
+	/** Clock units per second. */
+	readonly speed: number;
+	readonly elapsedMs: number;
+	readonly paused: boolean;
+	readonly over: boolean;
+	readonly color: boolean;
+};
+
+/** A position on a clock in the x-axis's unit: iterations, passes over the data, or ms of CPU time. */
+export function clockPosition(clock: Clock, units: number): string {
+	if (clock === 'time') return `${amount(units * TIME_UNIT_MS)} ms`;
+	if (clock === 'samples') return `${amount(units)} passes`;
+	return formatCount(Math.floor(units), 16).trimStart();
+}
+
+/** Up to four significant digits below 1,000 ('12.35'), whole with separators above ('2,637'). */
+function amount(value: number): string {
+	return value < 1000 ? formatCompact(value, 4) : formatCount(value, 16).trimStart();
+}
+
+/** Clock units per second in words: '256 it/s', '8 passes/s', '25.6 ms/s'. */
+export function speedText(clock: Clock, speed: number): string {
+	if (clock === 'time') return `${formatCompact(speed * TIME_UNIT_MS)} ms/s`;
+	return `${formatCompact(speed)} ${clock === 'samples' ? 'passes' : 'it'}/s`;
+}
+
+/** The race's state as one word. */
+export function stateText(paused: boolean, over: boolean): string {
+	return over ? 'done' : paused ? 'paused' : 'running';
+}
+
+/** Two lines: the data set, then the race's clock, position, seed, speed, elapsed time and state. */
+function Header({width, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color}: HeaderProps) {
+	const state = stateText(paused, over);
+	const stateColor = over ? 'green' : paused ? 'yellow' : 'cyan';
+	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
+	const shown = Math.min(position, epochs);
+	const second =
+		`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}` +
+		` · speed ${speedText(clock, speed)} · seed ${seed} · elapsed ${formatDuration(elapsedMs)}`;
+	const stateWidth = state.length + 2;
+	return (
+		<Box flexDirection="column" width={width} height={2}>
+			<Box width={width} height={1}>
+				<Box width={Math.max(0, width - stateWidth)} height={1}>
+					<Text bold wrap="truncate">
+						{first}
+					</Text>
+				</Box>
+				<Box width={stateWidth} height={1} justifyContent="flex-end">
+					<Text bold color={color ? stateColor : undefined} inverse={!color && paused}>
+						{state}
+					</Text>
+				</Box>
+			</Box>
+			<Text wrap="truncate">{second}</Text>
+		</Box>
+	);
+}
+
+export default memo(Header);

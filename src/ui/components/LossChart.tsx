@@ -1,0 +1,197 @@
+import React, {createContext, memo, useContext, useLayoutEffect, useMemo} from 'react';
+import {Box, Text} from 'ink';
+import type {Racer} from '../../engine/racer.js';
+import type {Clock} from '../../engine/types.js';
+import {buildChart, DIVERGED_GLYPH, legendGlyph, LOSS_STAR_GLYPH, seriesColor} from '../chart.js';
+import {formatSignificant} from '../format.js';
+import type {Rect} from '../layout.js';
+import type {Canvas, CellRect} from '../terminal/cells.js';
+import type {ChartView} from '../ui-state.js';
+import {racerLabel} from './labels.js';
+
+/**
+ * Where the plot's cells go: the frame writer draws a canvas straight onto the terminal, past
+ * Ink's per-character output path. Without one (component tests), the plot is rendered as text.
+ */
+export type LayerSink = {
+	setLayer(id: string, rect: CellRect | null, canvas?: Canvas | null): void;
+};
+
+export const LayerContext = createContext<LayerSink | null>(null);
+
+/** The layer id of the plot. */
+export const PLOT_LAYER = 'plot';
+
+export type LossChartProps = {
+	readonly racers: readonly Racer[];
+	readonly lossStar: number;
+	readonly view: ChartView;
+	readonly clock: Clock;
+	readonly dataRows: number;
+	readonly epochs: number;
+	readonly hidden: ReadonlySet<number>;
+	readonly color: boolean;
+	/** The legend line. */
+	readonly legend: Rect;
+	/** The y labels, left of the plot. */
+	readonly labels: Rect;
+	/** The plot, in frame coordinates (the frame writer paints the canvas there). */
+	readonly plot: Rect;
+	/** The x-axis rows under the plot. */
+	readonly xAxis: Rect;
+	/** Changes whenever the racers' histories may have changed (the frame counter). */
+	readonly version: number;
+};
+
+/** The canvas as plain text lines (its characters without styles). */
+export function canvasLines(canvas: Canvas): string[] {
+	const lines: string[] = [];
+	for (let row = 0; row < canvas.height; row++) {
+		lines.push(String.fromCharCode(...canvas.chars.subarray(row * canvas.width, (row + 1) * canvas.width)));
+	}
+	return lines;
+}
+
+type LegendProps = {
+	readonly width: number;
+	readonly racers: readonly {readonly id: string; readonly diverged: boolean}[];
+	readonly hidden: ReadonlySet<number>;
+	readonly lossStar: number;
+	readonly caption: string;
+	readonly color: boolean;
+};
+
+/** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*. */
+const Legend = memo(function Legend({width, racers, hidden, lossStar, caption, color}: LegendProps) {
+	const entries = racers.map((racer, slot) => {
+		const off = hidden.has(slot);
+		const glyph = racer.diverged ? DIVERGED_GLYPH : legendGlyph(slot, color);
+		const text = `${slot + 1} ${glyph}${glyph} ${racerLabel(racer.id)}${racer.diverged ? ' diverged' : ''}${off ? ' (hidden)' : ''}`;
+		return (
+			<Text key={racer.id} dimColor={off} color={color && !off ? (racer.diverged ? 'red' : seriesColor(slot)) : undefined}>
+				{slot > 0 ? '  ' : ''}
+				{text}
+			</Text>
+		);
+	});
+	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
+	const used = racers.reduce((sum, racer, slot) => sum + (slot > 0 ? 2 : 0) + 5 + racerLabel(racer.id).length + (racer.diverged ? 9 : 0) + (hidden.has(slot) ? 9 : 0), 0);
+	const rest = width - used - star.length;
+	const view = caption.slice(0, caption.indexOf(';'));
+	return (
+		<Box width={width} height={1}>
+			<Text wrap="truncate">
+				{entries}
+				<Text dimColor>{star}</Text>
+				{rest > view.length + 3 ? <Text dimColor>{`${' '.repeat(rest - view.length)}${view}`}</Text> : null}
+			</Text>
+		</Box>
+	);
+});
+
+type AxisProps = {
+	/** The y labels, one line per plot row. */
+	readonly yLabels: string;
+	readonly xTicks: string;
+	readonly xLabels: string;
+	readonly xUnit: string;
+	readonly labels: Rect;
+	readonly plot: Rect;
+	readonly xAxis: Rect;
+	/** The plot as text when no layer sink draws it, else null (the box stays empty). */
+	readonly plotText: string | null;
+};
+
+/** The y labels beside the plot's box, then the x-axis's tick line and labels, with the unit in the label column. */
+const Axes = memo(function Axes({yLabels, xTicks, xLabels, xUnit, labels, plot, xAxis, plotText}: AxisProps) {
+	// 'iterations' does not fit beside the first label: 'iter' does.
+	const short = xUnit.length < labels.width ? xUnit : xUnit.slice(0, 4);
+	const unit = short.padStart(labels.width - 1) + ' ';
+	return (
+		<Box flexDirection="column" width={xAxis.width} height={plot.height + xAxis.height}>
+			<Box width={xAxis.width} height={plot.height}>
+				<Box width={labels.width} height={labels.height}>
+					<Text>{yLabels}</Text>
+				</Box>
+				<Box width={plot.width} height={plot.height}>
+					{plotText === null ? null : <Text>{plotText}</Text>}
+				</Box>
+			</Box>
+			<Text wrap="truncate">{' '.repeat(labels.width) + xTicks}</Text>
+			<Text wrap="truncate">
+				<Text dimColor>{unit}</Text>
+				{xLabels}
+			</Text>
+		</Box>
+	);
+});
+
+/**
+ * The legend, the plot with its y labels and the x-axis. The plot's cells go to the frame writer
+ * as a layer over the empty box Ink lays out for it, set in a layout effect so that the layer and
+ * Ink's frame of the same commit reach the terminal together.
+ */
+function LossChart(props: LossChartProps) {
+	const {racers, lossStar, view, clock, dataRows, epochs, hidden, color, legend, labels, plot, xAxis, version} = props;
+	const sink = useContext(LayerContext);
+	const model = useMemo(
+		() =>
+			buildChart({
+				series: racers.map((racer, slot) => ({
+					id: racer.id,
+					slot,
+					history: racer.history.columns(),
+					hidden: hidden.has(slot),
+					diverged: racer.state === 'diverged',
+				})),
+				lossStar,
+				view,
+				clock,
+				dataRows,
+				epochs,
+				width: plot.width,
+				height: plot.height,
+				color,
+				labelWidth: labels.width,
+			}),
+		// `version` stands for the histories, which change in place.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version],
+	);
+
+	useLayoutEffect(() => {
+		sink?.setLayer(PLOT_LAYER, plot, model.canvas);
+	}, [sink, plot, model]);
+	useLayoutEffect(
+		() => () => {
+			sink?.setLayer(PLOT_LAYER, null);
+		},
+		[sink],
+	);
+
+	// Stable while the legend's content is: racers diverge rarely.
+	const divergedKey = racers.map((racer) => (racer.state === 'diverged' ? 1 : 0)).join('');
+	const legendRacers = useMemo(
+		() => racers.map((racer) => ({id: racer.id, diverged: racer.state === 'diverged'})),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[racers, divergedKey],
+	);
+	const plotText = useMemo(() => (sink === null ? canvasLines(model.canvas).join('\n') : null), [sink, model]);
+	return (
+		<Box flexDirection="column" width={legend.width}>
+			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} caption={model.caption} color={color} />
+			<Axes
+				yLabels={model.yLabels.join('\n')}
+				xTicks={model.xTicks}
+				xLabels={model.xLabels}
+				xUnit={model.xUnit}
+				labels={labels}
+				plot={plot}
+				xAxis={xAxis}
+				plotText={plotText}
+			/>
+		</Box>
+	);
+}
+
+export default memo(LossChart);

@@ -1,0 +1,123 @@
+/**
+ * The live screen's entry: builds the scheduler for a validated config, draws the Ink app through
+ * a FrameWriter on the terminal, and on the way out restores the terminal, prints the summary to
+ * the scrollback and writes the export.
+ *
+ * Every way out runs the same steps: `q` and the Ctrl+C key (exit code 0), `--exit-on-finish`
+ * (0), SIGINT, SIGTERM and SIGHUP (128 + n), and an internal error (70, one line on stderr).
+ * The terminal is restored by `FrameWriter.stop()`, which also runs on 'exit' as a last resort.
+ */
+import {basename} from 'node:path';
+import React from 'react';
+import {render} from 'ink';
+import {DataError} from '../data/dataset.js';
+import type {Dataset} from '../data/dataset.js';
+import {Scheduler} from '../engine/scheduler.js';
+import type {Config} from '../cli/config.js';
+import {loadConfigDataset, raceConfig} from '../cli/config.js';
+import {EXIT, ExportError, STOP_SIGNALS} from '../cli/errors.js';
+import type {StopSignal} from '../cli/errors.js';
+import {writeExport} from '../cli/export.js';
+import {EXPORT_HISTORY_CAPACITY} from '../cli/headless.js';
+import {formatSummary} from '../cli/summary.js';
+import App from './App.js';
+import {LayerContext} from './components/LossChart.js';
+import {FrameWriter} from './terminal/frame-writer.js';
+
+/** The terminal streams the live screen uses (the process's, unless a test passes its own). */
+export type LiveIo = {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stdin: NodeJS.ReadStream;
+	readonly stderr: NodeJS.WritableStream;
+	/** Where the stop signals come from. @default process */
+	readonly signals?: NodeJS.EventEmitter;
+};
+
+function processLiveIo(): LiveIo {
+	return {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr};
+}
+
+/** The scheduler for a config; a data set the engine refuses is a DataError, as in the headless mode. */
+function createScheduler(config: Config, dataset: Dataset): Scheduler {
+	try {
+		return new Scheduler(
+			{...raceConfig(config, dataset), ...(config.export === null ? {} : {historyCapacity: EXPORT_HISTORY_CAPACITY})},
+			{speed: config.speed},
+		);
+	} catch (error) {
+		if (error instanceof RangeError) throw new DataError(`${dataset.source}: ${error.message}`);
+		throw error;
+	}
+}
+
+/** Runs the live race screen until the user quits, the race ends (`--exit-on-finish`) or a signal; resolves to the exit code. */
+export async function runLive(config: Config, io: LiveIo = processLiveIo()): Promise<number> {
+	const dataset = loadConfigDataset(config);
+	const scheduler = createScheduler(config, dataset);
+	const signals = io.signals ?? process;
+	const writer = new FrameWriter(io.stdout, {color: config.color});
+	let stoppedBy: StopSignal | undefined;
+
+	const restore = (): void => writer.stop();
+	process.on('exit', restore);
+	// After a hang-up the terminal's streams fail with EIO: that must not become a crash.
+	const ignore = (): void => {};
+	io.stdin.on('error', ignore);
+
+	writer.start();
+	const app = render(
+		<LayerContext.Provider value={writer}>
+			<App
+				scheduler={scheduler}
+				data={{
+					name: basename(dataset.source),
+					rows: dataset.rows,
+					features: dataset.features,
+					target: dataset.target,
+					scale: dataset.scale,
+				}}
+				fps={config.fps}
+				color={config.color}
+				keys={config.keys}
+				exitOnFinish={config.exitOnFinish}
+			/>
+		</LayerContext.Provider>,
+		{stdout: writer.asStdout(), stdin: io.stdin, stderr: io.stderr as NodeJS.WriteStream, debug: true, patchConsole: false, exitOnCtrlC: false},
+	);
+
+	const listeners = STOP_SIGNALS.map((signal) => {
+		const listener = (): void => {
+			stoppedBy ??= signal;
+			app.unmount();
+		};
+		signals.on(signal, listener);
+		return () => signals.off(signal, listener);
+	});
+
+	let failure: unknown;
+	try {
+		await app.waitUntilExit();
+	} catch (error) {
+		failure = error;
+	} finally {
+		app.cleanup();
+		writer.dispose();
+		process.off('exit', restore);
+		for (const remove of listeners) remove();
+		io.stdin.off('error', ignore);
+	}
+	if (failure !== undefined) throw failure;
+
+	let code: number = stoppedBy === undefined ? EXIT.ok : EXIT[stoppedBy];
+	if (config.export !== null) {
+		try {
+			writeExport(config.export.path, scheduler.race.racers, {force: config.export.force, format: config.export.format});
+		} catch (error) {
+			if (!(error instanceof ExportError)) throw error;
+			io.stderr.write(`gdrace: ${error.message}\n`);
+			if (code === EXIT.ok) code = EXIT.data;
+		}
+	}
+	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true}));
+	return code;
+}
