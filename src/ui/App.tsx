@@ -116,9 +116,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 
 	const body = layout.footer.y - layout.legend.y;
 	return (
-		<Box flexDirection="column" width={layout.width} height={layout.height}>
+		<Box flexDirection="column" width={layout.width}>
 			<Header
-				width={layout.width}
+				rect={layout.header}
 				data={data}
 				clock={snapshot.clock}
 				position={snapshot.position}
@@ -150,7 +150,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 						version={frame.frame}
 					/>
 					<WeightsTable
-						width={layout.width}
+						rect={layout.table}
 						columns={layout.columns}
 						features={data.features}
 						hiddenWeights={layout.hiddenWeights}

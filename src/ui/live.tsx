@@ -21,7 +21,7 @@ import {writeExport} from '../cli/export.js';
 import {EXPORT_HISTORY_CAPACITY} from '../cli/headless.js';
 import {formatSummary} from '../cli/summary.js';
 import App from './App.js';
-import {LayerContext} from './components/LossChart.js';
+import {LayerContext} from './components/layer-context.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 
 /** The terminal streams the live screen uses (the process's, unless a test passes its own). */

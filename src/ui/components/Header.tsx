@@ -1,8 +1,11 @@
-import React, {memo} from 'react';
+import React, {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock} from '../../engine/types.js';
 import {TIME_UNIT_MS} from '../../engine/types.js';
 import {formatCompact, formatCount, formatDuration} from '../format.js';
+import type {Rect} from '../layout.js';
+import type {CellStyle} from '../terminal/style.js';
+import TextLayer from './TextLayer.js';
 
 /** What the header shows of the data set. */
 export type HeaderData = {
@@ -15,7 +18,8 @@ export type HeaderData = {
 };
 
 export type HeaderProps = {
-	readonly width: number;
+	/** The header's two rows, in frame coordinates. */
+	readonly rect: Rect;
 	readonly data: HeaderData;
 	readonly clock: Clock;
 	/** The clock position the racers are brought to, in clock units. */
@@ -54,7 +58,9 @@ export function stateText(paused: boolean, over: boolean): string {
 }
 
 /** Two lines: the data set, then the race's clock, position, seed, speed, elapsed time and state. */
-function Header({width, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color}: HeaderProps) {
+const PALETTE: readonly CellStyle[] = [{}];
+
+function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color}: HeaderProps) {
 	const state = stateText(paused, over);
 	const stateColor = over ? 'green' : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
@@ -63,8 +69,12 @@ function Header({width, data, clock, position, epochs, seed, speed, elapsedMs, p
 		`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}` +
 		` · speed ${speedText(clock, speed)} · seed ${seed} · elapsed ${formatDuration(elapsedMs)}`;
 	const stateWidth = state.length + 2;
+	const {width} = rect;
+	// The second line changes every frame: a layer, not Ink text.
+	const secondRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: 1}), [rect.x, rect.y, width]);
+	const lines = useMemo(() => [[{text: second}]], [second]);
 	return (
-		<Box flexDirection="column" width={width} height={2}>
+		<Box flexDirection="column" width={width}>
 			<Box width={width} height={1}>
 				<Box width={Math.max(0, width - stateWidth)} height={1}>
 					<Text bold wrap="truncate">
@@ -77,7 +87,7 @@ function Header({width, data, clock, position, epochs, seed, speed, elapsedMs, p
 					</Text>
 				</Box>
 			</Box>
-			<Text wrap="truncate">{second}</Text>
+			<TextLayer id="header" rect={secondRect} lines={lines} palette={PALETTE} fullRows />
 		</Box>
 	);
 }

@@ -1,23 +1,19 @@
-import React, {createContext, memo, useContext, useLayoutEffect, useMemo} from 'react';
+import React, {memo, useContext, useLayoutEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Racer} from '../../engine/racer.js';
 import type {Clock} from '../../engine/types.js';
 import {buildChart, DIVERGED_GLYPH, legendGlyph, LOSS_STAR_GLYPH, seriesColor} from '../chart.js';
 import {formatSignificant} from '../format.js';
 import type {Rect} from '../layout.js';
-import type {Canvas, CellRect} from '../terminal/cells.js';
+import type {Canvas} from '../terminal/cells.js';
+import type {CellStyle} from '../terminal/style.js';
 import type {ChartView} from '../ui-state.js';
 import {racerLabel} from './labels.js';
+import {LayerContext} from './layer-context.js';
+import TextLayer from './TextLayer.js';
 
-/**
- * Where the plot's cells go: the frame writer draws a canvas straight onto the terminal, past
- * Ink's per-character output path. Without one (component tests), the plot is rendered as text.
- */
-export type LayerSink = {
-	setLayer(id: string, rect: CellRect | null, canvas?: Canvas | null): void;
-};
-
-export const LayerContext = createContext<LayerSink | null>(null);
+export {LayerContext} from './layer-context.js';
+export type {LayerSink} from './layer-context.js';
 
 /** The layer id of the plot. */
 export const PLOT_LAYER = 'plot';
@@ -89,9 +85,11 @@ const Legend = memo(function Legend({width, racers, hidden, lossStar, caption, c
 	);
 });
 
+const LABEL_PALETTE: readonly CellStyle[] = [{}];
+
 type AxisProps = {
-	/** The y labels, one line per plot row. */
-	readonly yLabels: string;
+	/** The y labels, one per plot row. */
+	readonly yLabels: readonly string[];
 	readonly xTicks: string;
 	readonly xLabels: string;
 	readonly xUnit: string;
@@ -104,19 +102,23 @@ type AxisProps = {
 
 /** The y labels beside the plot's box, then the x-axis's tick line and labels, with the unit in the label column. */
 const Axes = memo(function Axes({yLabels, xTicks, xLabels, xUnit, labels, plot, xAxis, plotText}: AxisProps) {
+	const labelLines = useMemo(() => yLabels.map((label) => [{text: label}]), [yLabels]);
 	// 'iterations' does not fit beside the first label: 'iter' does.
 	const short = xUnit.length < labels.width ? xUnit : xUnit.slice(0, 4);
+	// With a frame writer, the plot's rows are layers in reserved rows: Ink draws only the x-axis.
 	const unit = short.padStart(labels.width - 1) + ' ';
 	return (
-		<Box flexDirection="column" width={xAxis.width} height={plot.height + xAxis.height}>
-			<Box width={xAxis.width} height={plot.height}>
-				<Box width={labels.width} height={labels.height}>
-					<Text>{yLabels}</Text>
+		<Box flexDirection="column" width={xAxis.width}>
+			{plotText === null ? (
+				<TextLayer id="labels" rect={labels} lines={labelLines} palette={LABEL_PALETTE} fullRows />
+			) : (
+				<Box width={xAxis.width} height={plot.height}>
+					<TextLayer id="labels" rect={labels} lines={labelLines} palette={LABEL_PALETTE} />
+					<Box width={plot.width} height={plot.height}>
+						<Text>{plotText}</Text>
+					</Box>
 				</Box>
-				<Box width={plot.width} height={plot.height}>
-					{plotText === null ? null : <Text>{plotText}</Text>}
-				</Box>
-			</Box>
+			)}
 			<Text wrap="truncate">{' '.repeat(labels.width) + xTicks}</Text>
 			<Text wrap="truncate">
 				<Text dimColor>{unit}</Text>
@@ -162,9 +164,14 @@ function LossChart(props: LossChartProps) {
 	useLayoutEffect(() => {
 		sink?.setLayer(PLOT_LAYER, plot, model.canvas);
 	}, [sink, plot, model]);
+	// The plot's rows (y labels and plot) are all layers: Ink's frame leaves them out.
+	useLayoutEffect(() => {
+		sink?.reserveRows(PLOT_LAYER, plot);
+	}, [sink, plot]);
 	useLayoutEffect(
 		() => () => {
 			sink?.setLayer(PLOT_LAYER, null);
+			sink?.reserveRows(PLOT_LAYER, null);
 		},
 		[sink],
 	);
@@ -176,12 +183,16 @@ function LossChart(props: LossChartProps) {
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[racers, divergedKey],
 	);
+	// The same labels keep the same array, so that the axes are not redrawn for nothing.
+	const labelKey = model.yLabels.join('\n');
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const yLabels = useMemo(() => model.yLabels, [labelKey]);
 	const plotText = useMemo(() => (sink === null ? canvasLines(model.canvas).join('\n') : null), [sink, model]);
 	return (
 		<Box flexDirection="column" width={legend.width}>
 			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} caption={model.caption} color={color} />
 			<Axes
-				yLabels={model.yLabels.join('\n')}
+				yLabels={yLabels}
 				xTicks={model.xTicks}
 				xLabels={model.xLabels}
 				xUnit={model.xUnit}

@@ -1,13 +1,17 @@
-import React, {memo} from 'react';
+import React, {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
-import {seriesColor} from '../chart.js';
+import {SERIES_COLORS} from '../chart.js';
 import {alignRight, formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../format.js';
-import type {TableColumn} from '../layout.js';
+import type {Rect, TableColumn} from '../layout.js';
+import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
+import TextLayer from './TextLayer.js';
+import type {SpanLine} from './TextLayer.js';
 
 export type WeightsTableProps = {
-	readonly width: number;
+	/** The table's rows (titles, racers, optimum), in frame coordinates. */
+	readonly rect: Rect;
 	readonly columns: readonly TableColumn[];
 	readonly features: readonly string[];
 	/** Features whose weight column did not fit. */
@@ -65,15 +69,26 @@ function title(column: TableColumn, features: readonly string[]): string {
 	}
 }
 
-type Cell = {readonly text: string; readonly color?: string | undefined; readonly dim?: boolean};
+// Palette of the rows: 0 plain, 1 dim, 2 green, 3 red, 4 + slot the racers' colors.
+const PLAIN = 0;
+const DIM = 1;
+const GREEN = 2;
+const RED = 3;
+const SLOT = 4;
+const PALETTES = {
+	color: [{}, {style: DIM}, {fg: 'green'}, {fg: 'red'}, ...SERIES_COLORS.map((fg): CellStyle => ({fg}))] as readonly CellStyle[],
+	plain: [{}, {style: DIM}, {}, {}, ...SERIES_COLORS.map((): CellStyle => ({}))] as readonly CellStyle[],
+};
+
+type Cell = {readonly text: string; readonly style?: number};
 
 function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps): Cell[] {
-	const {columns, optimum, rates, clock, dataRows, color} = props;
+	const {columns, optimum, rates, clock, dataRows} = props;
 	return columns.map((column): Cell => {
 		const w = column.width;
 		switch (column.id) {
 			case 'racer':
-				return {text: racerLabel(racer.id).slice(0, w).padEnd(w), color: color ? seriesColor(slot) : undefined};
+				return {text: racerLabel(racer.id).slice(0, w).padEnd(w), style: SLOT + (slot % SERIES_COLORS.length)};
 			case 'iterations':
 				return {text: formatCount(racer.iterations, w)};
 			case 'samples':
@@ -88,10 +103,10 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 				return {text: gapText(racer.gap, optimum.loss, w)};
 			case 'status': {
 				const status = statusOf(racer, clock, dataRows);
-				return {text: status.text.slice(0, w).padEnd(w), color: color ? status.color : undefined};
+				return {text: status.text.slice(0, w).padEnd(w), style: status.color === 'green' ? GREEN : status.color === 'red' ? RED : PLAIN};
 			}
 			case 'rate':
-				return {text: formatRate(rates[slot] ?? 0, w), dim: true};
+				return {text: formatRate(rates[slot] ?? 0, w), style: DIM};
 		}
 	});
 }
@@ -102,42 +117,24 @@ function optimumCells(props: WeightsTableProps): Cell[] {
 		const w = column.width;
 		switch (column.id) {
 			case 'racer':
-				return {text: 'optimum'.padEnd(w), dim: true};
+				return {text: 'optimum'.padEnd(w), style: DIM};
 			case 'weight':
-				return {text: formatFixed(optimum.weights[column.feature ?? 0] ?? Number.NaN, w), dim: true};
+				return {text: formatFixed(optimum.weights[column.feature ?? 0] ?? Number.NaN, w), style: DIM};
 			case 'bias':
-				return {text: formatFixed(optimum.bias, w), dim: true};
+				return {text: formatFixed(optimum.bias, w), style: DIM};
 			case 'loss':
-				return {text: formatSignificant(optimum.loss, w), dim: true};
+				return {text: formatSignificant(optimum.loss, w), style: DIM};
 			case 'status':
-				return {text: (optimum.unique ? 'L*' : 'L*, not unique').slice(0, w).padEnd(w), dim: true};
+				return {text: (optimum.unique ? 'L*' : 'L*, not unique').slice(0, w).padEnd(w), style: DIM};
 			default:
 				return {text: ' '.repeat(w)};
 		}
 	});
 }
 
-/** One line of cells one blank apart; runs of plain cells go out as one string. */
-function Row({cells}: {readonly cells: readonly Cell[]}) {
-	const parts: React.ReactNode[] = [];
-	let plain = '';
-	cells.forEach((cell, index) => {
-		const gap = index > 0 ? ' ' : '';
-		if (cell.color === undefined && !cell.dim) {
-			plain += gap + cell.text;
-			return;
-		}
-		plain += gap;
-		if (plain !== '') parts.push(plain);
-		plain = '';
-		parts.push(
-			<Text key={index} color={cell.color} dimColor={cell.dim}>
-				{cell.text}
-			</Text>,
-		);
-	});
-	if (plain !== '') parts.push(plain);
-	return <Text wrap="truncate">{parts}</Text>;
+/** One line of cells one blank apart, as spans. */
+function spans(cells: readonly Cell[]): SpanLine {
+	return cells.map((cell, index) => ({text: index > 0 ? ` ${cell.text}` : cell.text, style: cell.style ?? PLAIN}));
 }
 
 /**
@@ -145,21 +142,22 @@ function Row({cells}: {readonly cells: readonly Cell[]}) {
  * updates per second, in fixed-width columns (numbers never make a column jump); then the optimum.
  */
 function WeightsTable(props: WeightsTableProps) {
-	const {width, columns, features, hiddenWeights, racers} = props;
+	const {rect, columns, features, hiddenWeights, racers, color} = props;
+	const {width} = rect;
 	let header = columns.map((column) => title(column, features)).join(' ');
 	if (hiddenWeights > 0) {
 		const note = ` +${hiddenWeights} weights`;
 		if (header.length + note.length <= width) header += note;
 	}
+	// The rows change every frame: a layer under the titles, not Ink text.
+	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: racers.length + 1}), [rect.x, rect.y, width, racers.length]);
+	const lines = [...racers.map((racer, slot) => spans(racerCells(racer, slot, props))), spans(optimumCells(props))];
 	return (
-		<Box flexDirection="column" width={width} height={racers.length + 2}>
+		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate">
 				{header}
 			</Text>
-			{racers.map((racer, slot) => (
-				<Row key={racer.id} cells={racerCells(racer, slot, props)} />
-			))}
-			<Row cells={optimumCells(props)} />
+			<TextLayer id="table" rect={rowsRect} lines={lines} palette={color ? PALETTES.color : PALETTES.plain} fullRows />
 		</Box>
 	);
 }

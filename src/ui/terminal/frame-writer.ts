@@ -75,6 +75,12 @@ type Layer = {
 	canvas: Canvas;
 };
 
+/** Screen rows `[y, y + height)`, left to layers: Ink's frame flows around them. */
+export type RowBand = {
+	readonly y: number;
+	readonly height: number;
+};
+
 function decimalLength(n: number): number {
 	return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length;
 }
@@ -96,6 +102,7 @@ export class FrameWriter extends Writable {
 	private next = new Grid(0, 0);
 	private shown = new Grid(0, 0);
 	private readonly layers = new Map<string, Layer>();
+	private readonly bands = new Map<string, RowBand>();
 	private readonly paletteIds = new WeakMap<readonly CellStyle[], {table: StyleTable; ids: Uint16Array}>();
 	private running = false;
 	/** Something arrived (a frame, a layer, a resize) since the last present. */
@@ -207,6 +214,24 @@ export class FrameWriter extends Writable {
 		this.markDirty();
 	}
 
+	/**
+	 * Reserves whole screen rows for layers: Ink's frame is drawn on the other rows, in order, so
+	 * Ink lays out only what it draws. A full-width block that changes every frame (the table's
+	 * rows, the chart) is then not even a blank area in Ink's frame, which Ink would build and
+	 * stringify cell by cell on every render. Reserved rows start blank; a null band removes it.
+	 */
+	reserveRows(id: string, band: RowBand | null): void {
+		if (band === null || !(band.height > 0)) {
+			if (this.bands.delete(id)) this.markDirty();
+			return;
+		}
+		const next = {y: Math.max(0, Math.floor(band.y)), height: Math.floor(band.height)};
+		const previous = this.bands.get(id);
+		if (previous?.y === next.y && previous.height === next.height) return;
+		this.bands.set(id, next);
+		this.markDirty();
+	}
+
 	/** Makes the next present a full repaint (clear, then every cell): after a resize or anything that may have disturbed the screen. */
 	invalidate(): void {
 		this.fullRepaint = true;
@@ -299,8 +324,26 @@ export class FrameWriter extends Writable {
 	/** next = Ink's cells, then every layer in order. */
 	private composeScreen(): void {
 		const next = this.next;
-		next.copyFrom(this.ink);
 		const {cols, rows, codes, styles} = next;
+		if (this.bands.size === 0) {
+			next.copyFrom(this.ink);
+		} else {
+			const reserved = new Uint8Array(rows);
+			for (const {y, height} of this.bands.values()) reserved.fill(1, Math.min(rows, y), Math.min(rows, y + height));
+			const ink = this.ink;
+			let source = 0;
+			for (let y = 0; y < rows; y++) {
+				const to = y * cols;
+				if (reserved[y] === 0 && source < ink.rows) {
+					codes.set(ink.codes.subarray(source * cols, (source + 1) * cols), to);
+					styles.set(ink.styles.subarray(source * cols, (source + 1) * cols), to);
+					source++;
+				} else {
+					codes.fill(SPACE, to, to + cols);
+					styles.fill(DEFAULT_STYLE, to, to + cols);
+				}
+			}
+		}
 		for (const {rect, canvas} of this.layers.values()) {
 			const ids = this.paletteIdsOf(canvas.palette);
 			const x0 = Math.max(0, Math.floor(rect.x));
