@@ -108,9 +108,10 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 			const snapshot = scheduler.race.snapshot();
 			if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
 				setFrame(take());
-			} else if (scheduler.paused || race.over) {
-				// Keep the rate window honest: nothing ran, so the rates fall to zero.
+			} else if (rateSamples.current.length > 1) {
+				// Nothing ran this frame (paused, over): the rates fall to zero on screen at once.
 				rateSamples.current = [];
+				setFrame(take());
 			}
 
 			timer = setTimeout(loop, Math.max(0, periodMs - (performance.now() - start)));
