@@ -96,8 +96,16 @@ export const MIN_COLUMNS = Math.max(
 	LABEL_WIDTH + MIN_PLOT_WIDTH,
 );
 
-/** Picks the table's columns for a width, in display order. */
+/** Room kept at the end of the titles for the count of weights left out (' +3 weights'). */
+const HIDDEN_NOTE_WIDTH = 11;
+
+/** Picks the table's columns for a width, in display order; when not every weight fits, room is left for saying how many are missing. */
 export function fitColumns(width: number, features: number): {columns: TableColumn[]; hiddenWeights: number} {
+	const all = pickColumns(width, features);
+	return all.hiddenWeights === 0 ? all : pickColumns(width - HIDDEN_NOTE_WIDTH, features);
+}
+
+function pickColumns(width: number, features: number): {columns: TableColumn[]; hiddenWeights: number} {
 	const chosen = new Set<TableColumnId>(REQUIRED);
 	let used = REQUIRED.reduce((sum, id) => sum + COLUMN_WIDTHS[id] + 1, -1);
 	let weights = 0;

@@ -81,4 +81,18 @@ describe('fitColumns', () => {
 		expect(weights.map(column => column.feature)).toEqual(weights.map((_, index) => index));
 		expect(columns.some(column => column.id === 'bias')).toBe(false);
 	});
+
+	it('leaves room after the titles to say how many weights did not fit', () => {
+		for (const width of [60, 80, 100, 120, 160]) {
+			const {columns, hiddenWeights} = fitColumns(width, 7);
+			const used = columns.reduce((sum, column) => sum + column.width + 1, -1);
+			if (hiddenWeights > 0) {
+				expect(used + ` +${hiddenWeights} weights`.length).toBeLessThanOrEqual(width);
+			} else {
+				expect(used).toBeLessThanOrEqual(width);
+			}
+		}
+		expect(fitColumns(100, 7).hiddenWeights).toBe(4);
+		expect(fitColumns(200, 7).hiddenWeights).toBe(0);
+	});
 });

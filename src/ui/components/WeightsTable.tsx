@@ -146,8 +146,9 @@ function WeightsTable(props: WeightsTableProps) {
 	const {width} = rect;
 	let header = columns.map((column) => title(column, features)).join(' ');
 	if (hiddenWeights > 0) {
-		const note = ` +${hiddenWeights} weights`;
-		if (header.length + note.length <= width) header += note;
+		// '+3 weights' where it fits, else '+3': the layout keeps room for that.
+		const long = ` +${hiddenWeights} weights`;
+		header += header.length + long.length <= width ? long : ` +${hiddenWeights}`;
 	}
 	// The rows change every frame: a layer under the titles, not Ink text.
 	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: racers.length + 1}), [rect.x, rect.y, width, racers.length]);
