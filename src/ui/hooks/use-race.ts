@@ -28,6 +28,8 @@ export type RaceOptions = {
 const ENGINE_SHARE = 0.45;
 /** A frame that arrives late (a stalled machine, a suspended process) does not turn into a burst. */
 const MAX_FRAME_MS = 250;
+/** Longest time between two engine ticks, ms, whatever the frame rate. */
+const MAX_TICK_INTERVAL_MS = 1000 / 30;
 /** Window of the updates-per-second figures. */
 const RATE_WINDOW_MS = 1000;
 
@@ -93,31 +95,40 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 	useEffect(() => {
 		let last = performance.now();
 		let timer: NodeJS.Timeout | undefined;
+		// The engine ticks at least 30 times a second whatever the frame rate, each tick time-boxed,
+		// so that keys are read within a few tens of ms even at --fps 1 and the highest speed.
+		const tickMs = Math.min(periodMs, MAX_TICK_INTERVAL_MS);
+		let lastFrame = Number.NEGATIVE_INFINITY;
 		const loop = () => {
 			const start = performance.now();
 			const dt = Math.min(start - last, MAX_FRAME_MS);
 			last = start;
 			const race = scheduler.race;
 			if (!race.over) {
-				scheduler.tick(dt, periodMs * ENGINE_SHARE);
+				scheduler.tick(dt, tickMs * ENGINE_SHARE);
 				if (!scheduler.paused) {
 					elapsed.current += dt;
 				}
 			}
 
-			const snapshot = scheduler.race.snapshot();
-			if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
-				setFrame(take());
-			} else if (rateSamples.current.length > 1) {
-				// Nothing ran this frame (paused, over): the rates fall to zero on screen at once.
-				rateSamples.current = [];
-				setFrame(take());
+			// A frame is due a period after the last one (a millisecond early is on time).
+			if (start - lastFrame >= periodMs - 1) {
+				const snapshot = scheduler.race.snapshot();
+				if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
+					setFrame(take());
+					lastFrame = start;
+				} else if (rateSamples.current.length > 1) {
+					// Nothing ran (paused, over): the rates fall to zero on screen at once.
+					rateSamples.current = [];
+					setFrame(take());
+					lastFrame = start;
+				}
 			}
 
-			timer = setTimeout(loop, Math.max(0, periodMs - (performance.now() - start)));
+			timer = setTimeout(loop, Math.max(0, tickMs - (performance.now() - start)));
 		};
 
-		timer = setTimeout(loop, periodMs);
+		timer = setTimeout(loop, tickMs);
 		return () => {
 			clearTimeout(timer);
 		};
