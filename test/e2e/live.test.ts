@@ -1,0 +1,343 @@
+/**
+ * The real `gdrace` (dist/cli.js) on its live screen, in a pseudo-terminal read through a headless
+ * xterm: what a user sees at 100×30, pausing, help, resizing down to "too small" and back, the
+ * ways out (q, Ctrl+C, --exit-on-finish) with the terminal restored and the summary left in the
+ * scrollback, and no colors with NO_COLOR or --no-color.
+ *
+ * Every wait polls the screen (no fixed sleeps except the one that checks a paused race stays
+ * put). The harness gives the program a user's environment, without CI, whatever the runner has.
+ */
+import {afterEach, describe, expect, it} from 'vitest';
+import {footerText} from '../../src/ui/components/Footer.js';
+import {ACTIONS, KEYMAP} from '../../src/ui/keymap.js';
+import {calculateLayout} from '../../src/ui/layout.js';
+import type {FullLayout} from '../../src/ui/layout.js';
+import {disposeAll, spawnGdrace} from './pty.js';
+import type {TerminalSession} from './pty.js';
+
+afterEach(disposeAll);
+
+/** Each test takes about 2–4 s (most of it Node loading Ink); the waits are generous for a busy machine. */
+const TIMEOUT = 15_000;
+
+const RACERS = ['GD', 'SGD', 'MB-random', 'MB-epoch'] as const;
+
+/** The table's optimum row is on screen: the race is shown (not the help, not "too small"). */
+const RACE_SHOWN = /^optimum /m;
+
+function layoutFor(columns: number, rows: number): FullLayout {
+	const layout = calculateLayout(columns, rows, RACERS.length, 2);
+	if (layout.kind !== 'full') throw new Error(`${columns}×${rows} is too small`);
+	return layout;
+}
+
+/** GD's iteration count in the table, or undefined when its row is not on screen. */
+function gdIterations(term: TerminalSession): number | undefined {
+	const match = /^GD +([\d,]+) /m.exec(term.text());
+	return match?.[1] === undefined ? undefined : Number(match[1].replace(/,/g, ''));
+}
+
+/** GD's iterations once two readings 100 ms apart agree (at most 3 s). */
+async function steadyIterations(term: TerminalSession): Promise<number> {
+	const deadline = Date.now() + 3000;
+	let last = gdIterations(term);
+	for (;;) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		await term.settled();
+		const next = gdIterations(term);
+		if (next !== undefined && next === last) return next;
+		if (Date.now() > deadline) throw new Error(`GD's iterations keep changing: ${String(last)} → ${String(next)}`);
+		last = next;
+	}
+}
+
+/** Rows (1-based) the program moved the cursor to with CUP (`ESC [ row ; col H`). */
+function cursorRows(raw: string): number[] {
+	return [...raw.matchAll(/\u001B\[(\d+)(?:;\d+)?H/g)].map((match) => Number(match[1]));
+}
+
+/** SGR parameters that set a color: 30–38/40–48 (and 39/49), 90–97, 100–107. */
+function colorCodes(raw: string): string[] {
+	const found: string[] = [];
+	for (const match of raw.matchAll(/\u001B\[([\d;:]*)m/g)) {
+		for (const parameter of (match[1] ?? '').split(/[;:]/)) {
+			const code = Number(parameter);
+			if (parameter !== '' && ((code >= 30 && code <= 49) || (code >= 90 && code <= 97) || (code >= 100 && code <= 107))) {
+				found.push(match[0]);
+			}
+		}
+	}
+	return found;
+}
+
+/**
+ * Checks that the screen is the race laid out for the terminal's size, row by row (a wrapped or
+ * shifted line would move the rows below it), and that the last row is blank.
+ */
+function expectRaceLayout(term: TerminalSession): void {
+	const layout = layoutFor(term.cols, term.rows);
+	const screen = term.screen();
+	for (const line of screen) expect([...line].length).toBeLessThanOrEqual(term.cols);
+	expect(screen[0]).toMatch(/^gdrace {2}boston\.csv · 506 rows/);
+	expect(screen[0]).toMatch(/ (running|paused|done)$/);
+	expect(screen[1]).toMatch(/^clock iteration [\d,]+ \/ 5,000 · speed /);
+	// Each racer's number, its glyph twice (without colors each has its own) and its name.
+	RACERS.forEach((name, slot) => expect(screen[layout.legend.y]).toMatch(new RegExp(`(^|  )${slot + 1} (\\S)\\2 ${name}\\b`)));
+	// The y-axis: labels ending in a tick '┤' or the axis '│' in the label column's last cell, every plot row.
+	for (let row = layout.plot.y; row < layout.plot.y + layout.plot.height; row++) {
+		expect(screen[row]![layout.plot.x], `plot row ${row}`).toMatch(/[┤│]/);
+	}
+	expect(screen[layout.plot.y]).toMatch(/^ *\S+ ┤/);
+	expect(screen[layout.xAxis.y]).toMatch(/^ {10}└─+┬/);
+	expect(screen[layout.xAxis.y + 1]).toMatch(/^ +iter 0 /);
+	expect(screen[layout.table.y]).toMatch(/^racer +iter /);
+	RACERS.forEach((name, slot) => expect(screen[layout.table.y + 1 + slot]).toMatch(new RegExp(`^${name} +[\\d,]+ `)));
+	expect(screen[layout.table.y + 1 + RACERS.length]).toMatch(/^optimum /);
+	expect(screen[layout.footer.y]).toBe(footerText(term.cols));
+	expect(layout.height).toBe(term.rows - 1);
+	expect(screen[term.rows - 1]!.trim()).toBe('');
+}
+
+/** Waits until the race is on screen, laid out for the current size (generous: Node loading Ink on a busy machine is slow). */
+async function waitForRace(term: TerminalSession, timeout = 10_000): Promise<void> {
+	await term.waitFor(
+		function raceLaidOut(session) {
+			try {
+				expectRaceLayout(session);
+				return true;
+			} catch {
+				return false;
+			}
+		},
+		{timeout},
+	);
+	// Once more, outside the predicate, so that a failure says which row is wrong.
+	expectRaceLayout(term);
+}
+
+/** The summary gdrace prints on its way out, read from the normal buffer's scrollback. */
+function expectSummary(term: TerminalSession): string[] {
+	const lines = term.scrollback();
+	expect(lines.some((line) => /^Data {6}.*boston\.csv: 506 rows, RM, LSTAT → MEDV, scale minmax$/.test(line))).toBe(true);
+	const results = lines.find((line) => line.startsWith('Results'));
+	expect(results).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/);
+	expect(lines.some((line) => /^loss +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +30\.51246878$/.test(line))).toBe(true);
+	// The live screen was in the alternate buffer: none of it is left behind.
+	expect(lines.join('\n')).not.toContain(footerText(100));
+	expect(lines.join('\n')).not.toContain('┤');
+	return lines;
+}
+
+/** The program ended with code 0 and left the terminal as it found it. */
+async function expectCleanExit(term: TerminalSession): Promise<void> {
+	expect(await term.waitForExit(10_000)).toEqual({exitCode: 0, signal: null});
+	expect(term.isAltScreen()).toBe(false);
+	expect(term.cursorVisible()).toBe(true);
+}
+
+describe('the live screen at 100×30', () => {
+	it('shows the header, the legend, the chart with its axes, the table and the footer, and leaves the last row empty', async () => {
+		const term = spawnGdrace([], {cols: 100, rows: 30});
+		await waitForRace(term);
+		expect(term.isAltScreen()).toBe(true);
+		expect(term.cursorVisible()).toBe(false);
+		const screen = term.screen();
+		const layout = layoutFor(100, 30);
+		expect(screen[layout.legend.y]).toContain('L* 30.5125');
+		expect(screen[layout.table.y]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status +upd\/s$/);
+		expect(screen[layout.table.y + 5]).toMatch(/^optimum +26\.5897 +-23\.2791 +15\.6730 +30\.512469 +L\*$/);
+		expect(screen[layout.xAxis.y + 1]).toMatch(/ 5k$/);
+		// Colors are on in a terminal by default.
+		expect(term.usesColor()).toBe(true);
+		// Nothing was ever drawn on the last row: it is untouched, not even blanked.
+		expect(screen[29]).toBe('');
+		expect(Math.max(...cursorRows(term.raw()))).toBeLessThanOrEqual(29);
+
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('space pauses (the header says so and GD’s iterations stop) and space resumes', async () => {
+		const term = spawnGdrace([]);
+		await term.waitFor((session) => (gdIterations(session) ?? 0) > 0);
+		expect(term.screen()[0]).toMatch(/ running$/);
+
+		term.press('space');
+		await term.waitFor((session) => / paused$/.test(session.screen()[0] ?? ''));
+		// Racers still catching up with the frozen target may take a frame or two: wait for the count to settle.
+		const paused = await steadyIterations(term);
+		const clock = term.screen()[1];
+		expect(paused).toBeGreaterThan(0);
+		// Then it must not move for half a second.
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		await term.settled();
+		expect(gdIterations(term)).toBe(paused);
+		expect(term.screen()[1]).toBe(clock);
+		expect(term.screen()[0]).toMatch(/ paused$/);
+
+		term.press('space');
+		await term.waitFor((session) => / running$/.test(session.screen()[0] ?? ''));
+		await term.waitFor((session) => (gdIterations(session) ?? 0) > paused);
+
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('`?` shows every key’s help and `?` hides it; Escape closes it too', async () => {
+		const term = spawnGdrace([]);
+		await waitForRace(term);
+
+		term.press('?');
+		await term.waitFor('Keys (? or Esc closes this help)');
+		const screen = term.screen();
+		for (const action of ACTIONS) {
+			const {label, help} = KEYMAP[action];
+			expect(
+				screen.some((line) => line.trimStart().startsWith(`${label} `) && line.endsWith(help)),
+				`help for ${action}`,
+			).toBe(true);
+		}
+		expect(term.text()).not.toMatch(RACE_SHOWN);
+		expect(screen[layoutFor(100, 30).footer.y]).toBe(footerText(100));
+
+		term.press('?');
+		await waitForRace(term);
+		expect(term.text()).not.toContain('Keys (?');
+
+		term.press('?');
+		await term.waitFor('Keys (? or Esc closes this help)');
+		term.press('escape');
+		await waitForRace(term);
+		expect(term.text()).not.toContain('Keys (?');
+
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('fits 60×20, says "terminal too small" at 30×8, and shows the race again back at 100×30', async () => {
+		const term = spawnGdrace([], {cols: 100, rows: 30});
+		await waitForRace(term);
+
+		term.resize(60, 20);
+		await waitForRace(term);
+		const narrow = term.screen();
+		const layout = layoutFor(60, 20);
+		// The optional columns gave way; the required ones are whole.
+		expect(narrow[layout.table.y]).toMatch(/^racer +iter +loss +gap +status\b/);
+		expect(narrow[layout.footer.y]).toBe('space pause  s step  + faster  - slower  c clock  l log');
+
+		term.resize(30, 8);
+		await term.waitFor('terminal too small');
+		await term.waitFor('have 30×8');
+		expect(term.screen().slice(0, 3)).toEqual(['terminal too small', 'need 53×17', 'have 30×8']);
+		expect(term.screen().slice(3).every((line) => line.trim() === '')).toBe(true);
+
+		term.resize(100, 30);
+		await waitForRace(term);
+		expect(term.text()).not.toContain('too small');
+
+		term.press('q');
+		await expectCleanExit(term);
+		expectSummary(term);
+	}, TIMEOUT);
+
+	it('fits the smallest full size, 53×17, with the last row empty', async () => {
+		const term = spawnGdrace([], {cols: 53, rows: 17});
+		await waitForRace(term);
+		expect(term.screen()[16]).toBe('');
+		expect(Math.max(...cursorRows(term.raw()))).toBeLessThanOrEqual(16);
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+});
+
+describe('leaving the live screen', () => {
+	it('`q` exits 0, restores the terminal and leaves the summary in the scrollback', async () => {
+		const term = spawnGdrace([]);
+		await waitForRace(term);
+		term.press('q');
+		await expectCleanExit(term);
+		const lines = expectSummary(term);
+		expect(lines).toContain('Stopped   by quitting before the end: the numbers are where each racer was');
+	}, TIMEOUT);
+
+	it('the Ctrl+C key exits 0 the same way', async () => {
+		const term = spawnGdrace([]);
+		await waitForRace(term);
+		term.press('ctrl+c');
+		await expectCleanExit(term);
+		expectSummary(term);
+	}, TIMEOUT);
+
+	it('--exit-on-finish --speed 100000 runs the race to the end and exits 0 by itself', async () => {
+		const term = spawnGdrace(['--exit-on-finish', '--speed', '100000']);
+		await expectCleanExit(term);
+		// It did draw the live screen first.
+		expect(term.raw()).toContain('\u001B[?1049h');
+		const lines = expectSummary(term);
+		expect(lines.some((line) => line.startsWith('Stopped'))).toBe(false);
+		expect(lines.find((line) => line.startsWith('iterations'))).toMatch(/^iterations +5000 +5000 +5000 +5000$/);
+	}, TIMEOUT);
+});
+
+describe('colors', () => {
+	type Session = {
+		/** Everything the program wrote, summary included. */
+		readonly raw: string;
+		/** Whether any cell on screen had a color while the race was paused. */
+		readonly colored: boolean;
+		/** The header's first cell was bold, and the state word "paused" was in inverse video (the cue without colors). */
+		readonly bold: boolean;
+		readonly pausedInverse: boolean;
+	};
+
+	/** Runs the race until it is drawn, pauses it (another color), quits. */
+	async function session(args: readonly string[], env: Record<string, string>): Promise<Session> {
+		const term = spawnGdrace(args, {env});
+		await waitForRace(term);
+		term.press('space');
+		await term.waitFor((t) => / paused$/.test(t.screen()[0] ?? ''));
+		const header = term.screen()[0]!;
+		const result = {
+			colored: term.usesColor(),
+			bold: term.cell(0, 0).bold,
+			pausedInverse: term.cell(header.lastIndexOf('paused'), 0).inverse,
+		};
+		term.press('q');
+		await expectCleanExit(term);
+		expectSummary(term);
+		return {raw: term.raw(), ...result};
+	}
+
+	it('are on by default in a terminal (so the checks below can fail)', async () => {
+		const {raw, colored, bold} = await session([], {});
+		expect(colorCodes(raw).length).toBeGreaterThan(0);
+		expect(colored).toBe(true);
+		expect(bold).toBe(true);
+	}, TIMEOUT);
+
+	it.each([
+		['NO_COLOR=1', [], {NO_COLOR: '1'}, true],
+		// (Without FORCE_COLOR the other styles go too: the known bug below.)
+		['--no-color', ['--no-color'], {}, false],
+		['--no-color over FORCE_COLOR=3', ['--no-color'], {FORCE_COLOR: '3'}, true],
+	] as const)('%s: no color codes at all, on screen or in the summary', async (_name, args, env, styled) => {
+		const {raw, colored, bold, pausedInverse} = await session(args, env);
+		expect(colorCodes(raw)).toEqual([]);
+		expect(colored).toBe(false);
+		if (styled) {
+			// The styles that are not colors stay: the header is bold, "paused" in inverse video.
+			expect(bold).toBe(true);
+			expect(pausedInverse).toBe(true);
+		}
+	}, TIMEOUT);
+
+	// KNOWN BUG: chalk (through Ink) reads `--no-color` from process.argv itself and turns every
+	// style off, bold and inverse included, while NO_COLOR leaves them to the frame writer, which
+	// drops only colors (see FrameWriterOptions.color). Turn this into `it` once fixed.
+	it.fails('--no-color keeps them too, as NO_COLOR does', async () => {
+		const {bold, pausedInverse} = await session(['--no-color'], {});
+		expect(bold).toBe(true);
+		expect(pausedInverse).toBe(true);
+	}, TIMEOUT);
+});

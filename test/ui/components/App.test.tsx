@@ -1,0 +1,294 @@
+/**
+ * The live App through ink-testing-library, keys typed on its stdin: help, pause, clock, speed,
+ * restart, quit, the "too small" screen and resizes, and a diverged racer. The scheduler is real
+ * and built from the bundled data as the CLI builds it.
+ */
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {FINISH_HOLD_MS} from '../../../src/ui/App.js';
+import type {ExitReason} from '../../../src/ui/App.js';
+import {footerText} from '../../../src/ui/components/Footer.js';
+import {ACTIONS, KEYMAP} from '../../../src/ui/keymap.js';
+import {calculateLayout} from '../../../src/ui/layout.js';
+import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
+import type {AppOptions, RenderedApp, TestRace} from './render-app.js';
+
+/** The optimum row of the table: the race is on screen (the help mentions "the optimum" too). */
+const TABLE = /^optimum /m;
+
+let app: RenderedApp | undefined;
+afterEach(() => {
+	app?.unmount();
+	app = undefined;
+});
+
+/** Renders `race` and waits for the first full frame. */
+async function show(race: TestRace, options: AppOptions = {}): Promise<RenderedApp> {
+	app = renderApp(race, options);
+	await app.until((frame) => expect(frame).toMatch(TABLE));
+	return app;
+}
+
+/** The header's second line. */
+function clockLine(app: RenderedApp): string {
+	return app.lines()[1] ?? '';
+}
+
+/** Lets the app's loop and Ink run for a while (for checks that something did NOT happen). */
+function idle(ms = 100): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('help', () => {
+	it('`?` lists every key of the key map with its help line, Escape closes it', async () => {
+		const race = raceFromArgs();
+		await show(race);
+		app!.press('?');
+		await app!.until((frame) => expect(frame).toContain('Keys (? or Esc closes this help)'));
+		const lines = app!.lines();
+		for (const action of ACTIONS) {
+			const {label, help} = KEYMAP[action];
+			const line = lines.find((candidate) => candidate.trimStart().startsWith(`${label} `) && candidate.trimEnd().endsWith(help));
+			expect(line, `help line for ${action}`).toBeDefined();
+		}
+		// The help takes the chart's and the table's place; header and footer stay.
+		expect(app!.frame()).not.toMatch(/^optimum /m);
+		expect(app!.frame()).not.toMatch(/^racer /m);
+		expect(app!.frame()).not.toContain('L* 30.5125');
+		expect(lines[0]).toMatch(/^gdrace {2}boston\.csv/);
+		expect(lines.at(-1)).toBe(footerText(100));
+		expect(lines).toHaveLength(23);
+
+		app!.press('\u001B');
+		await app!.until((frame) => expect(frame).toMatch(TABLE));
+		expect(app!.frame()).not.toContain('Keys (?');
+	});
+
+	it('`?` toggles it, `h` opens it, and Escape without help does nothing', async () => {
+		await show(raceFromArgs());
+		app!.press('\u001B');
+		await idle(50);
+		expect(app!.frame()).toMatch(TABLE);
+		app!.press('h');
+		await app!.until((frame) => expect(frame).toContain('Keys (?'));
+		app!.press('?');
+		await app!.until((frame) => expect(frame).toMatch(TABLE));
+		app!.press('?');
+		await app!.until((frame) => expect(frame).toContain('Keys (?'));
+	});
+});
+
+describe('keys', () => {
+	it('space pauses and resumes the race; the header says so', async () => {
+		const race = raceFromArgs(['--speed', '64'], {});
+		await show(race);
+		expect(app!.lines()[0]).toMatch(/ running$/);
+		app!.press(' ');
+		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ paused$/));
+		expect(race.scheduler.paused).toBe(true);
+		const position = race.scheduler.race.position;
+		await idle(150);
+		expect(race.scheduler.race.position).toBe(position);
+		app!.press(' ');
+		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ running$/));
+		expect(race.scheduler.paused).toBe(false);
+		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position));
+	});
+
+	it('`c` cycles the clock through samples and time back to iteration; the header and the x-axis follow', async () => {
+		const race = raceFromArgs();
+		advance(race, 100);
+		await show(race);
+		const unit = (): string => app!.lines()[fullLayout(100, 24).xAxis.y + 1]!.slice(0, 10).trim();
+		expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 /);
+		expect(unit()).toBe('iter');
+		app!.press('c');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s/));
+		expect(unit()).toBe('passes');
+		expect(race.scheduler.race.clock).toBe('samples');
+		app!.press('c');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s/));
+		expect(unit()).toBe('ms');
+		app!.press('c');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
+		expect(unit()).toBe('iter');
+	});
+
+	it('`+` and `-` (and `=` and `_`) double and halve the speed in the header', async () => {
+		const race = raceFromArgs();
+		await show(race);
+		expect(clockLine(app!)).toContain('speed 256 it/s');
+		app!.press('+');
+		await app!.until(() => expect(clockLine(app!)).toContain('speed 512 it/s'));
+		app!.press('=');
+		await app!.until(() => expect(clockLine(app!)).toContain('speed 1.02k it/s'));
+		app!.press('-');
+		app!.press('-');
+		app!.press('_');
+		await app!.until(() => expect(clockLine(app!)).toContain('speed 128 it/s'));
+		expect(race.scheduler.speed).toBe(128);
+		// A burst typed at once counts every key.
+		app!.press('++');
+		await app!.until(() => expect(clockLine(app!)).toContain('speed 512 it/s'));
+	});
+
+	it('`r` restarts the race with the next seed', async () => {
+		const race = raceFromArgs();
+		advance(race, 200);
+		await show(race);
+		expect(clockLine(app!)).toContain('seed 2023');
+		app!.press('r');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 0 \/ 5,000 .* seed 2024 /));
+		expect(app!.frame()).toMatch(/^GD +0 /m);
+		expect(race.scheduler.seed).toBe(2024);
+	});
+
+	it('`q` and Ctrl+C quit', async () => {
+		for (const key of ['q', '\u0003']) {
+			const onExit = vi.fn<(reason: ExitReason) => void>();
+			await show(raceFromArgs(), {onExit});
+			app!.press(key);
+			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'));
+			expect(onExit).toHaveBeenCalledTimes(1);
+			app!.unmount();
+			app = undefined;
+		}
+	});
+
+	it('no key does anything when keys are off (stdin is not a terminal)', async () => {
+		const onExit = vi.fn<(reason: ExitReason) => void>();
+		const race = raceFromArgs();
+		await show(race, {keys: false, onExit});
+		const before = app!.frame();
+		app!.press('?1lc+q ');
+		await idle(100);
+		expect(app!.frame()).toBe(before);
+		expect(race.scheduler.speed).toBe(256);
+		expect(onExit).not.toHaveBeenCalled();
+	});
+
+	it('--exit-on-finish quits by itself once the race is over, after the last frame stayed up', async () => {
+		const onExit = vi.fn<(reason: ExitReason) => void>();
+		const race = raceFromArgs(['--epochs', '20']);
+		advance(race, 20);
+		expect(race.scheduler.race.over).toBe(true);
+		const started = Date.now();
+		await show(race, {exitOnFinish: true, onExit});
+		expect(app!.lines()[0]).toMatch(/ done$/);
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 2000});
+		expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_HOLD_MS - 50);
+	});
+});
+
+describe('size', () => {
+	it('shows "terminal too small" with the size it needs, and the race again once there is room', async () => {
+		const race = raceFromArgs();
+		advance(race, 50);
+		await show(race);
+		const need = calculateLayout(40, 10, 4, 2);
+		expect(need.kind).toBe('too-small');
+		if (need.kind !== 'too-small') return;
+		expect(need.need).toEqual({columns: 53, rows: 17});
+
+		app!.resize(40, 10);
+		await app!.until((frame) => expect(frame).toContain('terminal too small'));
+		expect(app!.lines()).toEqual(['terminal too small', 'need 53×17', 'have 40×10', ...Array<string>(6).fill('')].map((line) => expect.stringMatching(new RegExp(`^${line}\\s*$`))));
+
+		// One column or one row short is too small; exactly the need fits.
+		app!.resize(52, 17);
+		await app!.until((frame) => expect(frame).toContain('have 52×17'));
+		app!.resize(53, 16);
+		await app!.until((frame) => expect(frame).toContain('have 53×16'));
+		app!.resize(53, 17);
+		await app!.until((frame) => expect(frame).toMatch(TABLE));
+		expect(app!.frame()).not.toContain('too small');
+		app!.resize(100, 24);
+		await app!.until((frame) => expect(frame).toContain('upd/s'));
+	});
+
+	it.each([
+		[53, 17],
+		[60, 20],
+		[80, 24],
+		[100, 30],
+		[160, 50],
+	])('fits a %i×%i terminal and leaves its last row free', async (columns, rows) => {
+		const race = raceFromArgs();
+		advance(race, 150);
+		await show(race, {columns, rows});
+		const layout = fullLayout(columns, rows);
+		// The first frame is ink-testing-library's 100 columns: wait for the one laid out for this size.
+		await app!.until(() => {
+			const lines = app!.lines();
+			expect(lines).toHaveLength(rows - 1);
+			expect(lines[layout.footer.y]).toBe(footerText(columns));
+			for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(columns);
+			expect(lines[0]).toMatch(/^gdrace /);
+			expect(lines[1]).toMatch(/^clock iteration 150 /);
+			expect(lines[layout.legend.y]).toMatch(/^1 /);
+			expect(lines[layout.plot.y + layout.plot.height]).toMatch(/^ {10}└/);
+			expect(lines[layout.table.y]).toMatch(/^racer +iter/);
+			expect(lines[layout.table.y + 1]).toMatch(/^GD +150 /);
+			expect(lines[layout.table.y + 5]).toMatch(/^optimum/);
+		});
+	});
+});
+
+describe('a diverged racer', () => {
+	const NOT_FINITE = /NaN|Infinity/;
+
+	it.each([
+		['GD at lr 50', ['--lr.gd', '50'], 300, ['GD']],
+		['every racer at lr 5', ['--lr', '5'], 500, ['GD', 'SGD', 'MB-random', 'MB-epoch']],
+		['every racer on unscaled features at the default lr', ['--scale', 'none'], 200, ['GD', 'SGD', 'MB-random', 'MB-epoch']],
+	])('%s: the legend and the table say "diverged", no NaN or Infinity in any view', async (_name, argv, units, diverged) => {
+		const race = raceFromArgs(argv);
+		advance(race, units);
+		const snapshot = race.scheduler.race.snapshot();
+		const labels: Record<string, string> = {gd: 'GD', sgd: 'SGD', 'mb-random': 'MB-random', 'mb-epoch': 'MB-epoch'};
+		expect(snapshot.racers.filter((racer) => racer.state === 'diverged').map((racer) => labels[racer.id])).toEqual(diverged);
+		for (const color of [false, true]) {
+			await show(race, {color});
+			const layout = fullLayout(100, 24);
+			for (const key of ['', 'l', 'g', '1']) {
+				if (key !== '') {
+					// The race is paused: only the key changes the frame.
+					const before = app!.frame();
+					app!.press(key);
+					await app!.until((frame) => expect(frame).not.toBe(before));
+				}
+				const frame = app!.frame();
+				expect(frame).not.toMatch(NOT_FINITE);
+				const lines = app!.lines();
+				const legend = lines[layout.legend.y]!;
+				for (const name of diverged) expect(legend).toMatch(new RegExp(`\\d ×× ${name} diverged`));
+				if (key === '1') expect(legend).toContain('1 ×× GD diverged (hidden)');
+				snapshot.racers.forEach((racer, slot) => {
+					const cells = tableCells(lines[layout.table.y + 1 + slot]!, layout.columns);
+					const status = cells[layout.columns.findIndex((column) => column.id === 'status')]!.trim();
+					if (racer.diverged === null) {
+						expect(status).not.toContain('diverged');
+					} else {
+						expect(status).toBe(`diverged @${Math.round(racer.diverged.iteration)}`);
+						// Its numbers are the last finite ones, as numbers.
+						for (const id of ['iterations', 'weight', 'bias', 'loss'] as const) {
+							const text = cells[layout.columns.findIndex((column) => column.id === id)]!.trim().replace(/,/g, '');
+							expect(Number.isFinite(Number(text)), `${racer.id} ${id} ${text}`).toBe(true);
+						}
+					}
+				});
+			}
+			app!.unmount();
+			app = undefined;
+		}
+	});
+
+	it('with every racer diverged the race is over: the header says "done"', async () => {
+		const race = raceFromArgs(['--lr', '50']);
+		advance(race, 100);
+		expect(race.scheduler.race.over).toBe(true);
+		await show(race);
+		expect(app!.lines()[0]).toMatch(/ done$/);
+		expect(app!.lines()[2]!.match(/diverged/g)).toHaveLength(4);
+		expect(app!.frame()).not.toMatch(/NaN|Infinity/);
+	});
+});

@@ -1,0 +1,212 @@
+/**
+ * The weights table against the engine: after a deterministic stretch of the book race, every
+ * cell of every row says what the race's snapshot says, formatted as src/ui/format.ts does, and
+ * the numbers read back from the screen are the snapshot's numbers.
+ */
+import {stripVTControlCharacters} from 'node:util';
+import React from 'react';
+import {cleanup, render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
+import WeightsTable from '../../../src/ui/components/WeightsTable.js';
+import {formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
+import type {FullLayout, TableColumnId} from '../../../src/ui/layout.js';
+import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
+import type {RenderedApp} from './render-app.js';
+
+const NAMES = ['GD', 'SGD', 'MB-random', 'MB-epoch'];
+
+afterEach(cleanup);
+
+/** The table as ink-testing-library renders it, one string per line. */
+function renderTable(snapshot: RaceSnapshot, layout: FullLayout, rates: readonly number[], features: readonly string[], dataRows: number): string[] {
+	const {lastFrame} = render(
+		<WeightsTable
+			rect={layout.table}
+			columns={layout.columns}
+			features={features}
+			hiddenWeights={layout.hiddenWeights}
+			racers={snapshot.racers}
+			optimum={snapshot.optimum}
+			rates={rates}
+			clock={snapshot.clock}
+			dataRows={dataRows}
+			color={false}
+		/>,
+	);
+	return stripVTControlCharacters(lastFrame() ?? '').split('\n');
+}
+
+/** A number as the table writes it: separators, a percent sign and padding removed. */
+function numberIn(cell: string): number {
+	return Number(cell.trim().replace(/,/g, '').replace(/%$/, ''));
+}
+
+/** Checks one racer's row against its snapshot, cell by cell: the exact text and the number it stands for. */
+function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSnapshot, slot: number, lossStar: number, rate?: number): void {
+	layout.columns.forEach((column, index) => {
+		const cell = cells[index]!;
+		const w = column.width;
+		switch (column.id) {
+			case 'racer':
+				expect(cell.trim()).toBe(NAMES[slot]);
+				break;
+			case 'iterations':
+				expect(cell).toBe(formatCount(racer.iterations, w));
+				expect(numberIn(cell)).toBe(racer.iterations);
+				break;
+			case 'samples':
+				expect(cell).toBe(formatCount(racer.samples, w));
+				expect(numberIn(cell)).toBe(racer.samples);
+				break;
+			case 'weight': {
+				const weight = racer.weights[column.feature!]!;
+				expect(cell).toBe(formatFixed(weight, w));
+				expect(Math.abs(numberIn(cell) - weight)).toBeLessThanOrEqual(5e-5);
+				break;
+			}
+			case 'bias':
+				expect(cell).toBe(formatFixed(racer.bias, w));
+				expect(Math.abs(numberIn(cell) - racer.bias)).toBeLessThanOrEqual(5e-5);
+				break;
+			case 'loss':
+				expect(cell).toBe(formatSignificant(racer.loss, w));
+				expect(numberIn(cell)).toBeCloseTo(racer.loss, 5);
+				break;
+			case 'gap': {
+				const share = racer.gap / lossStar;
+				expect(cell).toBe(formatPercent(share, w));
+				expect(cell.trim().endsWith('%')).toBe(true);
+				// Three significant digits.
+				expect(Math.abs(numberIn(cell) / 100 - share)).toBeLessThanOrEqual(5e-3 * share);
+				break;
+			}
+			case 'status':
+				if (racer.finished === null) {
+					expect(cell.trim()).toBe('running');
+				} else {
+					expect(cell.trim()).toBe(`finished @${Math.round(racer.finished.iteration)}`);
+				}
+				break;
+			case 'rate':
+				if (rate !== undefined) expect(cell).toBe(formatRate(rate, w));
+				else expect(cell.trim()).toMatch(/^[\d.]+[kMG]?\/s$/);
+				break;
+		}
+	});
+}
+
+describe('WeightsTable', () => {
+	it('shows each racer’s iterations, samples, weights, bias, loss, gap and status as the engine has them', () => {
+		const race = raceFromArgs();
+		advance(race, 250);
+		const snapshot = race.scheduler.race.snapshot();
+		const layout = fullLayout(100, 24);
+		const rates = [1234, 0, 56.7, 12_345_678];
+		const lines = renderTable(snapshot, layout, rates, race.data.features, race.data.rows);
+		expect(lines).toHaveLength(2 + snapshot.racers.length);
+
+		const ids: TableColumnId[] = ['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'];
+		expect(layout.columns.map((column) => column.id)).toEqual(ids);
+		expect(tableCells(lines[0]!, layout.columns).map((cell) => cell.trim())).toEqual([
+			'racer', 'iter', 'samples', 'RM', 'LSTAT', 'bias', 'loss', 'gap', 'status', 'upd/s',
+		]);
+
+		snapshot.racers.forEach((racer, slot) => {
+			expect(racer.iterations).toBe(250);
+			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss, rates[slot]);
+		});
+		// A few cells spelled out, so that a change in the formats shows here too.
+		const gd = tableCells(lines[1]!, layout.columns);
+		expect(gd[1]).toBe('     250');
+		expect(gd[2]).toBe('126,500');
+		const epoch = tableCells(lines[4]!, layout.columns);
+		expect(epoch[8]!.trim()).toBe('finished @163');
+		expect(epoch[9]!.trim()).toBe('12.3M/s');
+		expect(tableCells(lines[1]!, layout.columns)[9]!.trim()).toBe('1.23k/s');
+	});
+
+	it('ends with the optimum: its weights, bias and L*, and nothing in the racer-only columns', () => {
+		const race = raceFromArgs();
+		advance(race, 40);
+		const snapshot = race.scheduler.race.snapshot();
+		const layout = fullLayout(100, 24);
+		const lines = renderTable(snapshot, layout, [0, 0, 0, 0], race.data.features, race.data.rows);
+		const cells = tableCells(lines[5]!, layout.columns);
+		const {optimum} = snapshot;
+		layout.columns.forEach((column, index) => {
+			const cell = cells[index]!;
+			switch (column.id) {
+				case 'racer':
+					expect(cell.trim()).toBe('optimum');
+					break;
+				case 'weight':
+					expect(cell).toBe(formatFixed(optimum.weights[column.feature!]!, column.width));
+					expect(Math.abs(numberIn(cell) - optimum.weights[column.feature!]!)).toBeLessThanOrEqual(5e-5);
+					break;
+				case 'bias':
+					expect(cell).toBe(formatFixed(optimum.bias, column.width));
+					break;
+				case 'loss':
+					expect(cell).toBe(formatSignificant(optimum.loss, column.width));
+					expect(numberIn(cell)).toBeCloseTo(optimum.loss, 5);
+					break;
+				case 'status':
+					expect(cell.trim()).toBe('L*');
+					break;
+				default:
+					expect(cell.trim()).toBe('');
+			}
+		});
+		// The study note's optimum on the bundled data.
+		expect(cells.slice(3, 7).map((cell) => cell.trim())).toEqual(['26.5897', '-23.2791', '15.6730', '30.512469']);
+	});
+
+	it('keeps the required columns, in order, when the terminal is narrow', () => {
+		const race = raceFromArgs();
+		advance(race, 100);
+		const snapshot = race.scheduler.race.snapshot();
+		const layout = fullLayout(60, 20);
+		expect(layout.columns.map((column) => column.id)).toEqual(['racer', 'iterations', 'loss', 'gap', 'status']);
+		const lines = renderTable(snapshot, layout, [0, 0, 0, 0], race.data.features, race.data.rows);
+		for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
+		snapshot.racers.forEach((racer, slot) => {
+			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss);
+		});
+	});
+});
+
+describe('the table on the live screen', () => {
+	let app: RenderedApp | undefined;
+	afterEach(() => {
+		app?.unmount();
+		app = undefined;
+	});
+
+	it('shows the scheduler’s race, and follows a step', async () => {
+		const race = raceFromArgs();
+		advance(race, 300);
+		const layout = fullLayout(100, 24);
+		app = renderApp(race, {columns: 100, rows: 24});
+		await app.until((frame) => expect(frame).toContain('racer'));
+		const check = (rate: number | undefined): void => {
+			const snapshot = race.scheduler.race.snapshot();
+			const lines = app!.lines();
+			snapshot.racers.forEach((racer, slot) => {
+				expectRow(tableCells(lines[layout.table.y + 1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss, rate);
+			});
+			expect(lines[layout.table.y + 5]!.startsWith('optimum')).toBe(true);
+		};
+		// Paused: nothing runs, so every rate is 0.
+		check(0);
+
+		// `s` moves the paused race on by one iteration; the race loop catches the racers up.
+		// (The step counts as an update: the rates are no longer 0.)
+		app.press('s');
+		await app.until((frame) => expect(frame).toMatch(/^GD +301 /m));
+		await app.until(() => expect(race.scheduler.race.snapshot().racers.every((racer) => racer.iterations === 301)).toBe(true));
+		await app.until((frame) => expect(frame).toMatch(/^MB-epoch +301 /m));
+		expect(app.frame()).toContain('clock iteration 301 / 5,000');
+		check(undefined);
+	});
+});
