@@ -1,10 +1,11 @@
-import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput, useStdin} from 'ink';
 import type {Scheduler} from '../engine/scheduler.js';
 import Footer from './components/Footer.js';
 import Header from './components/Header.js';
 import type {HeaderData} from './components/Header.js';
 import HelpOverlay from './components/HelpOverlay.js';
+import {LayerContext} from './components/layer-context.js';
 import LossChart from './components/LossChart.js';
 import TooSmall from './components/TooSmall.js';
 import WeightsTable from './components/WeightsTable.js';
@@ -40,6 +41,11 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
+	const sink = useContext(LayerContext);
+	// Every commit says which size it was laid out for: the frame writer shows no stale layout after a resize.
+	useLayoutEffect(() => {
+		sink?.declareSize(columns, rows);
+	});
 	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
 	const [frame, command] = useRace(scheduler, {fps});
 	const {snapshot} = frame;

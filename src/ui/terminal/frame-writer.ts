@@ -63,6 +63,8 @@ const RESET = '\u001B[0m';
 const CLEAR = '\u001B[H\u001B[2J';
 const ERASE_LINE_END = '\u001B[K';
 
+/** Longest wait after a resize for a frame laid out for the new size, ms. */
+const RESIZE_WAIT_MS = 250;
 /** Unchanged cells between two changes are rewritten rather than skipped when that is shorter, up to this many. */
 const MAX_REWRITE_GAP = 8;
 /** Changed cells after a row's last non-blank cell from which erasing to the line's end is cheaper. */
@@ -108,6 +110,10 @@ export class FrameWriter extends Writable {
 	/** Something arrived (a frame, a layer, a resize) since the last present. */
 	private dirty = true;
 	private fullRepaint = true;
+	/** The terminal size the app's latest frame was laid out for (see `declareSize`). */
+	private declared: {cols: number; rows: number} | undefined;
+	private resizedAt = Number.NEGATIVE_INFINITY;
+	private retryTimer: NodeJS.Timeout | undefined;
 	private scheduled = false;
 	private waitingForDrain = false;
 	private pendingPresent = false;
@@ -122,6 +128,7 @@ export class FrameWriter extends Writable {
 		}
 	};
 	private readonly onResize = (): void => {
+		this.resizedAt = performance.now();
 		this.invalidate();
 		// Ink and the app's size hook listen on this stream, not on the terminal.
 		this.emit('resize');
@@ -183,6 +190,7 @@ export class FrameWriter extends Writable {
 		if (!this.running) return;
 		this.running = false;
 		this.pendingPresent = false;
+		clearTimeout(this.retryTimer);
 		this.send(`${RESET}${WRAP_ON}${CURSOR_SHOW}${this.altScreen ? ALT_SCREEN_OFF : ''}`);
 	}
 
@@ -232,6 +240,17 @@ export class FrameWriter extends Writable {
 		this.markDirty();
 	}
 
+	/**
+	 * Tells the writer which terminal size the app's frame was laid out for. After a resize, Ink
+	 * first re-renders the old tree at the new width; presents wait (up to RESIZE_WAIT_MS) for a
+	 * frame declared for the new size, so that stale layout never reaches the screen.
+	 */
+	declareSize(cols: number, rows: number): void {
+		if (this.declared?.cols === cols && this.declared.rows === rows) return;
+		this.declared = {cols, rows};
+		this.markDirty();
+	}
+
 	/** Makes the next present a full repaint (clear, then every cell): after a resize or anything that may have disturbed the screen. */
 	invalidate(): void {
 		this.fullRepaint = true;
@@ -251,9 +270,20 @@ export class FrameWriter extends Writable {
 			this.awaitDrain();
 			return;
 		}
-		this.dirty = false;
 		const cols = this.columns;
 		const rows = this.rows;
+		const declared = this.declared;
+		if (declared !== undefined && (declared.cols !== cols || declared.rows !== rows)) {
+			const wait = this.resizedAt + RESIZE_WAIT_MS - performance.now();
+			if (wait > 0) {
+				// The app has not laid out for this size yet: try again when it has, or a little later.
+				clearTimeout(this.retryTimer);
+				this.retryTimer = setTimeout(() => this.present(), wait + 1);
+				this.retryTimer.unref?.();
+				return;
+			}
+		}
+		this.dirty = false;
 		if (cols !== this.shown.cols || rows !== this.shown.rows) {
 			this.ink = new Grid(cols, rows);
 			this.next = new Grid(cols, rows);

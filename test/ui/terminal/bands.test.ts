@@ -67,3 +67,37 @@ describe('spansCanvas', () => {
 		expect(String.fromCharCode(...canvas.chars)).toBe('???é');
 	});
 });
+
+describe('FrameWriter.declareSize', () => {
+	it('after a resize, waits for a frame laid out for the new size before drawing', async () => {
+		const {term, writer, show} = await setup(12, 4);
+		writer.declareSize(12, 4);
+		writer.write('wide layout');
+		expect((await show())[0]).toBe('wide layout');
+		term.resize(8, 4);
+		// Ink re-renders the old tree at the new width first: that frame is held back.
+		writer.write('stale');
+		await settle();
+		expect(term.take()).toBe('');
+		writer.write('narrow');
+		writer.declareSize(8, 4);
+		await settle();
+		const bytes = term.take();
+		expect(bytes).toContain('narrow');
+		expect(bytes).not.toContain('stale');
+	});
+
+	it('draws anyway when no frame for the new size comes within a quarter second', async () => {
+		const {term, writer} = await setup(12, 4);
+		writer.declareSize(12, 4);
+		writer.write('old');
+		await settle();
+		term.take();
+		term.resize(9, 3);
+		writer.write('still old');
+		await settle();
+		expect(term.take()).toBe('');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(term.take()).toContain('still old');
+	});
+});
