@@ -189,7 +189,8 @@ export function formatAxis(value: number, step?: number): string {
 		if (size < step * 1e-2) return '0';
 		if (size >= 1e6 || size < 1e-3) {
 			const digits = Math.floor(Math.log10(size) + 1e-9) - stepMagnitude + 1;
-			return axisExponent(value, Math.min(4, Math.max(1, digits)), false);
+			// Trailing zeros trimmed, so neighbours read alike: '1e+07' beside '8e+06', not '1.0e+07'.
+			return axisExponent(value, Math.min(4, Math.max(1, digits)), true);
 		}
 		const text = value.toFixed(Math.min(6, Math.max(0, -stepMagnitude)));
 		return text.length <= AXIS_WIDTH ? text : axisExponent(value, 4, false);

@@ -160,6 +160,7 @@ describe('formatAxis', () => {
 		expect(formatAxis(1.25e9, 5e7)).toBe('1.25e+09');
 		expect(formatAxis(3.5e-7, 5e-8)).toBe('3.5e-07');
 		expect(formatAxis(3e-7, 1e-7)).toBe('3e-07');
+		expect([1e7, 8e6, 6e6].map((v) => formatAxis(v, 2e6))).toEqual(['1e+07', '8e+06', '6e+06']);
 		expect(formatAxis(1e-17, 0.5)).toBe('0');
 	});
 

@@ -29,7 +29,9 @@ export type WeightsTableProps = {
 export function coordinateText(at: Coordinates, clock: Clock, dataRows: number): string {
 	if (clock === 'samples') return formatCompact(at.samples / dataRows, 3);
 	if (clock === 'time') return formatCompact(at.ms, 3);
-	return at.iteration < 1e5 ? String(Math.round(at.iteration)) : formatCompact(at.iteration, 3);
+	// mb-epoch's iterations are fractional inside a pass: 0.294, not 0.
+	if (!Number.isInteger(at.iteration)) return formatCompact(at.iteration, 3);
+	return at.iteration < 1e5 ? String(at.iteration) : formatCompact(at.iteration, 3);
 }
 
 /** The status column's words and color: running, finished @…, diverged @…, done. */
