@@ -52,6 +52,18 @@ export function speedText(clock: Clock, speed: number): string {
 	return `${formatCompact(speed)} ${clock === 'samples' ? 'passes' : 'it'}/s`;
 }
 
+/** The parts joined by ' · ', as many as fit the width whole; a first part too long is cut with '…'. */
+export function fitParts(parts: readonly string[], width: number): string {
+	let text = '';
+	for (const part of parts) {
+		const next = text === '' ? part : `${text} · ${part}`;
+		if (next.length > width) break;
+		text = next;
+	}
+	if (text === '' && parts.length > 0 && width > 0) text = `${parts[0]!.slice(0, width - 1)}…`;
+	return text;
+}
+
 /** The race's state as one word. */
 export function stateText(paused: boolean, over: boolean): string {
 	return over ? 'done' : paused ? 'paused' : 'running';
@@ -65,9 +77,15 @@ function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, pa
 	const stateColor = over ? 'green' : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
-	const second =
-		`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}` +
-		` · speed ${speedText(clock, speed)} · seed ${seed} · elapsed ${formatDuration(elapsedMs)}`;
+	const second = fitParts(
+		[
+			`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
+			`speed ${speedText(clock, speed)}`,
+			`seed ${seed}`,
+			`elapsed ${formatDuration(elapsedMs)}`,
+		],
+		rect.width,
+	);
 	const stateWidth = state.length + 2;
 	const {width} = rect;
 	// The second line changes every frame: a layer, not Ink text.

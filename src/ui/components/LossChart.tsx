@@ -72,13 +72,15 @@ const Legend = memo(function Legend({width, racers, hidden, lossStar, caption, c
 	});
 	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
 	const used = racers.reduce((sum, racer, slot) => sum + (slot > 0 ? 2 : 0) + 5 + racerLabel(racer.id).length + (racer.diverged ? 9 : 0) + (hidden.has(slot) ? 9 : 0), 0);
+	// L* is also in the table's optimum row: it gives way first when the line is short.
+	const showStar = used + star.length <= width;
 	const rest = width - used - star.length;
 	const view = caption.slice(0, caption.indexOf(';'));
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate">
 				{entries}
-				<Text dimColor>{star}</Text>
+				{showStar ? <Text dimColor>{star}</Text> : null}
 				{rest > view.length + 3 ? <Text dimColor>{`${' '.repeat(rest - view.length)}${view}`}</Text> : null}
 			</Text>
 		</Box>

@@ -210,3 +210,14 @@ describe('the table on the live screen', () => {
 		check(undefined);
 	});
 });
+
+describe('fitParts (the header’s second line)', () => {
+	it('keeps whole parts that fit and cuts only a first part that cannot fit', async () => {
+		const {fitParts} = await import('../../../src/ui/components/Header.js');
+		const parts = ['clock iteration 1 / 5,000', 'speed 256 it/s', 'seed 2023', 'elapsed 1.00 s'];
+		expect(fitParts(parts, 100)).toBe('clock iteration 1 / 5,000 · speed 256 it/s · seed 2023 · elapsed 1.00 s');
+		expect(fitParts(parts, 60)).toBe('clock iteration 1 / 5,000 · speed 256 it/s · seed 2023');
+		expect(fitParts(parts, 25)).toBe('clock iteration 1 / 5,000');
+		expect(fitParts(parts, 10)).toBe('clock ite…');
+	});
+});
