@@ -99,6 +99,8 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 		// so that keys are read within a few tens of ms even at --fps 1 and the highest speed.
 		const tickMs = Math.min(periodMs, MAX_TICK_INTERVAL_MS);
 		let lastFrame = Number.NEGATIVE_INFINITY;
+		// Ticks keep to fixed deadlines, so that timer lateness is made up instead of adding up.
+		let nextTick = performance.now() + tickMs;
 		const loop = () => {
 			const start = performance.now();
 			const dt = Math.min(start - last, MAX_FRAME_MS);
@@ -111,8 +113,8 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 				}
 			}
 
-			// A frame is due a period after the last one (a millisecond early is on time).
-			if (start - lastFrame >= periodMs - 1) {
+			// A frame is due a period after the last one (half a tick early is on time).
+			if (start - lastFrame >= periodMs - tickMs / 2) {
 				const snapshot = scheduler.race.snapshot();
 				if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
 					setFrame(take());
@@ -125,7 +127,11 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 				}
 			}
 
-			timer = setTimeout(loop, Math.max(0, tickMs - (performance.now() - start)));
+			nextTick += tickMs;
+			const now = performance.now();
+			// After a stall, start over from now rather than run a burst of late ticks.
+			if (nextTick < now - tickMs) nextTick = now + tickMs;
+			timer = setTimeout(loop, Math.max(0, nextTick - now));
 		};
 
 		timer = setTimeout(loop, tickMs);
