@@ -6,7 +6,9 @@
  * Every failure becomes one line on stderr and an exit code (`EXIT` in errors.ts); nothing here
  * lets a stack trace reach the user (`GDRACE_DEBUG=1` shows one for an internal error).
  */
+import {closeSync} from 'node:fs';
 import type {Writable} from 'node:stream';
+import {isatty} from 'node:tty';
 import {DataError} from '../data/dataset.js';
 import {parseArgs} from './args.js';
 import type {Config, Environment} from './config.js';
@@ -51,6 +53,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own debugging.
 			process.env['NODE_ENV'] ??= 'production';
+			// Ink's styles come from chalk, which reads --no-color from argv and then drops bold, dim
+			// and inverse too (the only pause cue without color). The frame writer decides about
+			// color (config.color), so chalk always styles: FORCE_COLOR outranks chalk's flag check.
+			process.env['FORCE_COLOR'] = '3';
 			const {runLive} = await import('../ui/live.js');
 			return await runLive(config);
 		}
@@ -98,5 +104,23 @@ export function run(argv: readonly string[]): void {
 	process.stderr.on('error', () => {});
 	void main(argv, io).then((code) => {
 		process.exitCode = code;
+		releaseLostTerminal();
+	});
+}
+
+/**
+ * After a hang-up (the terminal or SSH link went away) the standard streams that were the
+ * terminal fail with EIO, and Node 20 then aborts at exit (SIGABRT instead of the exit code)
+ * because it cannot restore their terminal modes (nodejs/node#51519, fixed in later Node
+ * versions). Nothing can be written there any more: closing them makes Node skip them.
+ */
+function releaseLostTerminal(): void {
+	[process.stdin, process.stdout, process.stderr].forEach((stream, fd) => {
+		if (stream.isTTY !== true || isatty(fd)) return;
+		try {
+			closeSync(fd);
+		} catch {
+			// Already closed.
+		}
 	});
 }

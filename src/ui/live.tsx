@@ -80,6 +80,8 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 				color={config.color}
 				keys={config.keys}
 				exitOnFinish={config.exitOnFinish}
+				// Leave the screen before Ink's unmount renders a last frame with the layers gone.
+				onExit={restore}
 			/>
 		</LayerContext.Provider>,
 		{stdout: writer.asStdout(), stdin: io.stdin, stderr: io.stderr as NodeJS.WriteStream, debug: true, patchConsole: false, exitOnCtrlC: false},
@@ -88,6 +90,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	const listeners = STOP_SIGNALS.map((signal) => {
 		const listener = (): void => {
 			stoppedBy ??= signal;
+			restore();
 			app.unmount();
 		};
 		signals.on(signal, listener);
