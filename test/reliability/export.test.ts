@@ -1,0 +1,178 @@
+/**
+ * "Export is never lost": the export is written to a temporary file in the same directory and
+ * renamed into place, so an interrupted run never leaves a truncated file under the final name;
+ * a run stopped by a signal still writes what it has; an existing file is never touched without
+ * --force, and with --force it is replaced whole (a new file renamed over it), never rewritten in
+ * place.
+ */
+import {existsSync, linkSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, watch, writeFileSync} from 'node:fs';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {disposeAll, spawnGdrace} from '../e2e/pty.js';
+import {RACER_IDS, expectOneLine, expectTerminalRestored, gdraceAsync, gdraceRun, readCsvExport, scratchDir, sleep, waitForStopListeners} from './helpers.js';
+
+const scratch = scratchDir('export');
+afterAll(() => scratch.cleanup());
+afterEach(disposeAll);
+
+/** A race that runs until stopped: 10,000,000,000 iterations (minutes, even for one racer). */
+const ENDLESS = ['--epochs', '10000000000'];
+
+// Each test its own process and file names: side by side.
+describe.concurrent('an interrupted run never leaves a truncated file under the final name', {timeout: 60_000}, () => {
+	it('SIGKILL mid-race: no file under the final name, no temporary file', async () => {
+		const run = gdraceAsync(['--plain', ...ENDLESS, '--optimizers', 'sgd', '--export', 'killed.csv'], {cwd: scratch.dir});
+		await waitForStopListeners(run.child.pid as number);
+		await sleep(300);
+		run.child.kill('SIGKILL');
+		const result = await run.done;
+		expect(result.signal).toBe('SIGKILL');
+		expect(existsSync(scratch.path('killed.csv'))).toBe(false);
+		expect(scratch.temporaryFiles('killed.csv')).toEqual([]);
+	}, 30_000);
+
+	it('SIGKILL while the export is being written: the final name is absent or complete, never truncated', async () => {
+		let caughtMidWrite = 0;
+		let attempts = 0;
+		// inotify makes the kill land within the write almost always; try until it has, at most 5 times.
+		for (let attempt = 0; attempt < 5 && caughtMidWrite === 0; attempt++) {
+			attempts++;
+			const name = `mid-write-${attempt}.csv`;
+			const run = gdraceAsync(['--plain', ...ENDLESS, '--export', name], {cwd: scratch.dir});
+			const pid = run.child.pid as number;
+			const temporary = `.${name}.${pid}.tmp`;
+			// The moment the temporary file appears, the export is being written: kill then.
+			const watcher = watch(scratch.dir, (_event, file) => {
+				if (file === temporary) run.child.kill('SIGKILL');
+			});
+			try {
+				// Let the histories fill up (a bigger export, a longer write), then ask for the export.
+				await waitForStopListeners(pid);
+				await sleep(1000);
+				run.child.kill('SIGTERM');
+				const result = await run.done;
+				const final = scratch.path(name);
+				const finalExists = existsSync(final);
+				const temporaryExists = existsSync(scratch.path(temporary));
+				// Whatever the moment of the kill, a file under the final name is whole.
+				if (finalExists) readCsvExport(final);
+				else if (result.signal !== 'SIGKILL') throw new Error(`exit ${result.code} without the export: ${result.stderr}`);
+				if (temporaryExists) {
+					// Killed mid-write (or between the link and the unlink): the partial data is only in the temporary file.
+					if (!finalExists) caughtMidWrite++;
+					rmSync(scratch.path(temporary));
+				}
+			} finally {
+				watcher.close();
+			}
+		}
+		console.log(`export killed mid-write in ${caughtMidWrite} of ${attempts} attempts`);
+		expect(caughtMidWrite, 'the kill never landed during the write: the test proved nothing').toBeGreaterThan(0);
+	}, 60_000);
+
+	it('SIGTERM mid-race: exit 143, the summary says so, and the export holds every racer, complete', async () => {
+		const run = gdraceAsync(['--plain', ...ENDLESS, '--export', 'stopped.csv'], {cwd: scratch.dir});
+		await waitForStopListeners(run.child.pid as number);
+		await sleep(300);
+		run.child.kill('SIGTERM');
+		const result = await run.done;
+		expect({code: result.code, signal: result.signal}).toEqual({code: 143, signal: null});
+		expect(result.stderr).toBe('');
+		expect(result.stdout).toContain('Stopped   by SIGTERM before the end: the numbers are where each racer was');
+		const rows = readCsvExport(scratch.path('stopped.csv'));
+		expect(new Set(rows.map((row) => row.racer))).toEqual(new Set(RACER_IDS));
+		// The export ends where the summary says each racer was.
+		const updates = /^updates +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(result.stdout);
+		expect(updates).not.toBeNull();
+		const sgdRows = rows.filter((row) => row.racer === 'sgd');
+		expect(sgdRows.at(-1)?.iteration).toBe(Number(updates?.[2]));
+		expect(scratch.temporaryFiles('stopped.csv')).toEqual([]);
+	}, 30_000);
+
+	it('SIGINT mid-race with an .ndjson export: exit 130, every line a complete JSON object', async () => {
+		const run = gdraceAsync(['--json', ...ENDLESS, '--optimizers', 'gd,sgd', '--export', 'stopped.ndjson'], {cwd: scratch.dir});
+		await waitForStopListeners(run.child.pid as number);
+		await sleep(300);
+		run.child.kill('SIGINT');
+		const result = await run.done;
+		expect(result.code).toBe(130);
+		expect(JSON.parse(result.stdout)).toMatchObject({stoppedBy: 'SIGINT'});
+		const text = readFileSync(scratch.path('stopped.ndjson'), 'utf8');
+		expect(text.endsWith('\n')).toBe(true);
+		const points = text.trimEnd().split('\n').map((line) => JSON.parse(line) as {racer: string; loss: number});
+		expect(points.length).toBeGreaterThan(2);
+		expect(new Set(points.map((point) => point.racer))).toEqual(new Set(['gd', 'sgd']));
+		for (const point of points) expect(Number.isFinite(point.loss)).toBe(true);
+	}, 30_000);
+});
+
+describe.concurrent('an existing file', {timeout: 30_000}, () => {
+	it('without --force: refused before the race (exit 2), the file untouched, bytes and mtime', async () => {
+		const path = scratch.write('mine.csv', 'precious,data\n1,2\n');
+		const past = new Date('2020-01-02T03:04:05Z');
+		utimesSync(path, past, past);
+		const before = statSync(path);
+		// The race would take minutes: refused at once instead (a generous bound for a loaded machine).
+		const result = await gdraceRun(['--plain', ...ENDLESS, '--export', 'mine.csv'], {cwd: scratch.dir});
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(expectOneLine(result.stderr)).toBe('--export "mine.csv": the file exists; add --force to overwrite it, or choose another name');
+		expect(result.ms).toBeLessThan(15_000);
+		const after = statSync(path);
+		expect(readFileSync(path, 'utf8')).toBe('precious,data\n1,2\n');
+		expect(after.mtimeMs).toBe(before.mtimeMs);
+		expect(after.ino).toBe(before.ino);
+		expect(scratch.temporaryFiles('mine.csv')).toEqual([]);
+	}, 30_000);
+
+	it('with --force: replaced by a new file renamed over it, never rewritten in place', async () => {
+		const path = scratch.write('replace.csv', 'old contents\n');
+		// A second name for the old file: if the export rewrote the file in place, this would change too.
+		linkSync(path, scratch.path('replace-old-link.csv'));
+		const result = await gdraceRun(['--plain', '--epochs', '50', '--optimizers', 'gd', '--export', 'replace.csv', '--force'], {cwd: scratch.dir});
+		expect(result.code).toBe(0);
+		expect(readCsvExport(path)).toHaveLength(51);
+		expect(readFileSync(scratch.path('replace-old-link.csv'), 'utf8')).toBe('old contents\n');
+		expect(statSync(path).ino).not.toBe(statSync(scratch.path('replace-old-link.csv')).ino);
+		expect(scratch.temporaryFiles('replace.csv')).toEqual([]);
+	}, 30_000);
+
+	it('a file that appears under the name during the run is left alone; the history is kept in the temporary file', async () => {
+		const run = gdraceAsync(['--plain', ...ENDLESS, '--optimizers', 'sgd', '--export', 'appeared.csv'], {cwd: scratch.dir});
+		await waitForStopListeners(run.child.pid as number);
+		await sleep(300);
+		writeFileSync(scratch.path('appeared.csv'), 'somebody else\n');
+		run.child.kill('SIGTERM');
+		const result = await run.done;
+		// The signal's exit code stands; the problem is one line on stderr naming where the history is.
+		expect(result.code).toBe(143);
+		const message = expectOneLine(result.stderr);
+		const temporary = `.appeared.csv.${run.child.pid}.tmp`;
+		expect(message).toBe(
+			`"appeared.csv" appeared while the race ran and was left alone; the history is in "${temporary}" (rename it, or rerun with --force to overwrite)`,
+		);
+		expect(readFileSync(scratch.path('appeared.csv'), 'utf8')).toBe('somebody else\n');
+		expect(readCsvExport(scratch.path(temporary)).length).toBeGreaterThan(1);
+		rmSync(scratch.path(temporary));
+	}, 30_000);
+});
+
+describe('in the live screen', () => {
+	it('a file that appears under the name during the run: q → exit 1, one line, terminal restored, the summary still printed', async () => {
+		const term = spawnGdrace(['--export', 'live-appeared.csv', '--epochs', '100000'], {cwd: scratch.dir, cols: 250, rows: 30});
+		await term.waitFor('space pause', {timeout: 15_000});
+		writeFileSync(scratch.path('live-appeared.csv'), 'somebody else\n');
+		term.press('q');
+		expect(await term.waitForExit(15_000)).toEqual({exitCode: 1, signal: null});
+		expectTerminalRestored(term);
+		const scrollback = term.scrollback();
+		const errors = scrollback.filter((line) => line.startsWith('gdrace: '));
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatch(/^gdrace: "live-appeared\.csv" appeared while the race ran and was left alone; the history is in "\.live-appeared\.csv\.\d+\.tmp"/);
+		expect(scrollback.join('\n')).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+		expect(readFileSync(scratch.path('live-appeared.csv'), 'utf8')).toBe('somebody else\n');
+		const [kept] = readdirSync(scratch.dir).filter((name) => name.startsWith('.live-appeared.csv.'));
+		expect(kept).toBeDefined();
+		expect(readCsvExport(scratch.path(kept as string)).length).toBeGreaterThan(4);
+		rmSync(scratch.path(kept as string));
+	}, 30_000);
+});
