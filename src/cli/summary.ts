@@ -77,7 +77,8 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		{label: 'gap %', cells: [...racers.map((racer) => (optimum.loss > 0 ? percent((racer.gap / optimum.loss) * 100) : '-')), '']},
 		{
 			label: 'status',
-			cells: [...statuses, ''],
+			// A racer cut short by a signal or a quit says so, rather than "done".
+			cells: [...statuses.map((status, index) => (status === 'done' && racers[index]!.state === 'running' ? 'stopped' : status)), ''],
 			paints: [...statuses.map((status) => (status === 'finished' ? paint.green : status === 'diverged' ? paint.red : paint.plain)), paint.plain],
 		},
 		{label: '  at iteration', cells: [...at.map((point) => (point === null ? '-' : iteration(point.iteration))), '']},

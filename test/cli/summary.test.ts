@@ -131,6 +131,16 @@ describe('formatSummary', () => {
 		expect(formatSummary(SNAPSHOT, DATA, {stoppedBy: 'SIGINT'})).toMatch(/Stopped +by SIGINT/);
 	});
 
+	it('calls a racer cut short "stopped", not "done", and says the user quit', () => {
+		const cut = {...SNAPSHOT, over: false, racers: SNAPSHOT.racers.map((r) => (r.state === 'done' && r.finished === null && r.diverged === null ? {...r, state: 'running' as const} : r))};
+		const text = formatSummary(cut, DATA, {quitEarly: true});
+		expect(text).toMatch(/Stopped +by quitting before the end/);
+		const statusRow = text.split('\n').find((line) => line.startsWith('status'))!;
+		expect(statusRow).toMatch(/stopped/);
+		expect(statusRow).not.toMatch(/\bdone\b/);
+		expect(formatSummary(SNAPSHOT, DATA, {quitEarly: true})).not.toMatch(/Stopped/);
+	});
+
 	it('stays as wide with 50 features: they become rows', () => {
 		const features = Array.from({length: 50}, (_, j) => `feature_${j}`);
 		const weights = features.map((_, j) => j - 25.5);
