@@ -12,25 +12,9 @@ import {fileURLToPath} from 'node:url';
 const SOURCE = fileURLToPath(new URL('../../../shared/bench/race.c', import.meta.url));
 const CSV = fileURLToPath(new URL('../../data/boston.csv', import.meta.url));
 
-/** One run's report, parsed from race.c's output line. */
-export type YardstickRun = {
-	/** Milliseconds spent in the race alone. */
-	readonly ms: number;
-	/** GD's final weights and bias as printed (8 decimals). */
-	readonly gd: readonly [number, number, number];
-};
-
-/** Runs the compiled race.c once: `race <iterations> <mode>`; mode 1 evaluates the loss in O(d²), 0 in O(N). */
-export type Yardstick = (iterations: number, mode: 0 | 1) => YardstickRun;
-
-/**
- * Compiles race.c into a temporary directory, hands `use` a function that runs it, and removes the
- * binary afterwards. Returns undefined (without calling `use`) when the source or gcc is missing.
- */
-export function withYardstick<T>(use: (run: Yardstick) => T): T | undefined {
-	if (!existsSync(SOURCE)) {
-		return undefined;
-	}
+/** Compiles race.c into a temporary directory and hands `use` the binary's path; undefined without gcc or the source. */
+export function withYardstickBinary<T>(use: (binary: string) => T): T | undefined {
+	if (!existsSync(SOURCE)) return undefined;
 	const directory = mkdtempSync(join(tmpdir(), 'gdrace-race-'));
 	try {
 		const binary = join(directory, 'race');
@@ -39,14 +23,7 @@ export function withYardstick<T>(use: (run: Yardstick) => T): T | undefined {
 		} catch {
 			return undefined;
 		}
-		return use((iterations, mode) => {
-			const line = execFileSync(binary, [String(iterations), String(mode), CSV], {encoding: 'utf8'});
-			const match = /seconds=([\d.]+) gd: (\S+) (\S+) (\S+)/.exec(line);
-			if (match === null) {
-				throw new Error(`unexpected output from race.c: ${line}`);
-			}
-			return {ms: Number(match[1]) * 1000, gd: [Number(match[2]), Number(match[3]), Number(match[4])]};
-		});
+		return use(binary);
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}
