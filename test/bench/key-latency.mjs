@@ -8,11 +8,9 @@
  *   node test/bench/key-latency.mjs [--presses 20]
  */
 import {existsSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
 import pty from 'node-pty';
+import {benchEnv, cliPath as cli, MAX_SPEED, repoRoot as root, sleep} from './tui.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = `${root}dist/cli.js`;
 if (!existsSync(cli)) {
 	console.error('key-latency: dist/cli.js is missing; run `npm run build` first');
 	process.exit(2);
@@ -20,16 +18,12 @@ if (!existsSync(cli)) {
 const at = process.argv.indexOf('--presses');
 const presses = at > 0 ? Number(process.argv[at + 1]) : 20;
 
-// A user's shell: no CI variables (Ink would not read keys), a real terminal type.
-const env = {...process.env, TERM: 'xterm-256color', NODE_ENV: 'production'};
-for (const name of Object.keys(env)) if (name === 'CI' || name.startsWith('CI_') || name === 'CONTINUOUS_INTEGRATION') delete env[name];
-
-const child = pty.spawn(process.execPath, [cli, '--speed', '16777216', '--epochs', '1000000000'], {cols: 100, rows: 30, env, cwd: root});
+// A user's shell (no CI variables: Ink would not read keys), as bench:tui runs it.
+const child = pty.spawn(process.execPath, [cli, '--speed', String(MAX_SPEED), '--epochs', '1000000000'], {cols: 100, rows: 30, env: benchEnv(), cwd: root});
 let output = '';
 child.onData((data) => {
 	output += data;
 });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 await sleep(3000);
 const latencies = [];
