@@ -103,9 +103,10 @@ describe('spawnTerminal', () => {
 	});
 
 	it('tracks whether the cursor is hidden', async () => {
+		// Raw mode first: a key typed while the terminal is still cooked would be echoed ('hiddenx').
 		const term = node(`
-			process.stdout.write('\\x1b[?25lhidden');
 			${rawKeys(`process.stdout.write(' shown\\x1b[?25h'); process.exit(0);`)}
+			process.stdout.write('\\x1b[?25lhidden');
 		`);
 		expect(term.cursorVisible()).toBe(true);
 		await term.waitFor('hidden');
