@@ -81,8 +81,8 @@ describe('spawnTerminal', () => {
 
 	it('leaves what was printed after the alternate screen in the scrollback', async () => {
 		const term = node(`
-			process.stdout.write('before\\r\\n\\x1b[?1049h\\x1b[Hinside the alt screen');
 			${rawKeys(`process.stdout.write('\\x1b[?1049lafter\\r\\n'); process.exit(0);`)}
+			process.stdout.write('before\\r\\n\\x1b[?1049h\\x1b[Hinside the alt screen');
 		`);
 		await term.waitFor('inside the alt screen');
 		expect(term.isAltScreen()).toBe(true);
@@ -197,8 +197,8 @@ describe('spawnTerminal', () => {
 
 	it('marks the output so a test can read only what came later', async () => {
 		const term = node(`
-			console.log('first');
 			${rawKeys(`process.stdout.write('second'); process.exit(0);`)}
+			console.log('first');
 		`);
 		await term.waitFor('first');
 		const mark = term.mark();
