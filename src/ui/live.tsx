@@ -64,6 +64,10 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	const ignore = (): void => {};
 	io.stdin.on('error', ignore);
 
+	// Keys typed while Ink starts would otherwise be echoed onto the screen by the cooked terminal;
+	// Ink takes raw mode over when it reads keys, and turns it off on the way out.
+	const rawEarly = config.keys && io.stdin.isTTY === true;
+	if (rawEarly) io.stdin.setRawMode(true);
 	writer.start();
 	const app = render(
 		<LayerContext.Provider value={writer}>
@@ -105,6 +109,13 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	} finally {
 		app.cleanup();
 		writer.dispose();
+		if (rawEarly && io.stdin.isTTY === true) {
+			try {
+				io.stdin.setRawMode(false);
+			} catch {
+				// The terminal is gone (a hang-up): nothing to restore.
+			}
+		}
 		process.off('exit', restore);
 		for (const remove of listeners) remove();
 		io.stdin.off('error', ignore);
