@@ -169,7 +169,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 					/>
 				</>
 			)}
-			<Footer width={layout.width} />
+			<Footer width={layout.width} keys={keys && isRawModeSupported} />
 		</Box>
 	);
 }

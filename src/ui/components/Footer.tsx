@@ -4,7 +4,12 @@ import {ACTIONS, KEYMAP} from '../keymap.js';
 
 export type FooterProps = {
 	readonly width: number;
+	/** Whether keys are read: without (stdin not a terminal) the footer says so instead. @default true */
+	readonly keys?: boolean;
 };
+
+/** The footer when stdin is not a terminal. */
+export const NO_KEYS_TEXT = 'keys off: stdin is not a terminal · Ctrl+C stops the race';
 
 /** The main keys, generated from the key map; whatever does not fit the width is left to `?`. */
 export function footerText(width: number): string {
@@ -28,11 +33,11 @@ export function footerText(width: number): string {
 }
 
 /** One line of key hints under the table. */
-export default function Footer({width}: FooterProps) {
+export default function Footer({width, keys = true}: FooterProps) {
 	return (
 		<Box width={width} height={1}>
 			<Text dimColor wrap="truncate">
-				{footerText(width)}
+				{keys ? footerText(width) : NO_KEYS_TEXT}
 			</Text>
 		</Box>
 	);

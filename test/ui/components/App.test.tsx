@@ -6,7 +6,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {FINISH_HOLD_MS} from '../../../src/ui/App.js';
 import type {ExitReason} from '../../../src/ui/App.js';
-import {footerText} from '../../../src/ui/components/Footer.js';
+import {footerText, NO_KEYS_TEXT} from '../../../src/ui/components/Footer.js';
 import {coordinateText} from '../../../src/ui/components/WeightsTable.js';
 import {ACTIONS, KEYMAP} from '../../../src/ui/keymap.js';
 import {calculateLayout} from '../../../src/ui/layout.js';
@@ -165,6 +165,9 @@ describe('keys', () => {
 		expect(app!.frame()).toBe(before);
 		expect(race.scheduler.speed).toBe(256);
 		expect(onExit).not.toHaveBeenCalled();
+		// The footer does not offer keys that do nothing.
+		expect(app!.lines().some((line) => line.startsWith(NO_KEYS_TEXT))).toBe(true);
+		expect(app!.frame()).not.toContain(footerText(100));
 	});
 
 	it('--exit-on-finish quits by itself once the race is over, after the last frame stayed up', async () => {
