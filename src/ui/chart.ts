@@ -492,13 +492,18 @@ export function buildChart(options: ChartOptions): ChartModel {
 		for (const series of options.series) {
 			if (series.hidden) continue;
 			const entry = binSeries(series, options, epochs, span, offset);
-			if (entry === undefined) continue;
-			binned.push(entry);
-			minPositive = Math.min(minPositive, entry.minPositive);
-			for (let b = 0; b < entry.bins; b++) {
-				low = Math.min(low, entry.low[b]!);
-				high = Math.max(high, entry.high[b]!);
-			}
+			if (entry !== undefined) binned.push(entry);
+		}
+	}
+	// A diverged racer's last losses are huge: they would flatten every other curve. The y range
+	// follows the racers still in the race (a diverged curve leaves through the top and its ×
+	// sits on the edge), unless every visible racer diverged.
+	const ranged = binned.some((entry) => !entry.series.diverged) ? binned.filter((entry) => !entry.series.diverged) : binned;
+	for (const entry of ranged) {
+		minPositive = Math.min(minPositive, entry.minPositive);
+		for (let b = 0; b < entry.bins; b++) {
+			low = Math.min(low, entry.low[b]!);
+			high = Math.max(high, entry.high[b]!);
 		}
 	}
 	if (view === 'log' && lossStar > 0 && lossStar < minPositive) minPositive = lossStar;

@@ -176,6 +176,26 @@ describe('buildChart: fitting a history to the columns', () => {
 		expect(rowText(model, 1)[12]).toBe(DIVERGED_GLYPH);
 	});
 
+	it('scales to the racers still in the race: a diverged curve leaves through the top', () => {
+		for (const view of ['linear', 'log'] as const) {
+			const model = chart(
+				[
+					{id: 'gd', slot: 0, history: historyOf([5, 4, 3, 2, 1])},
+					{id: 'sgd', slot: 1, history: historyOf([5, 50, 1e6, 1e12], [0, 10, 20, 30]), diverged: true},
+				],
+				{view},
+			);
+			// The range is the live racer's (and L*'s), not the diverged one's 1e12.
+			expect(view === 'linear' ? model.yMax : 10 ** model.yMax).toBeLessThanOrEqual(10);
+			// Its × sits on the top row (x = 30 of 100: column 12), clamped; asciichart got rows in range.
+			expect(rowText(model, 0)[12]).toBe(DIVERGED_GLYPH);
+			expectSafeCalls();
+		}
+		// When every visible racer diverged, the range is theirs.
+		const alone = chart([{id: 'sgd', slot: 1, history: historyOf([8, 50, 1e6, 1e12], [0, 1, 2, 3]), diverged: true}]);
+		expect(alone.yMax).toBeGreaterThanOrEqual(1e12);
+	});
+
 	it('draws the first series on top where curves overlap', () => {
 		const model = chart([
 			{id: 'a', slot: 0, history: historyOf(decreasing)},
