@@ -1,4 +1,4 @@
-import React, {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
+import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput, useStdin} from 'ink';
 import type {Scheduler} from '../engine/scheduler.js';
 import Footer from './components/Footer.js';

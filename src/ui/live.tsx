@@ -8,7 +8,6 @@
  * The terminal is restored by `FrameWriter.stop()`, which also runs on 'exit' as a last resort.
  */
 import {basename} from 'node:path';
-import React from 'react';
 import {render} from 'ink';
 import {DataError} from '../data/dataset.js';
 import type {Dataset} from '../data/dataset.js';

@@ -10,7 +10,6 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const SOURCE = fileURLToPath(new URL('../../../shared/bench/race.c', import.meta.url));
-const CSV = fileURLToPath(new URL('../../data/boston.csv', import.meta.url));
 
 /** Compiles race.c into a temporary directory and hands `use` the binary's path; undefined without gcc or the source. */
 export function withYardstickBinary<T>(use: (binary: string) => T): T | undefined {

@@ -1,4 +1,4 @@
-import React, {memo, useMemo} from 'react';
+import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock} from '../../engine/types.js';
 import {TIME_UNIT_MS} from '../../engine/types.js';

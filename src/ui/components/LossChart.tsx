@@ -1,4 +1,4 @@
-import React, {memo, useContext, useLayoutEffect, useMemo} from 'react';
+import {memo, useContext, useLayoutEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Racer} from '../../engine/racer.js';
 import type {Clock} from '../../engine/types.js';

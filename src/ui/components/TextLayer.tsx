@@ -1,4 +1,4 @@
-import React, {memo, useContext, useLayoutEffect, useMemo} from 'react';
+import {memo, useContext, useLayoutEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Rect} from '../layout.js';
 import {codePointWidth, SPACE} from '../terminal/cells.js';

@@ -1,4 +1,4 @@
-import React, {memo, useMemo} from 'react';
+import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
 import {SERIES_COLORS} from '../chart.js';

@@ -4,7 +4,6 @@
  * the numbers read back from the screen are the snapshot's numbers.
  */
 import {stripVTControlCharacters} from 'node:util';
-import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';

@@ -5,7 +5,6 @@
  */
 import {basename} from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
-import React from 'react';
 import {render} from 'ink-testing-library';
 import {vi} from 'vitest';
 import {parseArgs} from '../../../src/cli/args.js';

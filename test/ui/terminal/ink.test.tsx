@@ -3,7 +3,6 @@
  * terminal shows is Ink's frame with the layers on top, a re-render sends only what changed, and
  * Ink's own cursor escape on unmount is not taken for a frame.
  */
-import React from 'react';
 import {Box, render, Text} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {blankCanvas} from '../../../src/ui/terminal/cells.js';
