@@ -369,7 +369,10 @@ async function main(argv) {
 		console.log(`\ngdrace command: node dist/cli.js ${gdraceArgs.join(' ')}  (race status at the end of the window: ${status})`);
 		const check = (ok) => (ok ? 'pass' : 'FAIL');
 		console.log('\nGoals (issue 3):');
-		console.log(`  frames/s  >= ${GOALS.fps}        ${fixed(gdrace.fps, 2).padStart(8)}   ${check(gdrace.fps >= GOALS.fps)}`);
+		// A window of s seconds counts whole frames: at exactly 30 frames/s it holds 30·s ± 1 of them
+		// depending on where the window falls, so one frame short is still 30 frames/s.
+		const fpsOk = gdrace.frames + 1 >= GOALS.fps * gdrace.seconds;
+		console.log(`  frames/s  >= ${GOALS.fps}        ${fixed(gdrace.fps, 2).padStart(8)}   ${check(fpsOk)}   (${gdrace.frames} frames in ${fixed(gdrace.seconds, 2)} s; ±1 frame is the window's edge)`);
 		if (probe) {
 			console.log(
 				`  CPU/frame <= ${GOALS.cpuRatio} × probe   ${fixed(ratio, 3).padStart(8)}   ${check(ratio <= GOALS.cpuRatio)}` +
