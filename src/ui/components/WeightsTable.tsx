@@ -148,9 +148,11 @@ function WeightsTable(props: WeightsTableProps) {
 	const {width} = rect;
 	let header = columns.map((column) => title(column, features)).join(' ');
 	if (hiddenWeights > 0) {
-		// '+3 weights' where it fits, else '+3': the layout keeps room for that.
+		// '+3 weights' where it fits, else '+3' (the layout keeps room for one when it can), else nothing.
 		const long = ` +${hiddenWeights} weights`;
-		header += header.length + long.length <= width ? long : ` +${hiddenWeights}`;
+		const short = ` +${hiddenWeights}`;
+		if (header.length + long.length <= width) header += long;
+		else if (header.length + short.length <= width) header += short;
 	}
 	// The rows change every frame: a layer under the titles, not Ink text.
 	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: racers.length + 1}), [rect.x, rect.y, width, racers.length]);
