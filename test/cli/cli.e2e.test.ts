@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {bostonByHand} from '../engine/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -55,22 +56,6 @@ beforeAll(() => {
 	scratch = mkdtempSync(join(tmpdir(), 'gdrace-e2e-'));
 });
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
-
-/** RM and LSTAT min-max scaled and MEDV, read straight from the CSV (no quoting in this file). */
-function boston(): {x: number[][]; y: number[]} {
-	const [header, ...lines] = readFileSync(BOSTON, 'utf8').trim().split(/\r?\n/);
-	const names = (header ?? '').split(',');
-	const rows = lines.map((line) => line.split(',').map(Number));
-	const column = (name: string) => rows.map((row) => row[names.indexOf(name)] as number);
-	const scaled = (values: number[]) => {
-		const min = Math.min(...values);
-		const max = Math.max(...values);
-		return values.map((v) => (v - min) / (max - min));
-	};
-	const rm = scaled(column('RM'));
-	const lstat = scaled(column('LSTAT'));
-	return {x: rm.map((v, i) => [v, lstat[i] as number]), y: column('MEDV')};
-}
 
 describe('--json', () => {
 	it('reproduces the study note GD numbers at 5000 iterations', async () => {
@@ -147,7 +132,7 @@ describe('--log seed', () => {
 			'Epoch : 1 / 3',
 		]);
 		// One full-batch step from w = 0, b = 1: w_j = lr·(2/N)·Σ(y − 1)·x_j, b = 1 + lr·(2/N)·Σ(y − 1).
-		const {x, y} = boston();
+		const {x, y} = bostonByHand();
 		const n = y.length;
 		let w1 = 0;
 		let w2 = 0;

@@ -2,6 +2,7 @@
  * Test fixtures for the engine. `bostonData()` is the study note's data (RM and LSTAT min-max
  * scaled, target MEDV) as the data module loads it, once per test file.
  */
+import {readFileSync} from 'node:fs';
 import {BUNDLED_DATA, loadDataset} from '../../src/data/dataset.js';
 import {Rng} from '../../src/engine/rng.js';
 import {OPTIMIZER_IDS} from '../../src/engine/types.js';
@@ -13,6 +14,25 @@ let boston: TrainingData | undefined;
 export function bostonData(): TrainingData {
 	boston ??= loadDataset({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
 	return boston;
+}
+
+/**
+ * RM and LSTAT min-max scaled, and MEDV, read straight from the bundled CSV with a plain split
+ * (the file has no quoting): an oracle independent of the data module, for hand computations.
+ */
+export function bostonByHand(): {x: [number, number][]; y: number[]} {
+	const [header, ...lines] = readFileSync(BUNDLED_DATA, 'utf8').trim().split(/\r?\n/);
+	const names = (header ?? '').split(',');
+	const rows = lines.map((line) => line.split(',').map(Number));
+	const column = (name: string) => rows.map((row) => row[names.indexOf(name)] as number);
+	const scaled = (values: number[]) => {
+		const min = Math.min(...values);
+		const max = Math.max(...values);
+		return values.map((v) => (v - min) / (max - min));
+	};
+	const rm = scaled(column('RM'));
+	const lstat = scaled(column('LSTAT'));
+	return {x: rm.map((v, i) => [v, lstat[i] as number]), y: column('MEDV')};
 }
 
 /** Training data from plain arrays: `rows` are feature vectors. */

@@ -7,7 +7,8 @@
 import {readFileSync} from 'node:fs';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {DIVERGENCE_FACTOR} from '../../src/engine/racer.js';
-import {disposeAll, repoRoot, spawnGdrace} from '../e2e/pty.js';
+import {bostonByHand} from '../engine/fixtures.js';
+import {disposeAll, spawnGdrace} from '../e2e/pty.js';
 import type {TerminalSession} from '../e2e/pty.js';
 import type {JsonDoc, JsonRacer} from './helpers.js';
 import {RACER_IDS, expectNoNonFinite, gdraceRun, jsonNumbers, parseJson, readCsvExport, scratchDir, sleep} from './helpers.js';
@@ -67,25 +68,9 @@ function expectRacedOn(r: JsonRacer, epochs: number): void {
 	expect(r.iterations, r.id).toBe(epochs);
 }
 
-/** RM and LSTAT min-max scaled, and MEDV, straight from the bundled CSV. */
-function boston(): {x: [number, number][]; y: number[]} {
-	const [header, ...lines] = readFileSync(`${repoRoot}data/boston.csv`, 'utf8').trim().split(/\r?\n/);
-	const names = (header ?? '').split(',');
-	const rows = lines.map((line) => line.split(',').map(Number));
-	const column = (name: string) => rows.map((row) => row[names.indexOf(name)] as number);
-	const scaled = (values: number[]) => {
-		const min = Math.min(...values);
-		const max = Math.max(...values);
-		return values.map((v) => (v - min) / (max - min));
-	};
-	const rm = scaled(column('RM'));
-	const lstat = scaled(column('LSTAT'));
-	return {x: rm.map((v, i) => [v, lstat[i] as number]), y: column('MEDV')};
-}
-
 /** Full-batch gradient descent by hand from w = 0, b = 1: the loss after 0, 1, … `steps` steps. */
 function gdLosses(lr: number, steps: number): number[] {
-	const {x, y} = boston();
+	const {x, y} = bostonByHand();
 	const n = y.length;
 	let w1 = 0;
 	let w2 = 0;
