@@ -58,9 +58,9 @@ export function frameKey(snapshot: RaceSnapshot, paused: boolean, speed: number)
 }
 
 /**
- * Drives the scheduler from the event loop: one tick per frame, time-boxed so that keys are
- * handled between frames even at the highest speed, and one React state update per frame (not per
- * tick or per update). A frame whose content would not change (paused, or over) is not drawn.
+ * Drives the scheduler from the event loop: time-boxed ticks at least 30 times a second, so that
+ * keys are handled between them even at the highest speed, and one React state update per frame
+ * (not per tick or per update). A frame whose content would not change (paused, or over) is not drawn.
  */
 export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
 	const periodMs = 1000 / fps;
@@ -69,8 +69,7 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 	const lastKey = useRef('');
 	const frameCount = useRef(0);
 
-	const take = useCallback((): RaceFrame => {
-		const snapshot = scheduler.race.snapshot();
+	const take = useCallback((snapshot: RaceSnapshot = scheduler.race.snapshot()): RaceFrame => {
 		const now = performance.now();
 		const samples = rateSamples.current;
 		samples.push({time: now, updates: snapshot.racers.map(racer => racer.updates)});
@@ -90,7 +89,7 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 		};
 	}, [scheduler]);
 
-	const [frame, setFrame] = useState(take);
+	const [frame, setFrame] = useState(() => take());
 
 	useEffect(() => {
 		let last = performance.now();
@@ -117,12 +116,12 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 			if (start - lastFrame >= periodMs - tickMs / 2) {
 				const snapshot = scheduler.race.snapshot();
 				if (frameKey(snapshot, scheduler.paused, scheduler.speed) !== lastKey.current) {
-					setFrame(take());
+					setFrame(take(snapshot));
 					lastFrame = start;
 				} else if (rateSamples.current.length > 1) {
 					// Nothing ran (paused, over): the rates fall to zero on screen at once.
 					rateSamples.current = [];
-					setFrame(take());
+					setFrame(take(snapshot));
 					lastFrame = start;
 				}
 			}
