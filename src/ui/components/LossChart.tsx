@@ -59,19 +59,21 @@ type LegendProps = {
 
 /** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*. */
 const Legend = memo(function Legend({width, racers, hidden, lossStar, caption, color}: LegendProps) {
+	const texts = racers.map((racer, slot) => {
+		const glyph = racer.diverged ? DIVERGED_GLYPH : legendGlyph(slot, color);
+		const label = `${slot + 1} ${glyph}${glyph} ${racerLabel(racer.id)}${racer.diverged ? ' diverged' : ''}${hidden.has(slot) ? ' (hidden)' : ''}`;
+		return slot > 0 ? `  ${label}` : label;
+	});
 	const entries = racers.map((racer, slot) => {
 		const off = hidden.has(slot);
-		const glyph = racer.diverged ? DIVERGED_GLYPH : legendGlyph(slot, color);
-		const text = `${slot + 1} ${glyph}${glyph} ${racerLabel(racer.id)}${racer.diverged ? ' diverged' : ''}${off ? ' (hidden)' : ''}`;
 		return (
 			<Text key={racer.id} dimColor={off} color={color && !off ? (racer.diverged ? 'red' : seriesColor(slot)) : undefined}>
-				{slot > 0 ? '  ' : ''}
-				{text}
+				{texts[slot]}
 			</Text>
 		);
 	});
 	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
-	const used = racers.reduce((sum, racer, slot) => sum + (slot > 0 ? 2 : 0) + 5 + racerLabel(racer.id).length + (racer.diverged ? 9 : 0) + (hidden.has(slot) ? 9 : 0), 0);
+	const used = texts.reduce((sum, text) => sum + text.length, 0);
 	// L* is also in the table's optimum row: it gives way first when the line is short.
 	const showStar = used + star.length <= width;
 	const rest = width - used - star.length;
