@@ -13,7 +13,7 @@
  * expect(term.scrollback().join('\n')).toContain('optimum');
  * ```
  */
-import {existsSync} from 'node:fs';
+import {existsSync, readSync} from 'node:fs';
 import {constants as osConstants} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {spawn as spawnPty} from 'node-pty';
@@ -264,6 +264,43 @@ const signalNames = new Map<number, NodeJS.Signals>(
 	Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
 
+/**
+ * node-pty (lib/unixTerminal.js) reports a child's exit only once the master's read stream has
+ * closed, and destroys that stream if it has not closed 200 ms after the exit: whatever the child
+ * wrote last and this process has not read yet is dropped. On a loaded machine that is the
+ * summary, or the output of a command run after gdrace. So before that destroy, read what is left
+ * (the master is non-blocking: reading stops at EAGAIN, or EIO once the terminal is gone).
+ */
+export function keepLastOutput(pty: IPty, receive: (chunk: Buffer) => void): void {
+	const internals = pty as unknown as {_socket?: {destroy(...args: unknown[]): unknown}; _fd?: unknown};
+	const socket = internals._socket;
+	const fd = internals._fd;
+	if (socket === undefined || typeof socket.destroy !== 'function' || typeof fd !== 'number') {
+		return;
+	}
+	const destroy = socket.destroy.bind(socket);
+	let drained = false;
+	socket.destroy = (...args: unknown[]) => {
+		if (!drained) {
+			drained = true;
+			const buffer = Buffer.alloc(1 << 16);
+			for (;;) {
+				let read = 0;
+				try {
+					read = readSync(fd, buffer, 0, buffer.length, null);
+				} catch {
+					break;
+				}
+				if (read <= 0) {
+					break;
+				}
+				receive(Buffer.from(buffer.subarray(0, read)));
+			}
+		}
+		return destroy(...args);
+	};
+}
+
 /** Spawn `command args` in a `cols`×`rows` pseudo-terminal, with a user's interactive environment. */
 export function spawnTerminal(
 	command: string,
@@ -308,14 +345,17 @@ export function spawnTerminal(
 			resolve(exit);
 		});
 	});
-	pty.onData((data: string | Buffer) => {
-		const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+	const receive = (chunk: Buffer): void => {
 		chunks.push(chunk);
 		bytes += chunk.length;
 		if (!disposed) {
 			term.write(chunk);
 		}
+	};
+	pty.onData((data: string | Buffer) => {
+		receive(typeof data === 'string' ? Buffer.from(data) : data);
 	});
+	keepLastOutput(pty, receive);
 
 	const settled = (): Promise<void> =>
 		new Promise((resolve) => {
