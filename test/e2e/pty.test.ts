@@ -26,7 +26,7 @@ function isGone(pid: number): boolean {
 }
 
 /** Resolve once `predicate` holds, polling; reject after `timeout` ms. */
-async function until(predicate: () => boolean, timeout = 5000): Promise<void> {
+async function until(predicate: () => boolean, timeout = 15_000): Promise<void> {
 	const deadline = Date.now() + timeout;
 	while (!predicate()) {
 		if (Date.now() > deadline) {

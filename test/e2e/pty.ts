@@ -40,7 +40,7 @@ export type SpawnOptions = {
 
 /** Options of `waitFor`. */
 export type WaitOptions = {
-	/** Give up after this many milliseconds. @default 5000 */
+	/** Give up after this many milliseconds (generous: Node loading Ink on a loaded machine takes seconds). @default 20,000 */
 	readonly timeout?: number;
 	/** Poll the screen this often, in milliseconds. @default 20 */
 	readonly interval?: number;
@@ -237,7 +237,7 @@ export type TerminalSession = {
 	resize(cols: number, rows: number): void;
 	/** Wait until the screen satisfies `condition`; on timeout or early exit, reject with the screen. */
 	waitFor(condition: Condition, options?: WaitOptions): Promise<void>;
-	/** Wait until the program ends and its last output is on screen. @default timeout 5000 ms */
+	/** Wait until the program ends and its last output is on screen. @default timeout 20,000 ms */
 	waitForExit(timeout?: number): Promise<ExitStatus>;
 	/** Resolve once every byte received so far has been parsed onto the screen. */
 	settled(): Promise<void>;
@@ -475,7 +475,7 @@ export function spawnTerminal(
 				pty.resize(newCols, newRows);
 			}
 		},
-		async waitFor(condition, {timeout = 5000, interval = 20} = {}) {
+		async waitFor(condition, {timeout = 20_000, interval = 20} = {}) {
 			const test =
 				typeof condition === 'string'
 					? () => session.text().includes(condition)
@@ -500,7 +500,7 @@ export function spawnTerminal(
 				await Promise.race([new Promise((resolve) => setTimeout(resolve, interval)), exited]);
 			}
 		},
-		async waitForExit(timeout = 5000) {
+		async waitForExit(timeout = 20_000) {
 			let timer: NodeJS.Timeout | undefined;
 			const timedOut = new Promise<never>((_, reject) => {
 				timer = setTimeout(

@@ -385,7 +385,7 @@ describe('the same bad input in the live screen (a pseudo-terminal)', () => {
 	it.each(LIVE_CASES)('%s: one line, exit %i, no frame drawn', async (_name, code, args, pattern) => {
 		// Wide enough that the message does not wrap.
 		const term = spawnGdrace(args, {cwd: scratch.dir, cols: 250, rows: 30});
-		expect(await term.waitForExit(10_000)).toEqual({exitCode: code, signal: null});
+		expect(await term.waitForExit(20_000)).toEqual({exitCode: code, signal: null});
 		// stdout and stderr share the terminal: the only output is the message line.
 		const lines = term.text().split('\n');
 		expect(lines).toHaveLength(1);

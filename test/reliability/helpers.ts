@@ -10,6 +10,7 @@ import type {SpawnSyncOptions} from 'node:child_process';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import xterm from '@xterm/headless';
 import {expect} from 'vitest';
 import {gdraceCommand} from '../e2e/pty.js';
 import type {TerminalSession} from '../e2e/pty.js';
@@ -344,4 +345,19 @@ export function expectTerminalRestored(term: TerminalSession): string {
 	const stray = after.replace(/\u001B\[[0-9;]*m/g, '').match(/\u001B[^\n]{0,12}/);
 	expect(stray, 'no escape sequence but SGR after the screen closed').toBeNull();
 	return after;
+}
+
+/** The screen as it was just before the terminal was restored: the last frame the user saw. */
+export async function lastFrameBeforeRestore(term: TerminalSession): Promise<string[]> {
+	const raw = term.raw();
+	const cut = raw.lastIndexOf('\u001B[0m\u001B[?7h\u001B[?25h\u001B[?1049l');
+	expect(cut).toBeGreaterThan(0);
+	const replay = new xterm.Terminal({cols: term.cols, rows: term.rows, allowProposedApi: true});
+	try {
+		await new Promise<void>((resolve) => replay.write(raw.slice(0, cut), resolve));
+		const buffer = replay.buffer.active;
+		return Array.from({length: replay.rows}, (_, row) => buffer.getLine(buffer.baseY + row)?.translateToString(true) ?? '');
+	} finally {
+		replay.dispose();
+	}
 }

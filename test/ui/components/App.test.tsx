@@ -88,7 +88,7 @@ describe('keys', () => {
 		app!.press(' ');
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ running$/));
 		expect(race.scheduler.paused).toBe(false);
-		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position));
+		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position), {timeout: 10_000});
 	});
 
 	it('`c` cycles the clock through samples and time back to iteration; the header and the x-axis follow', async () => {
@@ -144,7 +144,7 @@ describe('keys', () => {
 			const onExit = vi.fn<(reason: ExitReason) => void>();
 			await show(raceFromArgs(), {onExit});
 			app!.press(key);
-			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'));
+			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'), {timeout: 10_000});
 			expect(onExit).toHaveBeenCalledTimes(1);
 			app!.unmount();
 			app = undefined;
@@ -174,7 +174,7 @@ describe('keys', () => {
 		const started = Date.now();
 		await show(race, {exitOnFinish: true, onExit});
 		expect(app!.lines()[0]).toMatch(/ done$/);
-		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 2000});
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 10_000});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_HOLD_MS - 50);
 	});
 });
