@@ -265,9 +265,9 @@ export function racerSettings(racer: RacerSnapshot): string {
 	return `${rule}, ${batch}, lr ${compact(first)}${changes}`;
 }
 
-/** `λmax 1.5, λmin 0.0125, condition 120, stable lr < 2/λmax = 1.333` (condition ∞ when λmin is 0). */
+/** `λmax 1.5, λmin 0.0125, condition 120, stable lr < 2/λmax = 1.333` (condition `none` when λmin is 0: no finite number shown). */
 export function curvatureText(curvature: Curvature): string {
 	const {lambdaMax, lambdaMin, condition, lrMax} = curvature;
 	const g = (value: number): string => Number(value.toPrecision(4)).toString();
-	return `λmax ${g(lambdaMax)}, λmin ${g(lambdaMin)}, condition ${condition === null ? '∞' : g(condition)}, stable lr < 2/λmax = ${g(lrMax)}`;
+	return `λmax ${g(lambdaMax)}, λmin ${g(lambdaMin)}, condition ${condition === null ? 'none (λmin 0)' : g(condition)}, stable lr < 2/λmax = ${g(lrMax)}`;
 }

@@ -104,7 +104,7 @@ describe('formatSummary', () => {
 	it('shows the curvature and the stable step bound', () => {
 		expect(text).toMatch(/^Curvature λmax 1\.5, λmin 0\.0125, condition 120, stable lr < 2\/λmax = 1\.333$/m);
 		const singular = formatSummary({...SNAPSHOT, curvature: {lambdaMax: 2, lambdaMin: 0, condition: null, lrMax: 1}}, DATA);
-		expect(singular).toMatch(/^Curvature λmax 2, λmin 0, condition ∞, stable lr < 2\/λmax = 1$/m);
+		expect(singular).toMatch(/^Curvature λmax 2, λmin 0, condition none \(λmin 0\), stable lr < 2\/λmax = 1$/m);
 	});
 
 	it('has one column per racer plus the optimum', () => {
