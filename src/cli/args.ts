@@ -10,6 +10,7 @@ import {readFileSync} from 'node:fs';
 import yargs from 'yargs';
 import {RACER_NAMES} from '../engine/catalog.js';
 import {OPTIMIZER_IDS} from '../engine/types.js';
+import {packageFile} from '../package-root.js';
 import {DEFAULTS, FPS_RANGE, MAX_SEED} from './config.js';
 import {oneLine} from './errors.js';
 
@@ -90,10 +91,10 @@ export function takeLrFlags(argv: readonly string[]): {rest: string[]; lr: Recor
 	return {rest, lr};
 }
 
-/** The version in package.json (two levels above both `src/cli` and `dist/cli`). */
+/** The version in the package's package.json. */
 export function packageVersion(): string {
 	try {
-		const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+		const text = readFileSync(packageFile('package.json'), 'utf8');
 		const version: unknown = (JSON.parse(text) as {version?: unknown}).version;
 		return typeof version === 'string' ? version : 'unknown';
 	} catch {
