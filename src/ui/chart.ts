@@ -48,6 +48,8 @@ export const LOSS_STAR_GLYPH = '╌';
 /** Marks where a diverged racer's curve stops. */
 export const DIVERGED_GLYPH = '×';
 const AXIS_GLYPH = '│';
+/** The replay cursor's line, in the blank cells of its column. */
+export const CURSOR_GLYPH = '┊';
 const AXIS_TICK_GLYPH = '┤';
 
 /** Width of the y labels when not given, the blank before the axis included (src/ui/layout.ts's LABEL_WIDTH). */
@@ -103,6 +105,10 @@ export type ChartOptions = {
 	readonly color?: boolean;
 	/** Width of each y label string. @default 10 */
 	readonly labelWidth?: number;
+	/** The curves are smoothed with this weight (the caption says so; the chart does not smooth). @default 0 */
+	readonly smoothing?: number;
+	/** The replay cursor in clock units: a dim vertical line at its column. @default none */
+	readonly cursor?: number | null;
 };
 
 /** The chart, ready to show. */
@@ -541,12 +547,26 @@ export function buildChart(options: ChartOptions): ChartModel {
 		}
 	}
 
+	const cursor = options.cursor;
+	if (cursor !== undefined && cursor !== null && Number.isFinite(cursor) && width > 1) {
+		const column = Math.min(width - 1, Math.max(1, Math.round((cursor / epochs) * span)));
+		for (let r = 0; r < height; r++) {
+			const at = r * width + column;
+			if (canvas.chars[at] === SPACE || canvas.styles[at] === PALETTE_LOSS_STAR) {
+				canvas.chars[at] = CURSOR_GLYPH.charCodeAt(0);
+				canvas.styles[at] = PALETTE_LOSS_STAR;
+			}
+		}
+	}
+
 	const axis = xAxis(width, clock, epochs);
 	const lossStarText = Number.isFinite(lossStar) ? formatSignificant(lossStar, 12, 6).trim() : '—';
+	const smoothing = options.smoothing ?? 0;
+	const smoothed = smoothing > 0 ? `, smooth ${smoothing}` : '';
 	const caption =
 		view === 'gap'
-			? `loss − L* (log scale); L* = ${lossStarText}; the bottom row is the optimum reached`
-			: `${view === 'log' ? 'loss (log scale)' : 'loss'}; ${LOSS_STAR_GLYPH} L* = ${lossStarText}`;
+			? `loss − L* (log scale)${smoothed}; L* = ${lossStarText}; the bottom row is the optimum reached`
+			: `${view === 'log' ? 'loss (log scale)' : 'loss'}${smoothed}; ${LOSS_STAR_GLYPH} L* = ${lossStarText}`;
 	return {
 		canvas,
 		yLabels,

@@ -12,8 +12,12 @@ export const ACTIONS = [
 	'clock',
 	'log',
 	'gap',
+	'map',
 	'toggle',
 	'restart',
+	'smooth',
+	'refit',
+	'replay',
 	'help',
 	'quit',
 ] as const;
@@ -47,20 +51,54 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	},
 	log: {label: 'l', keys: ['l'], short: 'log', help: 'log scale for the loss axis', footer: true},
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
+	map: {label: 'm', keys: ['m'], short: 'map', help: 'the loss landscape map in place of the chart (beside it from 160 columns)', footer: true},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth noisy curves: off, 0.6, 0.9, 0.99 (the table stays raw)', footer: false},
+	refit: {label: 'f', keys: ['f'], short: 'refit', help: 'fit the map to the start, the optimum and the racers again', footer: false},
+	replay: {
+		label: '←/→',
+		keys: ['left', 'right', 'pageup', 'pagedown', 'home', 'end'],
+		short: 'replay',
+		help: 'replay (paused or over): a step, ×10 with Shift or PgUp/PgDn, Home the start, End live',
+		footer: false,
+	},
 	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true},
 	quit: {label: 'q', keys: ['q', 'ctrl+c'], short: 'quit', help: 'quit (Ctrl+C too); the summary stays in the scrollback', footer: true},
 };
 
-/** What a key press asks for. `index` is the 0-based racer for `toggle`. */
-export type Command = {readonly action: Exclude<Action, 'toggle'>} | {readonly action: 'toggle'; readonly index: number};
+/** How a replay key moves the cursor: a step or ten back or forth, to the start, or back to live. */
+export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'start' | 'end';
+
+/** What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's. */
+export type Command =
+	| {readonly action: Exclude<Action, 'toggle' | 'replay'>}
+	| {readonly action: 'toggle'; readonly index: number}
+	| {readonly action: 'replay'; readonly move: ReplayMove};
 
 /** The subset of Ink's `Key` that matters here. */
 export type KeyInfo = {
 	readonly ctrl?: boolean;
 	readonly escape?: boolean;
+	readonly shift?: boolean;
+	readonly leftArrow?: boolean;
+	readonly rightArrow?: boolean;
+	readonly pageUp?: boolean;
+	readonly pageDown?: boolean;
+	readonly home?: boolean;
+	readonly end?: boolean;
 };
+
+/** The replay keys' moves (Ink reports these keys as flags, not characters). */
+function replayMove(key: KeyInfo): ReplayMove | undefined {
+	if (key.leftArrow) return key.shift ? 'back-far' : 'back';
+	if (key.rightArrow) return key.shift ? 'forward-far' : 'forward';
+	if (key.pageUp) return 'back-far';
+	if (key.pageDown) return 'forward-far';
+	if (key.home) return 'start';
+	if (key.end) return 'end';
+	return undefined;
+}
 
 const byKey = new Map<string, Action>();
 for (const action of ACTIONS) {
@@ -78,6 +116,11 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 		return input === 'c' ? [{action: 'quit'}] : [];
 	}
 
+	const move = replayMove(key);
+	if (move !== undefined) {
+		return [{action: 'replay', move}];
+	}
+
 	if (key.escape) {
 		return [];
 	}
@@ -85,7 +128,7 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 	const commands: Command[] = [];
 	for (const character of input) {
 		const action = byKey.get(character);
-		if (action === undefined) {
+		if (action === undefined || action === 'replay') {
 			continue;
 		}
 

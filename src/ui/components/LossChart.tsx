@@ -3,7 +3,9 @@ import {Box, Text} from 'ink';
 import type {Racer} from '../../engine/racer.js';
 import type {Clock} from '../../engine/types.js';
 import {buildChart, DIVERGED_GLYPH, legendGlyph, LOSS_STAR_GLYPH, seriesColor} from '../chart.js';
+import type {ChartHistory} from '../chart.js';
 import {formatSignificant} from '../format.js';
+import {smooth} from '../smoothing.js';
 import type {Rect} from '../layout.js';
 import type {Canvas} from '../terminal/cells.js';
 import type {CellStyle} from '../terminal/style.js';
@@ -37,7 +39,16 @@ export type LossChartProps = {
 	readonly xAxis: Rect;
 	/** Changes whenever the racers' histories may have changed (the frame counter). */
 	readonly version: number;
+	/** Smoothing weight of the curves (TensorBoard's debiased EMA), 0 for raw. @default 0 */
+	readonly smoothing?: number;
+	/** The replay cursor in clock units, or null when live. @default null */
+	readonly cursor?: number | null;
 };
+
+/** A history with its losses smoothed (a new loss column; the rest shared), or as it is at weight 0. */
+function smoothed(history: ChartHistory, weight: number): ChartHistory {
+	return weight > 0 ? {...history, loss: smooth(history.loss, weight)} : history;
+}
 
 /** The canvas as plain text lines (its characters without styles). */
 export function canvasLines(canvas: Canvas): string[] {
@@ -138,7 +149,7 @@ const Axes = memo(function Axes({yLabels, xTicks, xLabels, xUnit, labels, plot, 
  * Ink's frame of the same commit reach the terminal together.
  */
 function LossChart(props: LossChartProps) {
-	const {racers, lossStar, view, clock, dataRows, epochs, hidden, color, legend, labels, plot, xAxis, version} = props;
+	const {racers, lossStar, view, clock, dataRows, epochs, hidden, color, legend, labels, plot, xAxis, version, smoothing = 0, cursor = null} = props;
 	const sink = useContext(LayerContext);
 	const model = useMemo(
 		() =>
@@ -146,7 +157,7 @@ function LossChart(props: LossChartProps) {
 				series: racers.map((racer, slot) => ({
 					id: racer.id,
 					slot,
-					history: racer.history.columns(),
+					history: smoothed(racer.history.columns(), smoothing),
 					hidden: hidden.has(slot),
 					diverged: racer.state === 'diverged',
 				})),
@@ -159,10 +170,12 @@ function LossChart(props: LossChartProps) {
 				height: plot.height,
 				color,
 				labelWidth: labels.width,
+				smoothing,
+				cursor,
 			}),
 		// `version` stands for the histories, which change in place.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version],
+		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version, smoothing, cursor],
 	);
 
 	useLayoutEffect(() => {

@@ -119,6 +119,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			keys={options.keys ?? true}
 			exitOnFinish={options.exitOnFinish ?? false}
 			onExit={options.onExit}
+			mapAxes={race.config.map}
 		/>,
 	);
 	const stdout = instance.stdout as unknown as SizedStdout;
