@@ -9,6 +9,7 @@
 import {readFileSync} from 'node:fs';
 import yargs from 'yargs';
 import {OPTIMIZER_IDS} from '../engine/types.js';
+import {packageFile} from '../package-root.js';
 import {DEFAULTS, FPS_RANGE, MAX_SEED} from './config.js';
 import {oneLine} from './errors.js';
 
@@ -61,10 +62,10 @@ export type ParseOptions = {
 /** The per-racer learning-rate flags, `lr.gd` … `lr.mb-epoch`. */
 const LR_KEYS = OPTIMIZER_IDS.map((id) => `lr.${id}`);
 
-/** The version in package.json (two levels above both `src/cli` and `dist/cli`). */
+/** The version in the package's package.json. */
 export function packageVersion(): string {
 	try {
-		const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+		const text = readFileSync(packageFile('package.json'), 'utf8');
 		const version: unknown = (JSON.parse(text) as {version?: unknown}).version;
 		return typeof version === 'string' ? version : 'unknown';
 	} catch {
