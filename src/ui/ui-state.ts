@@ -8,7 +8,10 @@ import {nextSmoothing} from './smoothing.js';
 export type ChartView = 'linear' | 'log' | 'gap';
 
 export type UiState = {
-	/** `l`: log scale for the loss; null until the first `l`: the chart's own choice (see `chartView`). */
+	/**
+	 * `l`: log scale for the loss (kept as it is while the gap view is on); null until the first
+	 * `l`: the chart's own choice (see `chartView`).
+	 */
 	readonly log: boolean | null;
 	/** `g`: the gap view (always on a log scale). */
 	readonly gap: boolean;
@@ -43,7 +46,9 @@ export const initialUiState: UiState = {log: null, gap: false, hidden: new Set()
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'toggle-log': {
-			return {...state, log: !(state.log ?? action.from ?? false)};
+			// The gap view is always log: flipping the switch there would change nothing visible now
+			// and surprise later, back in the loss view.
+			return state.gap ? state : {...state, log: !(state.log ?? action.from ?? false)};
 		}
 
 		case 'toggle-map': {
