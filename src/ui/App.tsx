@@ -110,10 +110,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 						dispatch({type: 'toggle-log', from: autoLog});
 						break;
 					case 'map':
-						dispatch({type: 'toggle-map', from: showMap});
-						break;
-					case 'refit':
-						dispatch({type: 'refit-map'});
+						dispatch(next.refit ? {type: 'refit-map'} : {type: 'toggle-map', from: showMap});
 						break;
 					case 'smooth':
 						dispatch({type: 'cycle-smoothing'});
@@ -245,7 +242,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 					/>
 				</>
 			)}
-			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui)}} />
+			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}} />
 		</Box>
 	);
 }

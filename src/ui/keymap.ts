@@ -17,7 +17,6 @@ export const ACTIONS = [
 	'toggle',
 	'restart',
 	'smooth',
-	'refit',
 	'replay',
 	'help',
 	'quit',
@@ -78,16 +77,15 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		active: (context) => context.view !== 'gap',
 	},
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
-	map: {label: 'm', keys: ['m'], short: 'map', help: 'the loss landscape map in place of the chart (beside it from 160 columns)', footer: true},
+	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
-	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth noisy curves: off, 0.6, 0.9, 0.99 (the table stays raw)', footer: false},
-	refit: {label: 'f', keys: ['f'], short: 'refit', help: 'fit the map to the start, the optimum and the racers again', footer: false},
+	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
 	replay: {
 		label: '←/→',
 		keys: ['left', 'right', 'pageup', 'pagedown', 'home', 'end'],
 		short: 'replay',
-		help: 'replay (paused or over): a step, ×10 with Shift or PgUp/PgDn, Home the start, End live',
+		help: 'replay (paused or over); PgUp/Dn, Home, End',
 		footer: false,
 		active: (context) => context.paused || context.over,
 	},
@@ -105,10 +103,14 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 /** How a replay key moves the cursor: a step or ten back or forth, to the start, or back to live. */
 export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'start' | 'end';
 
-/** What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's. */
+/**
+ * What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's;
+ * `refit` says `f` (fit the map again) rather than `m` (show or hide it).
+ */
 export type Command =
-	| {readonly action: Exclude<Action, 'toggle' | 'replay'>}
+	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map'>}
 	| {readonly action: 'toggle'; readonly index: number}
+	| {readonly action: 'map'; readonly refit: boolean}
 	| {readonly action: 'replay'; readonly move: ReplayMove};
 
 /** The subset of Ink's `Key` that matters here. */
@@ -173,7 +175,9 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 			continue;
 		}
 
-		commands.push(action === 'toggle' ? {action, index: Number(character) - 1} : {action});
+		if (action === 'toggle') commands.push({action, index: Number(character) - 1});
+		else if (action === 'map') commands.push({action, refit: character.toLowerCase() === 'f'});
+		else commands.push({action});
 	}
 
 	return commands;

@@ -66,6 +66,8 @@ type LegendProps = {
 	readonly lossStar: number;
 	readonly view: ChartView;
 	readonly color: boolean;
+	/** The curves' smoothing weight: the caption says `smooth 0.9`. @default 0 */
+	readonly smoothing?: number;
 };
 
 /** What the y-axis shows, as the legend says it: the long form where it fits, else the short one. */
@@ -103,8 +105,10 @@ export function planLegend(
 	racers: number,
 	view: ChartView,
 	starText: string,
+	smoothing = 0,
 ): LegendPlan {
-	const [long, short] = Y_CAPTIONS[view];
+	const smoothed = smoothing > 0 ? ` smooth ${smoothing}` : '';
+	const [long, short] = Y_CAPTIONS[view].map((caption) => caption + (smoothed === '' ? '' : `,${smoothed}`)) as [string, string];
 	const tries = [
 		{glyphs: 2, separator: '  ', caption: long},
 		{glyphs: 2, separator: '  ', caption: short},
@@ -122,7 +126,7 @@ export function planLegend(
 }
 
 /** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*; then what the y-axis shows. */
-const Legend = memo(function Legend({width, racers, hidden, lossStar, view, color}: LegendProps) {
+const Legend = memo(function Legend({width, racers, hidden, lossStar, view, color, smoothing = 0}: LegendProps) {
 	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
 	const plan = planLegend(
 		width,
@@ -134,6 +138,7 @@ const Legend = memo(function Legend({width, racers, hidden, lossStar, view, colo
 		racers.length,
 		view,
 		star,
+		smoothing,
 	);
 	const entries = racers.map((racer, slot) => {
 		const off = hidden.has(slot);
@@ -269,7 +274,7 @@ function LossChart(props: LossChartProps) {
 	const plotText = useMemo(() => (sink === null ? canvasLines(model.canvas).join('\n') : null), [sink, model]);
 	return (
 		<Box flexDirection="column" width={legend.width}>
-			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} view={view} color={color} />
+			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} view={view} color={color} smoothing={smoothing} />
 			<Axes
 				yLabels={yLabels}
 				xTicks={model.xTicks}
