@@ -41,6 +41,8 @@ export type Args = {
 	readonly speed?: string;
 	readonly exitOnFinish: boolean;
 	readonly map?: string;
+	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
+	readonly hold?: string;
 };
 
 /** What to do with a command line. */
@@ -228,6 +230,12 @@ function parser(argv: readonly string[], width: number, version: string) {
 				describe: 'The two features on the landscape map\'s axes, A,B (m shows the map)',
 				defaultDescription: 'the first two features; with one, its weight and the bias',
 			})
+			.option('hold', {
+				type: 'string',
+				group: 'Live screen:',
+				describe: 'With --exit-on-finish: seconds the finished race stays on screen before quitting',
+				defaultDescription: String(DEFAULTS.hold),
+			})
 			.help('help')
 			.alias('help', 'h')
 			.version('version', 'Show the version number', version)
@@ -306,6 +314,7 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			speed: text('speed'),
 			exitOnFinish: parsed['exit-on-finish'] === true,
 			map: text('map'),
+			hold: text('hold'),
 		},
 	};
 }
@@ -331,7 +340,7 @@ function explainFailure(message: string, argv: readonly string[]): string {
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */
