@@ -383,9 +383,8 @@ describe.concurrent('headless: bad input gets one line and exit 1 (data) or 2 (u
 
 	it('an error is refused before any racing: fast even with a huge --epochs', async () => {
 		const result = await gdraceRun(['--plain', ...data('non-numeric.csv', '--epochs', '1000000000000')], {cwd: scratch.dir});
+		// Racing 1e12 iterations would take days: ending at all (within the test's timeout) is the check.
 		expect(result.code).toBe(1);
-		// Racing 1e12 iterations would take days; a generous bound for a loaded machine.
-		expect(result.ms).toBeLessThan(15_000);
 	});
 });
 

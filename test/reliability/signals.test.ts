@@ -165,15 +165,14 @@ describe('the terminal goes away (SSH link dropped: the pty master is closed)', 
 
 describe('a closed stdout pipe', () => {
 	/** Runs a bash pipeline; gdrace's exit status is appended to stderr as `[gdrace exit N]`. */
-	function pipeline(gdraceArgs: string, reader: string): Promise<{stdout: string; stderr: string; ms: number}> {
+	function pipeline(gdraceArgs: string, reader: string): Promise<{stdout: string; stderr: string}> {
 		const script = `"${process.execPath}" "${CLI}" ${gdraceArgs} | ${reader}; echo "[gdrace exit \${PIPESTATUS[0]}]" >&2`;
-		const start = performance.now();
 		const child = spawnChild('bash', ['-c', script], {cwd: scratch.dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
 		child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-		return new Promise((resolve) => child.on('close', () => resolve({stdout, stderr, ms: performance.now() - start})));
+		return new Promise((resolve) => child.on('close', () => resolve({stdout, stderr})));
 	}
 
 	it('gdrace --plain | head -1: one line read, nothing on stderr, exit 0', async () => {
@@ -183,11 +182,10 @@ describe('a closed stdout pipe', () => {
 	}, 30_000);
 
 	it('a 10,000,000,000-iteration log | head -1 ends at once, quietly', async () => {
-		// Minutes of racing if the closed pipe went unnoticed.
+		// Minutes of racing if the closed pipe went unnoticed: ending within the test's timeout is the check.
 		const result = await pipeline('--log ndjson --epochs 10000000000 --optimizers sgd', 'head -1');
 		expect(JSON.parse(result.stdout)).toMatchObject({racer: 'sgd'});
 		expect(result.stderr).toBe('[gdrace exit 0]\n');
-		expect(result.ms).toBeLessThan(15_000);
 	}, 30_000);
 
 	it('a reader that closes at once (| true): quiet, exit 0, the export still written', async () => {

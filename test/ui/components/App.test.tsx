@@ -185,7 +185,7 @@ describe('keys', () => {
 		advance(race, 20);
 		const started = Date.now();
 		await show(race, {exitOnFinish: true, finishHoldMs: 300, onExit});
-		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: 5000});
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: 10_000});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
 	});
 });
