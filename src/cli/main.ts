@@ -15,11 +15,14 @@ import type {Config, Environment} from './config.js';
 import {loadConfigDataset, toConfig} from './config.js';
 import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
 import {runHeadless} from './headless.js';
+import {stdoutClosed, writeText} from './output.js';
 
 /** The process's streams and environment, passed in so that tests can run `main` in-process. */
 export type Io = Environment & {
 	readonly stdout: Writable & {readonly columns?: number};
 	readonly stderr: Writable;
+	/** stdout was closed when the process started (`>&-`): nothing printed could be seen. @default false */
+	readonly stdoutClosed?: boolean;
 };
 
 /** The running process's streams and environment. */
@@ -28,8 +31,10 @@ export function processIo(): Io {
 		stdout: process.stdout,
 		stderr: process.stderr,
 		stdoutIsTTY: process.stdout.isTTY === true,
-		stdinIsTTY: process.stdin.isTTY === true,
+		// Not process.stdin.isTTY: creating process.stdin makes a pipe non-blocking (`--data -` reads it).
+		stdinIsTTY: isatty(0),
 		env: process.env,
+		stdoutClosed: stdoutClosed(),
 	};
 }
 
@@ -40,15 +45,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 	};
 	try {
 		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
-		if (parsed.kind === 'help' || parsed.kind === 'version') {
-			io.stdout.write(`${parsed.text}\n`);
-			return EXIT.ok;
-		}
 		if (parsed.kind === 'error') {
 			say(parsed.message);
 			return EXIT.usage;
 		}
+		if (parsed.kind === 'help' || parsed.kind === 'version') {
+			if (io.stdoutClosed === true) return closedStdout(say);
+			const error = await writeText(io.stdout, `${parsed.text}\n`);
+			// A reader that stops early (`gdrace --help | head -3`, EPIPE) chose to: not an error.
+			if (error === undefined || errorCode(error) === 'EPIPE') return EXIT.ok;
+			say(`cannot write to stdout: ${oneLine(error.message)}`);
+			return EXIT.data;
+		}
 		const config: Config = toConfig(parsed.args, io);
+		if (io.stdoutClosed === true) return closedStdout(say);
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own debugging.
@@ -73,6 +83,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		reportInternal(error, io);
 		return EXIT.internal;
 	}
+}
+
+/** stdout was closed (`>&-`): one line, exit 1, before any racing (Node would discard every write). */
+function closedStdout(say: (line: string) => void): number {
+	say('cannot write to stdout: it is closed (>&-); redirect it to a file, or to /dev/null to discard the output');
+	return EXIT.data;
 }
 
 /** `gdrace: internal error: <message>`, and the stack only with `GDRACE_DEBUG=1`. */

@@ -284,7 +284,7 @@ describe('numbers at the edges (--scale none), against an exact reference', () =
 		const race = new Race(bookConfig({data, racers: [spec('gd')], epochs: 2000}));
 		race.advance(2000);
 		const [gd] = race.racers;
-		expect(gd!.status).toBe('done');
+		expect(gd!.state).toBe('done');
 		expect(gd!.finished).not.toBeNull();
 		// GD cannot move u's weight (its gradient is 1e-300 small); it converges on v's, within 1 % of L*.
 		expect(relativeError(gd!.loss, optimum.loss)).toBeLessThan(0.01);
