@@ -122,9 +122,12 @@ export function run(argv: readonly string[]): void {
 	// Listeners that swallow: the headless output and the live screen watch their own stream errors.
 	process.stdout.on('error', () => {});
 	process.stderr.on('error', () => {});
+	// Which standard streams are terminals, asked of the descriptors: creating process.stdin to
+	// ask it would make a piped stdin non-blocking (`--data -` reads it synchronously).
+	const wasTerminal = [0, 1, 2].map((fd) => isatty(fd));
 	void main(argv, io).then((code) => {
 		process.exitCode = code;
-		releaseLostTerminal();
+		releaseLostTerminal(wasTerminal);
 	});
 }
 
@@ -134,9 +137,9 @@ export function run(argv: readonly string[]): void {
  * because it cannot restore their terminal modes (nodejs/node#51519, fixed in later Node
  * versions). Nothing can be written there any more: closing them makes Node skip them.
  */
-function releaseLostTerminal(): void {
-	[process.stdin, process.stdout, process.stderr].forEach((stream, fd) => {
-		if (stream.isTTY !== true || isatty(fd)) return;
+function releaseLostTerminal(wasTerminal: readonly boolean[]): void {
+	wasTerminal.forEach((terminal, fd) => {
+		if (!terminal || isatty(fd)) return;
 		try {
 			closeSync(fd);
 		} catch {
