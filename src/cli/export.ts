@@ -120,17 +120,17 @@ export function checkExportTarget(path: string, force: boolean): ExportTarget {
 }
 
 /**
- * Creates and removes the export's temporary file: the one test that a file can really be made
- * there. Permission bits and `access` say yes for root in /proc or on a read-only mount, and
- * the race would then run to its end before the export fails.
+ * Creates and removes an empty file beside the export (`.FILE.<pid>.probe`): the one test that a
+ * file can really be made there. Permission bits and `access` say yes for root in /proc or on a
+ * read-only mount, and the race would then run to its end before the export fails.
  */
 function probe(path: string, name: string, shownDirectory: string): void {
-	const temporary = temporaryPath(path);
+	const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
 	let fd: number;
 	try {
 		fd = openSync(temporary, 'wx', 0o644);
 	} catch (error) {
-		// A stale temporary file of an earlier run with the same pid: the directory does take files.
+		// A stale probe of an earlier run with the same pid: the directory does take files.
 		if (errorCode(error) === 'EEXIST') return;
 		throw new UsageError(`--export ${name}: cannot create a file in ${shownDirectory}: ${describe(error)}; choose another directory`);
 	}
