@@ -167,7 +167,7 @@ export function loadConfigDataset(config: Config): Dataset {
 
 /** Validates parsed arguments. Throws `UsageError` (exit code 2) with one line for the first bad value. */
 export function toConfig(args: Args, environment: Environment): Config {
-	const features = args.features === undefined ? DEFAULTS.features : featureList(args.features);
+	const features = args.features === undefined ? DEFAULTS.features : nameList('--features', args.features, 'RM,LSTAT');
 	const target = args.target === undefined ? DEFAULTS.target : args.target.trim();
 	if (target === '') throw new UsageError('--target needs a column name; e.g. --target MEDV');
 	if (features.includes(target)) {
@@ -345,13 +345,13 @@ function choice<T extends string>(flag: string, text: string, allowed: readonly 
 }
 
 /**
- * `--features`: column names read like a CSV record, so that any header name can be selected:
- * commas separate names, a name in double quotes may hold commas (`"x,y",b`), and `""` inside
- * quotes is one quote. Names are trimmed (as the header's are), none empty, none twice.
+ * A comma-separated list of column names (`--features`, `--map`), read like a CSV record so that
+ * any header name can be given: a name in double quotes may hold commas (`"x,y",b`) and `""`
+ * inside quotes is one quote. Names are trimmed (as the header's are), none empty, none twice.
  */
-export function featureList(text: string): readonly string[] {
-	const example = 'RM,LSTAT (a name with a comma in double quotes: \'"x,y",b\')';
-	if (text.trim() === '') throw new UsageError(`--features needs at least one name; e.g. --features ${example}`);
+function nameList(flag: string, text: string, example: string): readonly string[] {
+	const quoting = `a name with a comma goes in double quotes, e.g. ${flag} '"x,y",b'`;
+	if (text.trim() === '') throw new UsageError(`${flag} needs at least one name; e.g. ${flag} ${example}`);
 	const names: string[] = [];
 	let i = 0;
 	for (;;) {
@@ -363,7 +363,7 @@ export function featureList(text: string): readonly string[] {
 			i++;
 			for (;;) {
 				if (i >= text.length) {
-					throw new UsageError(`--features ${shown(text)}: the quote at character ${start + 1} is never closed; end the name with " (write "" for a quote inside it)`);
+					throw new UsageError(`${flag} ${shown(text)}: the quote at character ${start + 1} is never closed; end the name with " (write "" for a quote inside it)`);
 				}
 				if (text[i] === '"') {
 					if (text[i + 1] === '"') {
@@ -379,7 +379,7 @@ export function featureList(text: string): readonly string[] {
 			}
 			while (text[i] === ' ' || text[i] === '\t') i++;
 			if (i < text.length && text[i] !== ',') {
-				throw new UsageError(`--features ${shown(text)}: unexpected ${shown(text[i] ?? '')} after the quoted name ${shown(name)}; separate names with commas`);
+				throw new UsageError(`${flag} ${shown(text)}: unexpected ${shown(text[i] ?? '')} after the quoted name ${shown(name)}; separate names with commas (${quoting})`);
 			}
 		} else {
 			const end = text.indexOf(',', i);
@@ -393,9 +393,9 @@ export function featureList(text: string): readonly string[] {
 	const seen = new Set<string>();
 	for (const name of names) {
 		if (name === '') {
-			throw new UsageError(`--features ${shown(text)} has an empty name; separate names with single commas, e.g. --features ${example}`);
+			throw new UsageError(`${flag} ${shown(text)} has an empty name; separate names with single commas, e.g. ${flag} ${example}`);
 		}
-		if (seen.has(name)) throw new UsageError(`--features lists ${shown(name)} twice; list each one once`);
+		if (seen.has(name)) throw new UsageError(`${flag} lists ${shown(name)} twice; list each one once`);
 		seen.add(name);
 	}
 	return names;
