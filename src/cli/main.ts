@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /** stdout was closed (`>&-`): one line, exit 1, before any racing (Node would discard every write). */
 function closedStdout(say: (line: string) => void): number {
-	say('cannot write to stdout: it is closed (>&-); redirect it to a file, or to /dev/null to discard the output');
+	say('cannot write to stdout: it is closed (>&-, or a read-write /dev/null stands in for it); redirect it to a file, or > /dev/null to discard the output');
 	return EXIT.data;
 }
 

@@ -120,13 +120,29 @@ export function writeText(stream: Writable, text: string): Promise<Error | undef
  * Whether stdout (fd 1) was closed when gdrace started (`gdrace --plain >&-`). Node replaces a
  * closed standard stream with /dev/null opened for reading and writing before any JavaScript
  * runs, so every write would silently succeed; a shell's `> /dev/null` opens it write-only. So:
- * fd 1 is /dev/null and can be read from. (A parent that hands over a read-write /dev/null on
- * purpose, like Python's subprocess.DEVNULL, looks the same: README says to use `> /dev/null`.)
+ * fd 1 is /dev/null and can be read from. A parent that hands over a read-write /dev/null on
+ * purpose looks the same; when it does so for stderr too (Node's `stdio: 'ignore'`, a job that
+ * discards all output) nobody could read the complaint, so that is taken as deliberate. (Python's
+ * subprocess.DEVNULL for stdout alone is not: README says to use a write-only /dev/null.)
  */
-export function stdoutClosed(fd = 1): boolean {
+export function stdoutClosed(): boolean {
+	return isReadWriteNull(1) && !isNull(2);
+}
+
+/** Whether `fd` is /dev/null. */
+function isNull(fd: number): boolean {
 	try {
 		const stats = fstatSync(fd);
-		if (!stats.isCharacterDevice() || stats.rdev !== statSync('/dev/null').rdev) return false;
+		return stats.isCharacterDevice() && stats.rdev === statSync('/dev/null').rdev;
+	} catch {
+		return false;
+	}
+}
+
+/** Whether `fd` is /dev/null opened for reading too (a write-only descriptor fails the read with EBADF). */
+function isReadWriteNull(fd: number): boolean {
+	if (!isNull(fd)) return false;
+	try {
 		readSync(fd, Buffer.alloc(1), 0, 1, null);
 		return true;
 	} catch {

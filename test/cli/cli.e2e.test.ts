@@ -327,7 +327,7 @@ describe('a stdout that cannot take the output: one line, exit 1 (a reader that 
 	}, LONG);
 
 	it('--help, --version and a race with stdout closed (>&-): refused before racing', async () => {
-		const closed = 'gdrace: cannot write to stdout: it is closed (>&-); redirect it to a file, or to /dev/null to discard the output\nexit 1\n';
+		const closed = 'gdrace: cannot write to stdout: it is closed (>&-, or a read-write /dev/null stands in for it); redirect it to a file, or > /dev/null to discard the output\nexit 1\n';
 		for (const args of ['--help', '--version', '--plain', '--epochs 1000000000000 --optimizers gd']) {
 			expect(await shell(`$GDRACE ${args} >&-${status}`), args).toBe(closed);
 		}
@@ -339,6 +339,9 @@ describe('a stdout that cannot take the output: one line, exit 1 (a reader that 
 		expect(await shell(`$GDRACE --plain --epochs 10 > /dev/null${status}`)).toBe('exit 0\n');
 		expect(await shell(`$GDRACE --help | head -1 > /dev/null; echo "exit $\{PIPESTATUS[0]}" >&2`)).toBe('exit 0\n');
 		expect(await shell(`$GDRACE --help | true; echo "exit $\{PIPESTATUS[0]}" >&2`)).toBe('exit 0\n');
+		// A parent that discards every stream (Node's stdio 'ignore': read-write /dev/null for all three) means it.
+		const ignored = spawn(process.execPath, [CLI, '--plain', '--epochs', '10'], {cwd: scratch, stdio: 'ignore'});
+		expect(await new Promise((resolve) => ignored.on('close', resolve))).toBe(0);
 	}, LONG);
 });
 
