@@ -167,7 +167,7 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 				}
 
 				case 'clock': {
-					scheduler.cycleClock();
+					scheduler.restartWithNextClock();
 					break;
 				}
 
