@@ -14,7 +14,8 @@ import useTerminalSize from './hooks/use-terminal-size.js';
 import {resolveKeys} from './keymap.js';
 import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
-import {chartView, initialUiState, uiReducer} from './ui-state.js';
+import {chartView, initialUiState, uiReducer, viewClock} from './ui-state.js';
+import {positionRange, viewExtent} from './clock-view.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
 export type ExitReason = 'quit' | 'finished';
@@ -85,11 +86,18 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 					case 'toggle':
 						dispatch({type: 'toggle-racer', index: next.index, racers: scheduler.race.racers.length});
 						break;
+					case 'clock':
+						// What the screen measures in: no racer moves.
+						dispatch({type: 'cycle-view', race: scheduler.race.clock});
+						break;
+					case 'reclock':
+						command('reclock');
+						dispatch({type: 'reset-view'});
+						break;
 					case 'pause':
 					case 'step':
 					case 'faster':
 					case 'slower':
-					case 'clock':
 					case 'restart':
 						command(next.action);
 						break;
@@ -121,6 +129,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 	}
 
 	const body = layout.footer.y - layout.legend.y;
+	const view = viewClock(ui, snapshot.clock);
 	return (
 		<Box flexDirection="column" width={layout.width}>
 			<Header
@@ -129,8 +138,12 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 				clock={snapshot.clock}
 				position={snapshot.position}
 				epochs={snapshot.epochs}
+				view={view}
+				range={positionRange(snapshot.racers, view, data.rows)}
 				seed={snapshot.seed}
 				speed={frame.speed}
+				achieved={frame.achieved}
+				diverged={snapshot.racers.every((racer) => racer.state === 'diverged')}
 				elapsedMs={frame.elapsedMs}
 				paused={frame.paused}
 				over={snapshot.over}
@@ -144,9 +157,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 						racers={racers}
 						lossStar={snapshot.optimum.loss}
 						view={chartView(ui)}
-						clock={snapshot.clock}
+						clock={view}
 						dataRows={data.rows}
-						epochs={snapshot.epochs}
+						epochs={viewExtent(snapshot, view, data.rows)}
 						hidden={ui.hidden}
 						color={color}
 						legend={layout.legend}
@@ -163,7 +176,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 						racers={snapshot.racers}
 						optimum={snapshot.optimum}
 						rates={frame.rates}
-						clock={snapshot.clock}
+						clock={view}
 						dataRows={data.rows}
 						color={color}
 					/>

@@ -1,3 +1,6 @@
+import type {Clock} from '../engine/types.js';
+import {nextClock} from '../engine/scheduler.js';
+
 /**
  * The screen's own state (what is shown, not what is raced), changed only through `uiReducer`
  * over a tagged union of actions, so every key's effect is testable without rendering.
@@ -14,6 +17,8 @@ export type UiState = {
 	/** Racers hidden from the chart, by index. */
 	readonly hidden: ReadonlySet<number>;
 	readonly help: boolean;
+	/** `c`: the clock the x-axis and the header measure in; null = the race's own clock. */
+	readonly view: Clock | null;
 };
 
 export type UiAction =
@@ -21,10 +26,14 @@ export type UiAction =
 	| {readonly type: 'toggle-gap'}
 	| {readonly type: 'toggle-racer'; readonly index: number; readonly racers: number}
 	| {readonly type: 'toggle-help'}
+	/** `c`: the next clock to measure in, after the one shown (`race` is the race's clock). */
+	| {readonly type: 'cycle-view'; readonly race: Clock}
+	/** A new race under another clock: measure in its clock. */
+	| {readonly type: 'reset-view'}
 	| {readonly type: 'close-help'};
 
 /** @default linear view, every racer shown, no help */
-export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(), help: false};
+export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(), help: false, view: null};
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
@@ -58,7 +67,21 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'close-help': {
 			return state.help ? {...state, help: false} : state;
 		}
+
+		case 'cycle-view': {
+			const next = nextClock(state.view ?? action.race);
+			return {...state, view: next === action.race ? null : next};
+		}
+
+		case 'reset-view': {
+			return state.view === null ? state : {...state, view: null};
+		}
 	}
+}
+
+/** The clock the screen measures in: the chosen one, or the race's. */
+export function viewClock(state: UiState, race: Clock): Clock {
+	return state.view ?? race;
 }
 
 /** The view the chart draws: the gap view wins over the log switch, which it implies. */

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {Objective} from '../../src/engine/optimum.js';
 import {Race, finalStatus} from '../../src/engine/race.js';
-import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
+import type {RaceSnapshot} from '../../src/engine/types.js';
 import {bookConfig, dataOf, relativeError, spec, syntheticData} from './fixtures.js';
 
 /** A snapshot without its timing (CPU time differs between runs, nothing else may). */
