@@ -12,10 +12,11 @@
  */
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
 import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
-import type {Clock, OptimizerId, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
+import type {Clock, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
 import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
 import type {Args} from './args.js';
 import {UsageError} from './errors.js';
+import {parseRacerSpecs} from './racer-specs.js';
 import type {ExportTarget} from './export.js';
 import {checkExportTarget} from './export.js';
 
@@ -163,13 +164,17 @@ export function toConfig(args: Args, environment: Environment): Config {
 
 	const lr = args.lr === undefined ? DEFAULTS.lr : positive('--lr', args.lr, '0.01');
 	const batchSize = args.batchSize === undefined ? DEFAULTS.batchSize : integer('--batch-size', args.batchSize, 1, Number.MAX_SAFE_INTEGER, 'a positive integer', '30');
-	const ids = args.optimizers === undefined ? DEFAULTS.optimizers : optimizerList(args.optimizers);
-	const overrides = new Map<OptimizerId, number>();
-	for (const id of OPTIMIZER_IDS) {
-		const text = args.lrOverrides[id];
-		if (text !== undefined) overrides.set(id, positive(`--lr.${id}`, text, '0.005'));
+	const lrById = new Map<string, number>();
+	for (const [id, text] of Object.entries(args.lrOverrides)) {
+		if (text !== undefined) lrById.set(id, positive(`--lr.${id}`, text, '0.005'));
 	}
-	const racers: RacerSpec[] = ids.map((id) => ({id, lr: overrides.get(id) ?? lr, batchSize, shuffle: args.shuffle}));
+	const racers: RacerSpec[] = parseRacerSpecs(args.optimizers ?? DEFAULTS.optimizers.join(','), {lr, lrById, batchSize, shuffle: args.shuffle});
+	for (const id of lrById.keys()) {
+		if (!racers.some((racer) => racer.id === id)) {
+			const ids = racers.map((racer) => racer.id).join(', ');
+			throw new UsageError(`--lr.${id}: no racer has id ${shown(id)} (racing: ${ids}); add it to --optimizers or drop --lr.${id}`);
+		}
+	}
 
 	const log = args.log === undefined ? undefined : choice<LogFormat>('--log', args.log, LOG_FORMATS);
 	if (args.json && log !== undefined) {
@@ -290,12 +295,4 @@ function nameList(flag: string, text: string, example: string): readonly string[
 		seen.add(name);
 	}
 	return names;
-}
-
-function optimizerList(text: string): readonly OptimizerId[] {
-	const names = nameList('--optimizers', text, OPTIMIZER_IDS.join(','));
-	return names.map((name) => {
-		if ((OPTIMIZER_IDS as readonly string[]).includes(name)) return name as OptimizerId;
-		throw new UsageError(`unknown optimizer ${shown(name)} in --optimizers; valid ids are ${OPTIMIZER_IDS.join(', ')}`);
-	});
 }

@@ -51,8 +51,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		const config: Config = toConfig(parsed.args, io);
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
-			// React's development build costs several times the CPU per frame; it is for React's own debugging.
-			process.env['NODE_ENV'] ??= 'production';
+			// React's development build costs several times the CPU per frame; it is for React's own
+			// debugging. The bundle in dist/ has the production build compiled in (scripts/build.mjs);
+			// this picks it when the sources run unbundled. (Through a variable: the bundler replaces
+			// `process.env.NODE_ENV` itself with a constant.)
+			const env = process.env;
+			env['NODE_ENV'] ??= 'production';
 			// Ink's styles come from chalk, which reads --no-color from argv and then drops bold, dim
 			// and inverse too (the only pause cue without color). The frame writer decides about
 			// color (config.color), so chalk always styles: FORCE_COLOR outranks chalk's flag check.

@@ -9,7 +9,7 @@
  */
 import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
-import type {Coordinates, FinalStatus, RaceSnapshot} from '../engine/types.js';
+import type {BatchKind, Coordinates, Curvature, FinalStatus, LrChange, RaceSnapshot, RacerSnapshot, RuleName} from '../engine/types.js';
 import type {StopSignal} from './errors.js';
 
 /** What the summary shows of the data set (a `Dataset` fits). */
@@ -41,6 +41,7 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	lines.push(
 		`${paint.bold('Data')}      ${data.source}: ${data.rows} rows, ${featureList(data.features)} → ${data.target}, scale ${data.scale}`,
 		`${paint.bold('Settings')}  clock ${snapshot.clock}, epochs ${snapshot.epochs}, seed ${snapshot.seed}${tolerance}`,
+		`${paint.bold('Curvature')} ${curvatureText(snapshot.curvature)}`,
 	);
 	if (options.stoppedBy !== undefined) {
 		lines.push(paint.yellow(`Stopped   by ${options.stoppedBy} before the end: the numbers are where each racer was`));
@@ -50,9 +51,10 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	lines.push('');
 
 	const nameWidth = Math.max(...snapshot.racers.map((racer) => racer.id.length));
+	const nameColumn = Math.max(20, ...snapshot.racers.map((racer) => racer.name.length));
 	lines.push(paint.bold('Racers'));
 	for (const racer of snapshot.racers) {
-		lines.push(`  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(20)}  lr ${compact(racer.lr)}, batch ${racer.batchSize}`);
+		lines.push(`  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
 	}
 	lines.push('');
 
@@ -118,10 +120,19 @@ export type JsonSummary = {
 		readonly unique: boolean;
 		readonly rank: number;
 	};
+	/** The Hessian's extreme eigenvalues, its condition number and the stable step bound lrMax = 2/λmax. */
+	readonly curvature: Curvature;
 	readonly racers: readonly {
 		readonly id: string;
 		readonly name: string;
+		readonly rule: RuleName;
+		readonly batch: {readonly kind: BatchKind; readonly size: number; readonly shuffle: boolean};
+		/** The rule's hyperparameters besides lr. */
+		readonly hyper: Readonly<Record<string, number>>;
+		/** The learning rate at the end. */
 		readonly lr: number;
+		/** Every change of the learning rate (live `[` and `]`), oldest first. */
+		readonly lrChanges: readonly LrChange[];
 		readonly batchSize: number;
 		readonly iterations: number;
 		readonly updates: number;
@@ -153,10 +164,15 @@ export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: 
 			unique: snapshot.optimum.unique,
 			rank: snapshot.optimum.rank,
 		},
+		curvature: {...snapshot.curvature},
 		racers: snapshot.racers.map((racer) => ({
 			id: racer.id,
 			name: racer.name,
+			rule: racer.rule,
+			batch: {...racer.batch},
+			hyper: {...racer.hyper},
 			lr: racer.lr,
+			lrChanges: racer.lrChanges.map((change) => ({...change})),
 			batchSize: racer.batchSize,
 			iterations: racer.iterations,
 			updates: racer.updates,
@@ -236,4 +252,22 @@ function percent(value: number): string {
 /** A learning rate as typed: `0.01`, `0.005`, `1e-7`. */
 function compact(value: number): string {
 	return String(value);
+}
+
+/** `rule adam (beta1 0.9, beta2 0.999, eps 1e-8), batch full (506), lr 0.1`, then the lr changes if any. */
+export function racerSettings(racer: RacerSnapshot): string {
+	const hyper = Object.entries(racer.hyper).map(([key, value]) => `${key} ${compact(value)}`);
+	const rule = `rule ${racer.rule}${hyper.length > 0 ? ` (${hyper.join(', ')})` : ''}`;
+	const {kind, size, shuffle} = racer.batch;
+	const batch = `batch ${kind} (${size}${shuffle ? ', shuffled' : ''})`;
+	const first = racer.lrChanges[0]?.from ?? racer.lr;
+	const changes = racer.lrChanges.map((change) => ` → ${compact(change.lr)} at iteration ${iteration(change.iteration)}`).join('');
+	return `${rule}, ${batch}, lr ${compact(first)}${changes}`;
+}
+
+/** `λmax 1.5, λmin 0.0125, condition 120, stable lr < 2/λmax = 1.333` (condition `none` when λmin is 0: no finite number shown). */
+export function curvatureText(curvature: Curvature): string {
+	const {lambdaMax, lambdaMin, condition, lrMax} = curvature;
+	const g = (value: number): string => Number(value.toPrecision(4)).toString();
+	return `λmax ${g(lambdaMax)}, λmin ${g(lambdaMin)}, condition ${condition === null ? 'none (λmin 0)' : g(condition)}, stable lr < 2/λmax = ${g(lrMax)}`;
 }

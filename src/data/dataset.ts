@@ -4,7 +4,7 @@
  * capped while streaming so that no file can exhaust memory. Every problem is a one-line
  * `DataError` naming the file, line and column.
  */
-import {fileURLToPath} from 'node:url';
+import {packageFile} from '../package-root.js';
 import type {TrainingData} from '../engine/types.js';
 import {readCsv} from './csv.js';
 import {DataError, dataError} from './errors.js';
@@ -38,8 +38,8 @@ export type Dataset = TrainingData & {
 	readonly scaling: readonly FeatureScaling[];
 };
 
-/** Absolute path of the bundled Boston housing data; both `src/data` and `dist/data` sit two levels below the package root. */
-export const BUNDLED_DATA = fileURLToPath(new URL('../../data/boston.csv', import.meta.url));
+/** Absolute path of the bundled Boston housing data, `<package>/data/boston.csv`. */
+export const BUNDLED_DATA = packageFile('data', 'boston.csv');
 
 /** The study note's features. */
 export const DEFAULT_FEATURES: readonly string[] = ['RM', 'LSTAT'];

@@ -182,7 +182,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 					/>
 				</>
 			)}
-			<Footer width={layout.width} keys={keys && isRawModeSupported} />
+			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui)}} />
 		</Box>
 	);
 }

@@ -3,6 +3,7 @@
  * overlay are generated from it, and `resolveKey` turns what Ink's `useInput` reports into an
  * action, so every binding is documented and tested in one place.
  */
+import type {ChartView} from './ui-state.js';
 
 export const ACTIONS = [
 	'pause',
@@ -31,22 +32,48 @@ export type Binding = {
 	readonly help: string;
 	/** Whether the footer shows it (the help overlay shows every binding). */
 	readonly footer: boolean;
+	/** Shown in the footer at every width (the others give way, in reverse key-map order). @default false */
+	readonly pinned?: boolean;
+	/** Whether the key does something in this state; the footer offers it only then. @default always */
+	readonly active?: (context: KeyContext) => boolean;
 };
+
+/** What decides which keys do something now. */
+export type KeyContext = {
+	readonly paused: boolean;
+	/** Every racer is done or diverged. */
+	readonly over: boolean;
+	readonly view: ChartView;
+};
+
+/** A race running in the linear view. */
+export const RUNNING: KeyContext = {paused: false, over: false, view: 'linear'};
+
+/** Keys that move the race do nothing once it is over. */
+const racing = (context: KeyContext): boolean => !context.over;
 
 /** Every action must have a binding with help: the compiler enforces it through the Record. */
 export const KEYMAP: Readonly<Record<Action, Binding>> = {
-	pause: {label: 'space', keys: [' '], short: 'pause', help: 'pause or resume the race', footer: true},
-	step: {label: 's', keys: ['s'], short: 'step', help: 'advance one clock unit while paused', footer: true},
-	faster: {label: '+', keys: ['+', '='], short: 'faster', help: 'double the speed', footer: true},
-	slower: {label: '-', keys: ['-', '_'], short: 'slower', help: 'halve the speed', footer: true},
+	pause: {label: 'space', keys: [' '], short: 'pause', help: 'pause or resume the race', footer: true, active: racing},
+	step: {label: 's', keys: ['s'], short: 'step', help: 'advance one clock unit while paused', footer: true, active: racing},
+	faster: {label: '+', keys: ['+', '='], short: 'faster', help: 'double the speed', footer: true, active: racing},
+	slower: {label: '-', keys: ['-', '_'], short: 'slower', help: 'halve the speed', footer: true, active: racing},
 	clock: {
 		label: 'c',
 		keys: ['c'],
 		short: 'clock',
-		help: 'measure the x-axis and header in iterations → samples → time (no racer moves)',
+		help: 'measure in iterations → samples → time',
 		footer: true,
 	},
-	log: {label: 'l', keys: ['l'], short: 'log', help: 'log scale for the loss axis', footer: true},
+	// The gap view is always on a log scale: there `l` would flip a setting nobody sees.
+	log: {
+		label: 'l',
+		keys: ['l'],
+		short: 'log',
+		help: 'log scale for the loss axis (not in the gap view, which is always log)',
+		footer: true,
+		active: (context) => context.view !== 'gap',
+	},
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
@@ -54,11 +81,18 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		label: 'k',
 		keys: ['k'],
 		short: 'new clock',
-		help: 'restart the race under the next clock (same seed): iteration → samples → time',
+		help: 'restart under the next clock, same seed',
 		footer: false,
 	},
-	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true},
-	quit: {label: 'q', keys: ['q', 'ctrl+c'], short: 'quit', help: 'quit (Ctrl+C too); the summary stays in the scrollback', footer: true},
+	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true, pinned: true},
+	quit: {
+		label: 'q',
+		keys: ['q', 'ctrl+c'],
+		short: 'quit',
+		help: 'quit (Ctrl+C too); the summary stays in the scrollback',
+		footer: true,
+		pinned: true,
+	},
 };
 
 /** What a key press asks for. `index` is the 0-based racer for `toggle`. */
@@ -77,13 +111,19 @@ for (const action of ACTIONS) {
 	}
 }
 
+/** Whether `action`'s key does something in `context`. */
+export function isActive(action: Action, context: KeyContext): boolean {
+	return KEYMAP[action].active?.(context) ?? true;
+}
+
 /**
  * Turns one `useInput` callback into commands. Ink hands a pasted or fast-typed run of keys over
- * as one string (`'++'`), so each character counts.
+ * as one string (`'++'`), so each character counts. An uppercase letter does what its lowercase
+ * does (Caps Lock), unless it is bound itself.
  */
 export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 	if (key.ctrl) {
-		return input === 'c' ? [{action: 'quit'}] : [];
+		return input.toLowerCase() === 'c' ? [{action: 'quit'}] : [];
 	}
 
 	if (key.escape) {
@@ -92,7 +132,7 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 
 	const commands: Command[] = [];
 	for (const character of input) {
-		const action = byKey.get(character);
+		const action = byKey.get(character) ?? byKey.get(character.toLowerCase());
 		if (action === undefined) {
 			continue;
 		}

@@ -10,7 +10,7 @@ import {nextClock} from '../engine/scheduler.js';
 export type ChartView = 'linear' | 'log' | 'gap';
 
 export type UiState = {
-	/** `l`: log scale for the loss. */
+	/** `l`: log scale for the loss (kept as it is while the gap view is on). */
 	readonly log: boolean;
 	/** `g`: the gap view (always on a log scale). */
 	readonly gap: boolean;
@@ -38,7 +38,9 @@ export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'toggle-log': {
-			return {...state, log: !state.log};
+			// The gap view is always log: flipping the switch there would change nothing visible now
+			// and surprise later, back in the loss view.
+			return state.gap ? state : {...state, log: !state.log};
 		}
 
 		case 'toggle-gap': {

@@ -41,10 +41,10 @@ describe('defaults', () => {
 		const c = config([]);
 		expect(c.data).toEqual({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
 		expect(c.racers).toEqual([
-			{id: 'gd', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'sgd', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'mb-random', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'mb-epoch', lr: 0.01, batchSize: 30, shuffle: false},
+			{id: 'gd', name: 'Gradient descent', rule: {kind: 'sgd'}, batch: {kind: 'full'}, lr: 0.01},
+			{id: 'sgd', name: 'Stochastic GD', rule: {kind: 'sgd'}, batch: {kind: 'one'}, lr: 0.01},
+			{id: 'mb-random', name: 'Mini-batch (random)', rule: {kind: 'sgd'}, batch: {kind: 'random', size: 30}, lr: 0.01},
+			{id: 'mb-epoch', name: 'Mini-batch (epoch)', rule: {kind: 'sgd'}, batch: {kind: 'epoch', size: 30, shuffle: false}, lr: 0.01},
 		]);
 		expect(c).toMatchObject({
 			seed: 2023,
@@ -72,8 +72,8 @@ describe('every flag', () => {
 			'--clock', 'samples', '--tolerance', '0.25', '--shuffle',
 		]);
 		expect(c.racers).toEqual([
-			{id: 'mb-epoch', lr: 0.5, batchSize: 7, shuffle: true},
-			{id: 'gd', lr: 0.5, batchSize: 7, shuffle: true},
+			{id: 'mb-epoch', name: 'Mini-batch (epoch)', rule: {kind: 'sgd'}, batch: {kind: 'epoch', size: 7, shuffle: true}, lr: 0.5},
+			{id: 'gd', name: 'Gradient descent', rule: {kind: 'sgd'}, batch: {kind: 'full'}, lr: 0.5},
 		]);
 		expect(c).toMatchObject({epochs: 1000, seed: 0, clock: 'samples', tolerance: 0.25});
 		expect(config(['--seed', '4294967295']).seed).toBe(4294967295);
@@ -116,15 +116,28 @@ describe('--lr and --lr.<id>', () => {
 		expect(rates(['--lr.mb-random', '0.2', '--lr.mb-epoch', '0.3'])).toEqual({gd: 0.01, sgd: 0.01, 'mb-random': 0.2, 'mb-epoch': 0.3});
 	});
 
-	it('accepts an override for a racer that is not racing', () => {
-		expect(rates(['--optimizers', 'gd', '--lr.sgd', '0.5'])).toEqual({gd: 0.01});
-	});
-
-	it('refuses an unknown id, naming the valid ones', () => {
+	it('refuses an override for a racer that is not racing (issue 10 item 22), naming the racing ids', () => {
+		expect(run(['--optimizers', 'gd', '--lr.sgd', '0.5'])).toEqual({
+			code: 2,
+			message: '--lr.sgd: no racer has id "sgd" (racing: gd); add it to --optimizers or drop --lr.sgd',
+		});
 		const result = run(['--lr.foo', '1']);
 		expect(result.code).toBe(2);
-		expect(result.message).toContain('"foo"');
-		expect(result.message).toContain('gd, sgd, mb-random, mb-epoch');
+		expect(result.message).toBe('--lr.foo: no racer has id "foo" (racing: gd, sgd, mb-random, mb-epoch); add it to --optimizers or drop --lr.foo');
+	});
+
+	it('sets racers of any id, and a spec\'s own lr wins', () => {
+		expect(rates(['--optimizers', 'adam,adam,gd:lr=0.3', '--lr.adam-2', '0.5', '--lr.gd', '0.2', '--lr', '0.1'])).toEqual({
+			adam: 0.1,
+			'adam-2': 0.5,
+			gd: 0.3,
+		});
+		expect(rates(['--optimizers', 'adam:id=fast', '--lr.fast=0.4'])).toEqual({fast: 0.4});
+	});
+
+	it('refuses --lr. without an id and --lr.<id> without a value', () => {
+		expect(run(['--lr.', '1']).message).toBe('--lr. needs a racer id: --lr.<id> X, e.g. --lr.sgd 0.005');
+		expect(run(['--lr.sgd']).message).toBe('--lr.sgd needs a value; e.g. --lr.sgd 0.005');
 	});
 });
 
@@ -136,9 +149,8 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--optimiser', 'gd'], ['did you mean --optimizers']],
 		[['--no-colour'], ['unknown flag', '--no-colour']],
 		[['data.csv'], ['unexpected argument', '--data data.csv']],
-		[['--lr.foo', '1'], ['unknown racer id', 'foo']],
-		[['--optimizers', 'gd,adam'], ['unknown optimizer', '"adam"', 'gd, sgd, mb-random, mb-epoch']],
-		[['--optimizers', 'gd,sgd,gd'], ['--optimizers', '"gd" twice']],
+		[['--lr.foo', '1'], ['no racer has id', 'foo']],
+		[['--optimizers', 'gd,adamw'], ['unknown optimizer', '"adamw"', 'gd, sgd, mb-random, mb-epoch, momentum, nesterov, adagrad, rmsprop, adam']],
 		[['--optimizers', ''], ['--optimizers', 'at least one']],
 		[['--optimizers', 'gd,,sgd'], ['--optimizers', 'empty name']],
 		[['--lr', '0'], ['--lr must be a number > 0', '"0"']],

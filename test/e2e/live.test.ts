@@ -9,7 +9,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {footerText} from '../../src/ui/components/Footer.js';
-import {ACTIONS, KEYMAP} from '../../src/ui/keymap.js';
+import {ACTIONS, KEYMAP, RUNNING} from '../../src/ui/keymap.js';
 import {calculateLayout} from '../../src/ui/layout.js';
 import type {FullLayout} from '../../src/ui/layout.js';
 import {disposeAll, spawnGdrace} from './pty.js';
@@ -81,8 +81,10 @@ function expectRaceLayout(term: TerminalSession): void {
 	expect(screen[0]).toMatch(/^gdrace {2}boston\.csv · 506 rows/);
 	expect(screen[0]).toMatch(/ (running|paused|done)$/);
 	expect(screen[1]).toMatch(/^clock iteration [\d,]+ \/ 5,000 · speed /);
-	// Each racer's number, its glyph twice (without colors each has its own) and its name.
-	RACERS.forEach((name, slot) => expect(screen[layout.legend.y]).toMatch(new RegExp(`(^|  )${slot + 1} (\\S)\\2 ${name}\\b`)));
+	// Each racer's number, its glyph twice (once when short of room; without colors each has its own) and its name.
+	RACERS.forEach((name, slot) => expect(screen[layout.legend.y]).toMatch(new RegExp(`(^| )${slot + 1} (\\S)\\2? ${name}\\b`)));
+	// Then what the y-axis shows, at every width.
+	expect(screen[layout.legend.y]).toMatch(/ (loss|loss \(log( scale)?\)|loss − L\* \(log scale\)|gap \(log\))$/);
 	// The y-axis: labels ending in a tick '┤' or the axis '│' in the label column's last cell, every plot row.
 	for (let row = layout.plot.y; row < layout.plot.y + layout.plot.height; row++) {
 		expect(screen[row]![layout.plot.x], `plot row ${row}`).toMatch(/[┤│]/);
@@ -224,7 +226,7 @@ describe('the live screen at 100×30', () => {
 		const layout = layoutFor(60, 20);
 		// The optional columns gave way; the required ones are whole.
 		expect(narrow[layout.table.y]).toMatch(/^racer +iter +loss +gap +status\b/);
-		expect(narrow[layout.footer.y]).toBe('space pause  s step  + faster  - slower  c clock  l log');
+		expect(narrow[layout.footer.y]).toBe('space pause  s step  + faster  - slower  ? help  q quit');
 
 		term.resize(30, 8);
 		await term.waitFor('terminal too small');
@@ -246,6 +248,87 @@ describe('the live screen at 100×30', () => {
 		await waitForRace(term);
 		expect(term.screen()[16]).toBe('');
 		expect(Math.max(...cursorRows(term.raw()))).toBeLessThanOrEqual(16);
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+});
+
+/** The help text of each key as read on screen: its line and the continuation lines under it, joined. */
+function helpOnScreen(screen: readonly string[]): Map<string, string> {
+	const found = new Map<string, string>();
+	const labels = new Set(ACTIONS.map((action) => KEYMAP[action].label));
+	let current: string | undefined;
+	for (const line of screen) {
+		const match = /^ (\S+) +(.*)$/.exec(line);
+		if (match !== null && labels.has(match[1]!)) {
+			current = match[1]!;
+			found.set(current, match[2]!.trimEnd());
+		} else if (current !== undefined && /^ {3,}\S/.test(line)) {
+			found.set(current, `${found.get(current)!} ${line.trim()}`);
+		} else {
+			current = undefined;
+		}
+	}
+	return found;
+}
+
+describe('what the screen offers (issue 10)', () => {
+	it.each([
+		[100, 30],
+		[80, 24],
+		[60, 20],
+		[53, 17],
+	])('at %i×%i the footer offers `? help` and `q quit`', async (cols, rows) => {
+		const term = spawnGdrace([], {cols, rows});
+		await waitForRace(term);
+		expect(term.screen()[layoutFor(cols, rows).footer.y]).toMatch(/ {2}\? help {2}q quit$/);
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it.each([
+		[60, 20],
+		[53, 24],
+	])('at %i×%i the help shows every key’s text whole, wrapped into the free rows; `Q` (Caps Lock) quits', async (cols, rows) => {
+		const term = spawnGdrace([], {cols, rows});
+		await waitForRace(term);
+		term.press('?');
+		await term.waitFor('Keys (? or Esc closes this help)');
+		const help = helpOnScreen(term.screen());
+		for (const action of ACTIONS) expect(help.get(KEYMAP[action].label), action).toBe(KEYMAP[action].help);
+		term.press('?');
+		await waitForRace(term);
+		term.press('Q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('Caps Lock: `G` shows the gap view, `L` there flips nothing and is not offered; `G` goes back to the linear loss', async () => {
+		const term = spawnGdrace([], {cols: 60, rows: 20});
+		await waitForRace(term);
+		const layout = layoutFor(60, 20);
+		expect(term.screen()[layout.legend.y]).toMatch(/ loss$/);
+		term.press('G');
+		// At 60 columns the legend still says what the y-axis shows.
+		await term.waitFor((session) => / gap \(log\)$/.test(session.screen()[layout.legend.y] ?? ''));
+		expect(term.screen()[layout.footer.y]).toBe(footerText(60, {...RUNNING, view: 'gap'}));
+		expect(term.screen()[layout.footer.y]).not.toContain('l log');
+		term.press('L');
+		term.press('G');
+		await term.waitFor((session) => / loss$/.test(session.screen()[layout.legend.y] ?? ''));
+		expect(term.screen()[layout.footer.y]).toContain('? help  q quit');
+		term.press('L');
+		await term.waitFor((session) => / loss \(log\)$/.test(session.screen()[layout.legend.y] ?? ''));
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('once the race is over, the footer offers no key that would move it (space, s, +, -)', async () => {
+		const term = spawnGdrace(['--speed', '100000'], {cols: 100, rows: 30});
+		await term.waitFor((session) => / done$/.test(session.screen()[0] ?? ''), {timeout: 10_000});
+		const footer = layoutFor(100, 30).footer.y;
+		await term.waitFor((session) => session.screen()[footer] === footerText(100, {...RUNNING, over: true}));
+		expect(term.screen()[footer]).not.toMatch(/space pause|s step|\+ faster|- slower/);
+		expect(term.screen()[footer]).toMatch(/^c clock .*\? help {2}q quit$/);
 		term.press('q');
 		await expectCleanExit(term);
 	}, TIMEOUT);

@@ -159,7 +159,9 @@ describe.concurrent('an existing file', {timeout: 30_000}, () => {
 describe('in the live screen', () => {
 	it('a file that appears under the name during the run: q → exit 1, one line, terminal restored, the summary still printed', async () => {
 		const term = spawnGdrace(['--export', 'live-appeared.csv', '--epochs', '100000'], {cwd: scratch.dir, cols: 250, rows: 30});
-		await term.waitFor('space pause', {timeout: 15_000});
+		// A key can arrive before the first tick: wait until the race has moved (GD past iteration 0 in
+		// the table), so the history holds more than the racers' starting points.
+		await term.waitFor((session) => /^GD +[\d,]*[1-9][\d,]* /m.test(session.text()), {timeout: 15_000});
 		writeFileSync(scratch.path('live-appeared.csv'), 'somebody else\n');
 		term.press('q');
 		expect(await term.waitForExit(15_000)).toEqual({exitCode: 1, signal: null});
@@ -172,7 +174,12 @@ describe('in the live screen', () => {
 		expect(readFileSync(scratch.path('live-appeared.csv'), 'utf8')).toBe('somebody else\n');
 		const [kept] = readdirSync(scratch.dir).filter((name) => name.startsWith('.live-appeared.csv.'));
 		expect(kept).toBeDefined();
-		expect(readCsvExport(scratch.path(kept as string)).length).toBeGreaterThan(4);
+		const rows = readCsvExport(scratch.path(kept as string));
+		expect(new Set(rows.map((row) => row.racer))).toEqual(new Set(RACER_IDS));
+		expect(rows.length).toBeGreaterThan(RACER_IDS.length);
+		// The kept history ends where the summary says GD was.
+		const gd = /^iterations +(\d+) /m.exec(scrollback.join('\n'));
+		expect(rows.filter((row) => row.racer === 'gd').at(-1)?.iteration).toBe(Number(gd?.[1]));
 		rmSync(scratch.path(kept as string));
 	}, 30_000);
 });

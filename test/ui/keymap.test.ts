@@ -52,3 +52,13 @@ describe('keymap', () => {
 		expect(resolveKeys('', {escape: true})).toEqual([]);
 	});
 });
+
+describe('Caps Lock', () => {
+	it('uppercase letters do what lowercase ones do', () => {
+		for (const [upper, lower] of [['Q', 'q'], ['S', 's'], ['C', 'c'], ['L', 'l'], ['G', 'g'], ['R', 'r'], ['H', 'h']]) {
+			expect(resolveKeys(upper!), upper).toEqual(resolveKeys(lower!));
+			expect(resolveKeys(upper!), upper).not.toEqual([]);
+		}
+		expect(resolveKeys('C', {ctrl: true})).toEqual([{action: 'quit'}]);
+	});
+});

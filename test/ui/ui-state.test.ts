@@ -45,3 +45,12 @@ describe('uiReducer', () => {
 		expect(uiReducer(initialUiState, {type: 'close-help'})).toBe(initialUiState);
 	});
 });
+
+describe('`l` in the gap view', () => {
+	it('flips nothing: back in the loss view the scale is what it was', () => {
+		const gap = uiReducer(initialUiState, {type: 'toggle-gap'});
+		expect(uiReducer(gap, {type: 'toggle-log'})).toBe(gap);
+		const back = uiReducer(uiReducer(gap, {type: 'toggle-log'}), {type: 'toggle-gap'});
+		expect(chartView(back)).toBe('linear');
+	});
+});

@@ -1,42 +1,52 @@
 import {Box, Text} from 'ink';
-import {ACTIONS, KEYMAP} from '../keymap.js';
+import {ACTIONS, isActive, KEYMAP, RUNNING} from '../keymap.js';
+import type {Action, KeyContext} from '../keymap.js';
 
 export type FooterProps = {
 	readonly width: number;
 	/** Whether keys are read: without (stdin not a terminal) the footer says so instead. @default true */
 	readonly keys?: boolean;
+	/** The race's state: the footer offers only keys that do something in it. @default RUNNING */
+	readonly context?: KeyContext;
 };
 
 /** The footer when stdin is not a terminal. */
 export const NO_KEYS_TEXT = 'keys off: stdin is not a terminal · Ctrl+C stops the race';
 
-/** The main keys, generated from the key map; whatever does not fit the width is left to `?`. */
-export function footerText(width: number): string {
-	let text = '';
-	for (const action of ACTIONS) {
-		const binding = KEYMAP[action];
-		if (!binding.footer) {
-			continue;
-		}
+const SEPARATOR = '  ';
 
-		const item = `${binding.label} ${binding.short}`;
-		const next = text === '' ? item : `${text}  ${item}`;
-		if (next.length > width) {
-			break;
-		}
+function item(action: Action): string {
+	const binding = KEYMAP[action];
+	return `${binding.label} ${binding.short}`;
+}
 
-		text = next;
+/**
+ * The keys that do something now, generated from the key map. The pinned ones (`? help`,
+ * `q quit`) come last and are always shown; the others are offered in key-map order as far as
+ * the width allows (a prefix: a wider terminal only adds keys), and the rest is left to `?`.
+ */
+export function footerText(width: number, context: KeyContext = RUNNING): string {
+	const offered = ACTIONS.filter((action) => KEYMAP[action].footer && isActive(action, context));
+	const pinned = offered.filter((action) => KEYMAP[action].pinned === true).map(item);
+	const others = offered.filter((action) => KEYMAP[action].pinned !== true).map(item);
+	let used = pinned.join(SEPARATOR).length;
+	const shown: string[] = [];
+	for (const text of others) {
+		const next = used + (used === 0 ? 0 : SEPARATOR.length) + text.length;
+		if (next > width) break;
+		shown.push(text);
+		used = next;
 	}
 
-	return text;
+	return [...shown, ...pinned].join(SEPARATOR);
 }
 
 /** One line of key hints under the table. */
-export default function Footer({width, keys = true}: FooterProps) {
+export default function Footer({width, keys = true, context = RUNNING}: FooterProps) {
 	return (
 		<Box width={width} height={1}>
 			<Text dimColor wrap="truncate">
-				{keys ? footerText(width) : NO_KEYS_TEXT}
+				{keys ? footerText(width, context) : NO_KEYS_TEXT}
 			</Text>
 		</Box>
 	);

@@ -53,38 +53,100 @@ type LegendProps = {
 	readonly racers: readonly {readonly id: string; readonly diverged: boolean}[];
 	readonly hidden: ReadonlySet<number>;
 	readonly lossStar: number;
-	readonly caption: string;
+	readonly view: ChartView;
 	readonly color: boolean;
 };
 
-/** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*. */
-const Legend = memo(function Legend({width, racers, hidden, lossStar, caption, color}: LegendProps) {
-	const texts = racers.map((racer, slot) => {
-		const glyph = racer.diverged ? DIVERGED_GLYPH : legendGlyph(slot, color);
-		const label = `${slot + 1} ${glyph}${glyph} ${racerLabel(racer.id)}${racer.diverged ? ' diverged' : ''}${hidden.has(slot) ? ' (hidden)' : ''}`;
-		return slot > 0 ? `  ${label}` : label;
-	});
+/** What the y-axis shows, as the legend says it: the long form where it fits, else the short one. */
+export const Y_CAPTIONS: Readonly<Record<ChartView, readonly [string, string]>> = {
+	linear: ['loss', 'loss'],
+	log: ['loss (log scale)', 'loss (log)'],
+	gap: ['loss − L* (log scale)', 'gap (log)'],
+};
+
+/** How the legend line is drawn at a width. */
+export type LegendPlan = {
+	/** The racers' entries, in order ('1 ── GD'; '1 ─ GD' when short of room). */
+	readonly entries: readonly string[];
+	/** Between two entries: two spaces, or one when short of room. */
+	readonly separator: string;
+	/** Whether the L* entry fits after the racers. */
+	readonly star: boolean;
+	/** What the y-axis shows, at the right end: always there. */
+	readonly caption: string;
+};
+
+/** Fewest spaces before the caption. */
+const CAPTION_GAP = 2;
+
+/**
+ * Fits the legend in `width`: racers' entries, then L* (which the table's optimum row also
+ * shows, so it gives way first), then what the y-axis shows, right-aligned. The caption always
+ * stays, so that the gap view can be told from the loss view at any width: to make room the
+ * caption gets shorter, the entries draw their glyph once instead of twice, then sit one space
+ * apart; beyond that the entries are cut (the table names every racer too).
+ */
+export function planLegend(
+	width: number,
+	entry: (slot: number, glyphs: 1 | 2) => string,
+	racers: number,
+	view: ChartView,
+	starText: string,
+): LegendPlan {
+	const [long, short] = Y_CAPTIONS[view];
+	const tries = [
+		{glyphs: 2, separator: '  ', caption: long},
+		{glyphs: 2, separator: '  ', caption: short},
+		{glyphs: 1, separator: '  ', caption: short},
+		{glyphs: 1, separator: ' ', caption: short},
+	] as const;
+	let plan: LegendPlan | undefined;
+	for (const attempt of tries) {
+		const entries = Array.from({length: racers}, (_, slot) => entry(slot, attempt.glyphs));
+		const used = entries.join(attempt.separator).length;
+		plan = {entries, separator: attempt.separator, star: used + starText.length + CAPTION_GAP + attempt.caption.length <= width, caption: attempt.caption};
+		if (used + CAPTION_GAP + attempt.caption.length <= width) return plan;
+	}
+	return plan!;
+}
+
+/** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*; then what the y-axis shows. */
+const Legend = memo(function Legend({width, racers, hidden, lossStar, view, color}: LegendProps) {
+	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
+	const plan = planLegend(
+		width,
+		(slot, glyphs) => {
+			const racer = racers[slot]!;
+			const glyph = racer.diverged ? DIVERGED_GLYPH : legendGlyph(slot, color);
+			return `${slot + 1} ${glyph.repeat(glyphs)} ${racerLabel(racer.id)}${racer.diverged ? ' diverged' : ''}${hidden.has(slot) ? ' (hidden)' : ''}`;
+		},
+		racers.length,
+		view,
+		star,
+	);
 	const entries = racers.map((racer, slot) => {
 		const off = hidden.has(slot);
 		return (
 			<Text key={racer.id} dimColor={off} color={color && !off ? (racer.diverged ? 'red' : seriesColor(slot)) : undefined}>
-				{texts[slot]}
+				{slot > 0 ? plan.separator : ''}
+				{plan.entries[slot]}
 			</Text>
 		);
 	});
-	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
-	const used = texts.reduce((sum, text) => sum + text.length, 0);
-	// L* is also in the table's optimum row: it gives way first when the line is short.
-	const showStar = used + star.length <= width;
-	const rest = width - used - star.length;
-	const view = caption.slice(0, caption.indexOf(';'));
+	const captionWidth = Math.min(width, plan.caption.length + CAPTION_GAP);
 	return (
 		<Box width={width} height={1}>
-			<Text wrap="truncate">
-				{entries}
-				{showStar ? <Text dimColor>{star}</Text> : null}
-				{rest > view.length + 3 ? <Text dimColor>{`${' '.repeat(rest - view.length)}${view}`}</Text> : null}
-			</Text>
+			<Box width={width - captionWidth} height={1}>
+				<Text wrap="truncate">
+					{entries}
+					{plan.star ? <Text dimColor>{star}</Text> : null}
+				</Text>
+			</Box>
+			<Box width={captionWidth} height={1} justifyContent="flex-end">
+				<Text dimColor wrap="truncate">
+					{plan.caption}
+				</Text>
+			</Box>
 		</Box>
 	);
 });
@@ -194,7 +256,7 @@ function LossChart(props: LossChartProps) {
 	const plotText = useMemo(() => (sink === null ? canvasLines(model.canvas).join('\n') : null), [sink, model]);
 	return (
 		<Box flexDirection="column" width={legend.width}>
-			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} caption={model.caption} color={color} />
+			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} view={view} color={color} />
 			<Axes
 				yLabels={yLabels}
 				xTicks={model.xTicks}

@@ -291,8 +291,9 @@ describe('a diverged racer', () => {
 				expect(frame).not.toMatch(NOT_FINITE);
 				const lines = app!.lines();
 				const legend = lines[layout.legend.y]!;
-				for (const name of diverged) expect(legend).toMatch(new RegExp(`\\d ×× ${name} diverged`));
-				if (key === '1') expect(legend).toContain('1 ×× GD diverged (hidden)');
+				// (Once, not twice, when four "diverged" leave the line short of room.)
+				for (const name of diverged) expect(legend).toMatch(new RegExp(`\\d ××? ${name} diverged`));
+				if (key === '1') expect(legend).toMatch(/1 ××? GD diverged \(hidden\)/);
 				snapshot.racers.forEach((racer, slot) => {
 					const cells = tableCells(lines[layout.table.y + 1 + slot]!, layout.columns);
 					const status = cells[layout.columns.findIndex((column) => column.id === 'status')]!.trim();

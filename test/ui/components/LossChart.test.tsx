@@ -3,6 +3,7 @@
  * and L*, `l` and `g` change the y-axis (linear, log, gap), and `1`–`4` hide and show racers.
  */
 import {afterEach, describe, expect, it} from 'vitest';
+import {planLegend, Y_CAPTIONS} from '../../../src/ui/components/LossChart.js';
 import {GLYPH_SETS, LOSS_STAR_GLYPH} from '../../../src/ui/chart.js';
 import {formatSignificant} from '../../../src/ui/format.js';
 import type {FullLayout} from '../../../src/ui/layout.js';
@@ -83,6 +84,37 @@ describe('the legend', () => {
 	});
 });
 
+describe('planLegend', () => {
+	const names = ['GD', 'SGD', 'MB-random', 'MB-epoch'];
+	const entry = (slot: number, glyphs: 1 | 2): string => `${slot + 1} ${'─'.repeat(glyphs)} ${names[slot]}`;
+	const star = '   ╌╌ L* 30.5125';
+	const line = (plan: ReturnType<typeof planLegend>, width: number): string => {
+		const left = plan.entries.join(plan.separator) + (plan.star ? star : '');
+		return left + plan.caption.padStart(width - left.length);
+	};
+
+	it('always says what the y-axis shows, from the minimum width up, whole', () => {
+		for (const view of ['linear', 'log', 'gap'] as const) {
+			for (let width = 53; width <= 140; width++) {
+				const plan = planLegend(width, entry, 4, view, star);
+				expect(Y_CAPTIONS[view]).toContain(plan.caption);
+				const text = line(plan, width);
+				expect(text.length, `${view} ${width}: ${text}`).toBe(width);
+				expect(text).toMatch(/^1 ──? GD {1,2}2 ──? SGD {1,2}3 ──? MB-random {1,2}4 ──? MB-epoch/);
+			}
+		}
+	});
+
+	it('tells the gap view from the loss view at 60 columns', () => {
+		expect(line(planLegend(60, entry, 4, 'gap', star), 60)).toBe('1 ── GD  2 ── SGD  3 ── MB-random  4 ── MB-epoch   gap (log)');
+		expect(line(planLegend(56, entry, 4, 'log', star), 56)).toBe('1 ─ GD  2 ─ SGD  3 ─ MB-random  4 ─ MB-epoch  loss (log)');
+		expect(line(planLegend(60, entry, 4, 'log', star), 60)).toBe('1 ── GD  2 ── SGD  3 ── MB-random  4 ── MB-epoch  loss (log)');
+		expect(line(planLegend(100, entry, 4, 'gap', star), 100)).toBe(
+			'1 ── GD  2 ── SGD  3 ── MB-random  4 ── MB-epoch   ╌╌ L* 30.5125               loss − L* (log scale)',
+		);
+	});
+});
+
 describe('the y-axis', () => {
 	it('is linear at first: evenly spaced labels, and the L* line where L* falls between them', async () => {
 		const {race, app} = await bookRace();
@@ -142,13 +174,11 @@ describe('the y-axis', () => {
 		}
 		expect(lossStarRow(lines)).toBe(-1);
 		expect(plotRows(lines).join('')).not.toContain(LOSS_STAR_GLYPH);
-		// The gap view wins over the log switch; leaving it shows the view the switch says.
+		// The gap view is always log: `l` there flips nothing, so leaving it shows the linear loss again.
 		app.press('l');
-		await app.until((frame) => expect(frame).toContain('loss − L* (log scale)'));
 		app.press('g');
-		await app.until((frame) => expect(frame).toContain('loss (log scale)'));
-		app.press('l');
 		await app.until((frame) => expect(frame).not.toContain('log scale'));
+		expect(app.lines()[LAYOUT.legend.y]).toMatch(/ loss$/);
 		expect(yLabels(app.lines())).toEqual(linear);
 	});
 });
