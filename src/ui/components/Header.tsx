@@ -40,6 +40,8 @@ export type HeaderProps = {
 	readonly elapsedMs: number;
 	readonly paused: boolean;
 	readonly over: boolean;
+	/** Replaying: `position` is the replay cursor's, and the state says 'replay'. @default false */
+	readonly replay?: boolean;
 	readonly color: boolean;
 };
 
@@ -96,19 +98,20 @@ export function stateText(paused: boolean, over: boolean, diverged = false): str
 const PALETTE: readonly CellStyle[] = [{}];
 
 /**
- * Two lines: the data set, then the race's clock and where every racer is in it, the racers'
- * range in the measured clock when `c` chose another, speed, seed, elapsed time and state.
+ * Two lines: the data set, then the race's clock and where every racer is in it (or the replay
+ * cursor), the racers' range in the measured clock when `c` chose another, speed, seed, elapsed
+ * time and state.
  */
 function Header(props: HeaderProps) {
-	const {rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color} = props;
+	const {rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color} = props;
 	const view = props.view ?? clock;
-	const state = stateText(paused, over, props.diverged);
-	const stateColor = over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
+	const state = replay ? 'replay' : stateText(paused, over, props.diverged);
+	const stateColor = replay ? 'magenta' : over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
 	const second = fitParts(
 		[
-			`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
+			`${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
 			...(view === clock || props.range === undefined ? [] : [`x-axis ${rangeText(view, props.range)}`]),
 			speedPart(clock, speed, props.achieved ?? null),
 			`seed ${seed}`,
@@ -130,7 +133,7 @@ function Header(props: HeaderProps) {
 					</Text>
 				</Box>
 				<Box width={stateWidth} height={1} justifyContent="flex-end">
-					<Text bold color={color ? stateColor : undefined} inverse={!color && paused}>
+					<Text bold color={color ? stateColor : undefined} inverse={!color && (paused || replay)}>
 						{state}
 					</Text>
 				</Box>
