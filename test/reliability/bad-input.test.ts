@@ -407,7 +407,7 @@ describe.concurrent('headless: bad input gets one line and exit 1 (data) or 2 (u
 		} finally {
 			rmSync(path, {force: true});
 		}
-	}, 90_000);
+	}, 300_000);
 
 	it.for(CASES)('$name', async (c, {skip}) => {
 		// As root without the means to drop the read override, no file is unreadable: nothing to test.
