@@ -15,6 +15,7 @@ export const ACTIONS = [
 	'gap',
 	'toggle',
 	'restart',
+	'lr',
 	'help',
 	'quit',
 ] as const;
@@ -76,6 +77,8 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
+	lr: {label: '↑↓ [ ]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
 	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true, pinned: true},
 	quit: {
 		label: 'q',
@@ -87,13 +90,22 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	},
 };
 
-/** What a key press asks for. `index` is the 0-based racer for `toggle`. */
-export type Command = {readonly action: Exclude<Action, 'toggle'>} | {readonly action: 'toggle'; readonly index: number};
+/**
+ * What a key press asks for. `index` is the 0-based racer for `toggle`; `delta` moves the
+ * selection (↑ −1, ↓ +1); `factor` multiplies the selected racer's learning rate (`]` 2, `[` ½).
+ */
+export type Command =
+	| {readonly action: Exclude<Action, 'toggle' | 'lr'>}
+	| {readonly action: 'toggle'; readonly index: number}
+	| {readonly action: 'select'; readonly delta: -1 | 1}
+	| {readonly action: 'lr'; readonly factor: 0.5 | 2};
 
 /** The subset of Ink's `Key` that matters here. */
 export type KeyInfo = {
 	readonly ctrl?: boolean;
 	readonly escape?: boolean;
+	readonly upArrow?: boolean;
+	readonly downArrow?: boolean;
 };
 
 const byKey = new Map<string, Action>();
@@ -122,6 +134,10 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 		return [];
 	}
 
+	if (key.upArrow || key.downArrow) {
+		return [{action: 'select', delta: key.upArrow ? -1 : 1}];
+	}
+
 	const commands: Command[] = [];
 	for (const character of input) {
 		const action = byKey.get(character) ?? byKey.get(character.toLowerCase());
@@ -129,7 +145,13 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 			continue;
 		}
 
-		commands.push(action === 'toggle' ? {action, index: Number(character) - 1} : {action});
+		if (action === 'toggle') {
+			commands.push({action, index: Number(character) - 1});
+		} else if (action === 'lr') {
+			commands.push({action, factor: character === ']' ? 2 : 0.5});
+		} else {
+			commands.push({action});
+		}
 	}
 
 	return commands;

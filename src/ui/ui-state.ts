@@ -14,17 +14,20 @@ export type UiState = {
 	/** Racers hidden from the chart, by index. */
 	readonly hidden: ReadonlySet<number>;
 	readonly help: boolean;
+	/** The racer `[` and `]` act on (↑/↓ move it), by index. */
+	readonly selected: number;
 };
 
 export type UiAction =
 	| {readonly type: 'toggle-log'}
 	| {readonly type: 'toggle-gap'}
 	| {readonly type: 'toggle-racer'; readonly index: number; readonly racers: number}
+	| {readonly type: 'select'; readonly delta: number; readonly racers: number}
 	| {readonly type: 'toggle-help'}
 	| {readonly type: 'close-help'};
 
 /** @default linear view, every racer shown, no help */
-export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(), help: false};
+export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(), help: false, selected: 0};
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
@@ -51,6 +54,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			}
 
 			return {...state, hidden};
+		}
+
+		case 'select': {
+			// Stops at the first and last racer.
+			const selected = Math.min(Math.max(0, state.selected + action.delta), Math.max(0, action.racers - 1));
+			return selected === state.selected ? state : {...state, selected};
 		}
 
 		case 'toggle-help': {

@@ -32,7 +32,18 @@ export type HeaderProps = {
 	readonly paused: boolean;
 	readonly over: boolean;
 	readonly color: boolean;
+	/** 2/λmax, the stable step of plain full-batch GD (shown as `lr < 2/λmax = …`). */
+	readonly lrMax: number;
+	/** Labels of the plain full-batch racers whose lr is at or above it (marked in the header). */
+	readonly above: readonly string[];
 };
+
+/** `lr < 2/λmax = 0.732`, and `: GD above` when a plain full-batch racer's lr is at or above the bound. */
+export function lrBoundText(lrMax: number, above: readonly string[]): string {
+	const bound = `lr < 2/λmax = ${formatCompact(lrMax, 3)}`;
+	if (above.length === 0) return bound;
+	return `${bound}: ${above.length === 1 ? above[0]! : `${above[0]!} +${above.length - 1}`} above!`;
+}
 
 /** A position on a clock in the x-axis's unit: iterations, passes over the data, or ms of CPU time. */
 export function clockPosition(clock: Clock, units: number): string {
@@ -72,7 +83,7 @@ export function stateText(paused: boolean, over: boolean): string {
 /** Two lines: the data set, then the race's clock, position, seed, speed, elapsed time and state. */
 const PALETTE: readonly CellStyle[] = [{}];
 
-function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color}: HeaderProps) {
+function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color, lrMax, above}: HeaderProps) {
 	const state = stateText(paused, over);
 	const stateColor = over ? 'green' : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
@@ -83,6 +94,7 @@ function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, pa
 			`speed ${speedText(clock, speed)}`,
 			`seed ${seed}`,
 			`elapsed ${formatDuration(elapsedMs)}`,
+			lrBoundText(lrMax, above),
 		],
 		rect.width,
 	);
