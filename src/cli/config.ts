@@ -65,7 +65,12 @@ export const DEFAULTS = {
 	fps: 30,
 	/** @default 256 */
 	speed: 256,
+	/** Seconds `--exit-on-finish` keeps the finished race on screen. @default 2 */
+	hold: 2,
 } as const;
+
+/** Longest `--hold`, seconds. */
+export const MAX_HOLD = 3600;
 
 /** A validated run: everything the live screen and the headless mode need. */
 export type Config = {
@@ -95,11 +100,18 @@ export type Config = {
 	readonly speed: number;
 	/** Live screen: quit by itself once every racer is done. @default false */
 	readonly exitOnFinish: boolean;
+	/** With `exitOnFinish`: seconds the finished race stays on screen first, 0 … MAX_HOLD. @default 2 */
+	readonly hold: number;
 	/**
 	 * Whether stdin is a TTY. The live screen still runs when it is not (`echo | gdrace`), but
 	 * without keys: it can only be stopped by a signal or `--exit-on-finish`.
 	 */
 	readonly keys: boolean;
+	/**
+	 * The landscape map's axes as feature indices (`--map A,B`); `y` is 'bias' with one feature.
+	 * @default the first two features, or the weight and the bias with one
+	 */
+	readonly map: {readonly x: number; readonly y: number | 'bias'};
 };
 
 /** What `toConfig` needs to know about the process, passed in so that it stays pure. */
@@ -196,6 +208,8 @@ export function toConfig(args: Args, environment: Environment): Config {
 			? DEFAULTS.fps
 			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
 	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
+	const map = mapAxes(args.map, features);
+	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish);
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
 
@@ -213,8 +227,30 @@ export function toConfig(args: Args, environment: Environment): Config {
 		fps,
 		speed,
 		exitOnFinish: args.exitOnFinish,
+		hold,
 		keys: environment.stdinIsTTY,
+		map,
 	};
+}
+
+/** `--map A,B`: two of the features (with one feature: it, optionally with 'bias'). */
+function mapAxes(text: string | undefined, features: readonly string[]): Config['map'] {
+	if (text === undefined) return features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'};
+	const example = features.length > 1 ? `${features[0]},${features[1]}` : `${features[0]},bias`;
+	const names = nameList('--map', text, example);
+	const index = (name: string): number => {
+		const at = features.indexOf(name);
+		if (at < 0) throw new UsageError(`--map names ${shown(name)}, which is not one of the features (${features.join(', ')}); e.g. --map ${example}`);
+		return at;
+	};
+	if (features.length === 1) {
+		if (names.length > 2 || (names.length === 2 && names[1] !== 'bias')) {
+			throw new UsageError(`with one feature the map shows its weight and the bias; use --map ${example}`);
+		}
+		return {x: index(names[0]!), y: 'bias'};
+	}
+	if (names.length !== 2) throw new UsageError(`--map needs two features, A,B; e.g. --map ${example}`);
+	return {x: index(names[0]!), y: index(names[1]!)};
 }
 
 /**
@@ -260,6 +296,17 @@ function integer(flag: string, text: string, min: number, max: number, what: str
 	if (!(Number.isInteger(value) && value >= min && value <= max)) {
 		throw new UsageError(`${flag} must be ${what}, got ${shown(text)}; e.g. ${flag} ${example}`);
 	}
+	return value;
+}
+
+/** `--hold`: seconds from 0 to MAX_HOLD, and only beside `--exit-on-finish` (without it nothing would wait). */
+function holdSeconds(text: string, exitOnFinish: boolean): number {
+	nonEmpty('--hold', text, 'seconds, e.g. --hold 2');
+	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(value >= 0 && value <= MAX_HOLD)) {
+		throw new UsageError(`--hold must be seconds from 0 to ${MAX_HOLD}, got ${shown(text)}; e.g. --hold 2`);
+	}
+	if (!exitOnFinish) throw new UsageError('--hold only applies with --exit-on-finish; add --exit-on-finish or leave --hold out');
 	return value;
 }
 

@@ -25,7 +25,12 @@ export type SummaryOptions = {
 	readonly stoppedBy?: StopSignal;
 	/** The user quit the live screen before every racer was done (`q`). @default false */
 	readonly quitEarly?: boolean;
+	/** The `--export` file written and its data rows (header not counted). @default none */
+	readonly exported?: ExportedFile;
 };
+
+/** What `--export` wrote: the path as the user gave it and the number of data rows. */
+export type ExportedFile = {readonly path: string; readonly rows: number};
 
 /** The note printed when the optimal weights are not unique. */
 export const NOT_UNIQUE_NOTE =
@@ -102,7 +107,13 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		lines.push(`${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`.trimEnd());
 	}
 	if (!optimum.unique) lines.push('', `note: ${NOT_UNIQUE_NOTE}`);
+	if (options.exported !== undefined) lines.push('', exportedLine(options.exported));
 	return `${lines.join('\n')}\n`;
+}
+
+/** `wrote 20004 rows to history.csv`: the summary's last line after `--export`. */
+export function exportedLine({path, rows}: ExportedFile): string {
+	return `wrote ${rows} ${rows === 1 ? 'row' : 'rows'} to ${path}`;
 }
 
 /** The `--json` document (the schema of issue 2, plus `unique`, `rank`, `gap`, `ms`, `diverged`, `stoppedBy`). */
@@ -150,6 +161,8 @@ export type JsonSummary = {
 	}[];
 	/** The signal that stopped the run early, or null when it ran to the end. */
 	readonly stoppedBy: StopSignal | null;
+	/** The `--export` file written (only present with `--export`, when it was written). */
+	readonly export?: ExportedFile;
 };
 
 /** The `--json` document as an object (weights in `features` order). */
@@ -189,6 +202,7 @@ export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: 
 			diverged: point(racer.diverged),
 		})),
 		stoppedBy: options.stoppedBy ?? null,
+		...(options.exported === undefined ? {} : {export: {path: options.exported.path, rows: options.exported.rows}}),
 	};
 }
 

@@ -13,9 +13,12 @@ export const ACTIONS = [
 	'clock',
 	'log',
 	'gap',
+	'map',
 	'toggle',
 	'restart',
 	'lr',
+	'smooth',
+	'replay',
 	'help',
 	'quit',
 ] as const;
@@ -75,10 +78,20 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		active: (context) => context.view !== 'gap',
 	},
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
+	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
 	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
 	lr: {label: '↑↓ [ ]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
+	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
+	replay: {
+		label: '←/→',
+		keys: ['left', 'right', 'pageup', 'pagedown', 'home', 'end'],
+		short: 'replay',
+		help: 'replay (paused or over); PgUp/Dn, Home, End',
+		footer: false,
+		active: (context) => context.paused || context.over,
+	},
 	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true, pinned: true},
 	quit: {
 		label: 'q',
@@ -90,13 +103,19 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	},
 };
 
+/** How a replay key moves the cursor: a step or ten back or forth, to the start, or back to live. */
+export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'start' | 'end';
+
 /**
- * What a key press asks for. `index` is the 0-based racer for `toggle`; `delta` moves the
+ * What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's;
+ * `refit` says `f` (fit the map again) rather than `m` (show or hide it); `delta` moves the
  * selection (↑ −1, ↓ +1); `factor` multiplies the selected racer's learning rate (`]` 2, `[` ½).
  */
 export type Command =
-	| {readonly action: Exclude<Action, 'toggle' | 'lr'>}
+	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map' | 'lr'>}
 	| {readonly action: 'toggle'; readonly index: number}
+	| {readonly action: 'map'; readonly refit: boolean}
+	| {readonly action: 'replay'; readonly move: ReplayMove}
 	| {readonly action: 'select'; readonly delta: -1 | 1}
 	| {readonly action: 'lr'; readonly factor: 0.5 | 2};
 
@@ -106,7 +125,25 @@ export type KeyInfo = {
 	readonly escape?: boolean;
 	readonly upArrow?: boolean;
 	readonly downArrow?: boolean;
+	readonly shift?: boolean;
+	readonly leftArrow?: boolean;
+	readonly rightArrow?: boolean;
+	readonly pageUp?: boolean;
+	readonly pageDown?: boolean;
+	readonly home?: boolean;
+	readonly end?: boolean;
 };
+
+/** The replay keys' moves (Ink reports these keys as flags, not characters). */
+function replayMove(key: KeyInfo): ReplayMove | undefined {
+	if (key.leftArrow) return key.shift ? 'back-far' : 'back';
+	if (key.rightArrow) return key.shift ? 'forward-far' : 'forward';
+	if (key.pageUp) return 'back-far';
+	if (key.pageDown) return 'forward-far';
+	if (key.home) return 'start';
+	if (key.end) return 'end';
+	return undefined;
+}
 
 const byKey = new Map<string, Action>();
 for (const action of ACTIONS) {
@@ -130,6 +167,11 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 		return input.toLowerCase() === 'c' ? [{action: 'quit'}] : [];
 	}
 
+	const move = replayMove(key);
+	if (move !== undefined) {
+		return [{action: 'replay', move}];
+	}
+
 	if (key.escape) {
 		return [];
 	}
@@ -141,17 +183,14 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 	const commands: Command[] = [];
 	for (const character of input) {
 		const action = byKey.get(character) ?? byKey.get(character.toLowerCase());
-		if (action === undefined) {
+		if (action === undefined || action === 'replay') {
 			continue;
 		}
 
-		if (action === 'toggle') {
-			commands.push({action, index: Number(character) - 1});
-		} else if (action === 'lr') {
-			commands.push({action, factor: character === ']' ? 2 : 0.5});
-		} else {
-			commands.push({action});
-		}
+		if (action === 'toggle') commands.push({action, index: Number(character) - 1});
+		else if (action === 'map') commands.push({action, refit: character.toLowerCase() === 'f'});
+		else if (action === 'lr') commands.push({action, factor: character === ']' ? 2 : 0.5});
+		else commands.push({action});
 	}
 
 	return commands;

@@ -191,8 +191,10 @@ describe('--export', () => {
 		const path = join(scratch, 'history.csv');
 		const result = await gdrace(['--json', '--export', path, '--epochs', '400']);
 		expect(result.code).toBe(0);
-		const json = JSON.parse(result.stdout) as {racers: {id: string; loss: number; samples: number; iterations: number}[]};
+		const json = JSON.parse(result.stdout) as {racers: {id: string; loss: number; samples: number; iterations: number}[]; export?: unknown};
 		const lines = readFileSync(path, 'utf8').split('\n');
+		// The JSON document says what was written: the data rows, header not counted.
+		expect(json.export).toEqual({path, rows: lines.length - 2});
 		expect(lines[0]).toBe('racer,iteration,samples,ms,loss,lr');
 		expect(lines.at(-1)).toBe('');
 		const rows = lines.slice(1, -1).map((line) => line.split(','));
@@ -217,6 +219,8 @@ describe('--export', () => {
 		expect(result.code).toBe(0);
 		const points = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 		expect(points).toHaveLength(51);
+		// The summary's last line says so (issue 10, item 15).
+		expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`wrote 51 rows to ${path}`);
 		expect(points[50]).toMatchObject({racer: 'sgd', iteration: 50, samples: 50});
 		expect(Object.keys(points[0] ?? {})).toEqual(['racer', 'iteration', 'samples', 'ms', 'loss', 'lr']);
 	});

@@ -56,6 +56,7 @@ describe('defaults', () => {
 			fps: 30,
 			speed: 256,
 			exitOnFinish: false,
+			hold: 2,
 		});
 	});
 });
@@ -94,6 +95,9 @@ describe('every flag', () => {
 	it('reads the live screen flags', () => {
 		expect(config(['--fps', '120', '--speed', '0.5', '--exit-on-finish'])).toMatchObject({fps: 120, speed: 0.5, exitOnFinish: true});
 		expect(config(['--fps', '1']).fps).toBe(1);
+		expect(config(['--exit-on-finish', '--hold', '0.5']).hold).toBe(0.5);
+		expect(config(['--exit-on-finish', '--hold', '0']).hold).toBe(0);
+		expect(config(['--exit-on-finish', '--hold', '3600']).hold).toBe(3600);
 	});
 
 	it('takes the last of a repeated flag', () => {
@@ -185,6 +189,11 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--fps', '2.5'], ['--fps must be an integer from 1 to 120']],
 		[['--speed', '0'], ['--speed must be a number > 0']],
 		[['--speed', '-3'], ['--speed must be a number > 0']],
+		[['--exit-on-finish', '--hold', '-1'], ['--hold must be seconds from 0 to 3600', '"-1"']],
+		[['--exit-on-finish', '--hold', '3601'], ['--hold must be seconds from 0 to 3600']],
+		[['--exit-on-finish', '--hold', 'two'], ['--hold must be seconds']],
+		[['--exit-on-finish', '--hold'], ['--hold needs a value']],
+		[['--hold', '2'], ['--hold only applies with --exit-on-finish', 'add --exit-on-finish']],
 		[['--log', 'xml'], ['unknown --log "xml"', 'seed, ndjson']],
 		[['--json', '--log', 'seed'], ['--json and --log', 'stdout']],
 		[['--log', 'seed', '--clock', 'samples'], ['--log seed', '--clock iteration', '--log ndjson']],
@@ -291,7 +300,7 @@ describe('--help and --version', () => {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
 			'Output:': ['--plain', '--json', '--log', '--export', '--force', '--color'],
-			'Live screen:': ['--fps', '--speed', '--exit-on-finish'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
 		for (const [group, flags] of Object.entries(groups)) {

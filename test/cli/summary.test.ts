@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {SummaryData} from '../../src/cli/summary.js';
-import {NOT_UNIQUE_NOTE, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
+import {NOT_UNIQUE_NOTE, exportedLine, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
 import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
 
 const DATA: SummaryData = {source: 'data/boston.csv', rows: 506, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'};
@@ -226,5 +226,16 @@ describe('jsonSummary', () => {
 		expect(typeof json.racers[0]?.loss).toBe('number');
 		expect(json.settings.tolerance).toBeNull();
 		expect(json.stoppedBy).toBeNull();
+	});
+});
+
+describe('after --export', () => {
+	it('ends the summary with the rows written and the file, and puts both in the JSON document', () => {
+		const exported = {path: 'out/history.csv', rows: 20004};
+		expect(formatSummary(SNAPSHOT, DATA, {exported}).trimEnd().split('\n').slice(-2)).toEqual(['', 'wrote 20004 rows to out/history.csv']);
+		expect(formatSummary(SNAPSHOT, DATA)).not.toContain('wrote');
+		expect(exportedLine({path: 'a.csv', rows: 1})).toBe('wrote 1 row to a.csv');
+		expect(jsonSummary(SNAPSHOT, DATA, {exported}).export).toEqual(exported);
+		expect('export' in jsonSummary(SNAPSHOT, DATA)).toBe(false);
 	});
 });
