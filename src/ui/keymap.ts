@@ -82,7 +82,7 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
 	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
-	lr: {label: '↑↓ [ ]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
+	lr: {label: '↑↓[]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
 	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
 	replay: {
 		label: '←/→',
