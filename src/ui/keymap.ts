@@ -17,6 +17,7 @@ export const ACTIONS = [
 	'toggle',
 	'restart',
 	'lr',
+	'reclock',
 	'smooth',
 	'replay',
 	'help',
@@ -65,7 +66,7 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		label: 'c',
 		keys: ['c'],
 		short: 'clock',
-		help: 'cycle the clock: iteration → samples → time (the x-axis follows)',
+		help: 'measure in iterations → samples → time',
 		footer: true,
 	},
 	// The gap view is always on a log scale: there `l` would flip a setting nobody sees.
@@ -83,6 +84,13 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
 	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
 	lr: {label: '↑↓[]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
+	reclock: {
+		label: 'k',
+		keys: ['k'],
+		short: 'new clock',
+		help: 'restart under the next clock, same seed',
+		footer: false,
+	},
 	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
 	replay: {
 		label: '←/→',
