@@ -141,7 +141,7 @@ describe('the live screen at 100×30', () => {
 		const screen = term.screen();
 		const layout = layoutFor(100, 30);
 		expect(screen[layout.legend.y]).toContain('L* 30.5125');
-		expect(screen[layout.table.y]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status +lr$/);
+		expect(screen[layout.table.y]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status +upd\/s$/);
 		expect(screen[layout.table.y + 5]).toMatch(/^optimum +26\.5897 +-23\.2791 +15\.6730 +30\.512469 +L\*$/);
 		expect(screen[layout.xAxis.y + 1]).toMatch(/ 5k$/);
 		// Colors are on in a terminal by default.

@@ -35,9 +35,9 @@ describe('calculateLayout', () => {
 		}
 	});
 
-	it('shows every column of the book race at 109 columns and fits them in the width; at 100 the lr before upd/s', () => {
+	it('shows every column of the book race at 109 columns and fits them in the width; at 100 all but the lr', () => {
 		expect(full(100, 30).columns.map(column => column.id)).toEqual([
-			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr',
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate',
 		]);
 		const layout = full(109, 30);
 		expect(layout.columns.map(column => column.id)).toEqual([
