@@ -15,7 +15,8 @@ afterEach(disposeAll);
 const scratch = mkdtempSync(join(tmpdir(), 'gdrace-lr-keys-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 
-const TIMEOUT = 30_000;
+/** Generous: Node loading Ink on a loaded machine takes seconds. */
+const TIMEOUT = 60_000;
 
 /** The lr cell of a racer's table row (before upd/s at 120 columns): the marker (› or blank) and the number. */
 function lrCell(term: TerminalSession, label: string): string | undefined {
@@ -26,7 +27,7 @@ function lrCell(term: TerminalSession, label: string): string | undefined {
 
 /** Waits until a racer's lr cell reads `text` (e.g. '›0.02': selected, lr 0.02; ' 0.01': not selected). */
 async function expectLr(term: TerminalSession, label: string, text: string): Promise<void> {
-	await term.waitFor((session) => lrCell(session, label) === text, {timeout: 10_000});
+	await term.waitFor((session) => lrCell(session, label) === text, {timeout: 20_000});
 }
 
 describe('the lr keys', () => {
@@ -34,7 +35,7 @@ describe('the lr keys', () => {
 		const exported = join(scratch, 'history.csv');
 		// 2 iterations a second: a few updates happen between the keys, as a user would see.
 		const term = spawnGdrace(['--optimizers', 'gd,momentum,adam:lr=0.1', '--speed', '2', '--export', exported], {cols: 120, rows: 30});
-		await term.waitFor(/^optimum /m, {timeout: 15_000});
+		await term.waitFor(/^optimum /m, {timeout: 30_000});
 		expect(term.screen().find((line) => line.startsWith('racer '))).toMatch(/ status +lr +upd\/s$/);
 		// The first racer is selected at the start.
 		await expectLr(term, 'GD', '›0.01');
@@ -62,7 +63,7 @@ describe('the lr keys', () => {
 		await term.waitFor((session) => / · lr < 2\/λmax = 0\.732: GD above!$/.test(session.screen()[1] ?? ''));
 
 		term.press('q');
-		expect(await term.waitForExit(10_000)).toEqual({exitCode: 0, signal: null});
+		expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
 		const lines = term.scrollback();
 		const at = (id: string) => lines.findIndex((line) => line.startsWith(`  ${id} `));
 		const racerLine = (id: string) => lines[at(id)] ?? '';
@@ -94,7 +95,7 @@ describe('the lr keys', () => {
 	it('nine racers, without colors: each its own glyphs, every row in the table, everything within the width', async () => {
 		const names = ['gd', 'sgd', 'mb-random', 'mb-epoch', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 		const term = spawnGdrace(['--optimizers', names.join(','), '--no-color'], {cols: 100, rows: 30});
-		await term.waitFor(/^optimum /m, {timeout: 15_000});
+		await term.waitFor(/^optimum /m, {timeout: 30_000});
 		const screen = term.screen();
 		for (const line of screen) expect([...line].length).toBeLessThanOrEqual(100);
 		const labels = ['GD', 'SGD', 'MB-random', 'MB-epoch', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
@@ -108,6 +109,6 @@ describe('the lr keys', () => {
 		expect(glyphs.length, legend).toBeGreaterThanOrEqual(5);
 		expect(new Set(glyphs).size).toBe(glyphs.length);
 		term.press('q');
-		expect(await term.waitForExit(10_000)).toEqual({exitCode: 0, signal: null});
+		expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
 	}, TIMEOUT);
 });
