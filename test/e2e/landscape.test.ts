@@ -38,10 +38,10 @@ describe('the landscape in the real CLI', () => {
 		await term.waitFor(/^GD +[1-9][\d,]* /m, {timeout: 10_000});
 		term.press('m');
 		await term.waitFor((session) => /^map RM → LSTAT ↑/.test(session.screen()[layout.legend.y] ?? ''));
-		const plot = (): string => term.screen().slice(layout.plot.y, layout.plot.y + layout.plot.height).join('\n');
-		expect(plot()).toContain(OPTIMUM_GLYPH);
-		expect(plot()).toContain(START_GLYPH);
-		expect(line(term, layout.xAxis.y + 1)).toMatch(/^ +RM → /);
+		// The frame may still be arriving: wait for the whole map.
+		const plot = (session: TerminalSession): string => session.screen().slice(layout.plot.y, layout.plot.y + layout.plot.height).join('\n');
+		await term.waitFor((session) => plot(session).includes(OPTIMUM_GLYPH) && plot(session).includes(START_GLYPH));
+		await term.waitFor((session) => /^ +RM → /.test(session.screen()[layout.xAxis.y + 1] ?? ''));
 		term.press('m');
 		await term.waitFor((session) => /^1 /.test(session.screen()[layout.legend.y] ?? ''));
 
@@ -51,15 +51,18 @@ describe('the landscape in the real CLI', () => {
 		await term.waitFor((session) => /smooth 0\.9$/.test(session.screen()[layout.legend.y] ?? ''));
 
 		term.press('space');
-		await term.waitFor((session) => / paused$/.test(session.screen()[0] ?? ''));
+		await term.waitFor((session) => / paused$/.test(session.screen()[0] ?? '') && /^clock iteration [\d,]+ /.test(session.screen()[1] ?? ''));
 		const position = Number(/^clock iteration ([\d,]+) /.exec(line(term, 1))![1]!.replace(/,/g, ''));
 		term.press('left');
 		await term.waitFor((session) => / replay$/.test(session.screen()[0] ?? ''));
+		await term.waitFor((session) => /^replay at iteration [\d,]+ /.test(session.screen()[1] ?? ''));
 		const at = Number(/^replay at iteration ([\d,]+) /.exec(line(term, 1))![1]!.replace(/,/g, ''));
 		expect(at).toBeLessThan(position);
 		// The table's GD row is at the cursor (or the last kept point before it).
-		const gd = Number(/^GD +([\d,]+) /m.exec(term.text())![1]!.replace(/,/g, ''));
-		expect(gd).toBeLessThanOrEqual(at);
+		await term.waitFor((session) => {
+			const gd = /^GD +([\d,]+) /m.exec(session.text());
+			return gd !== null && Number(gd[1]!.replace(/,/g, '')) <= at;
+		});
 		term.press('home');
 		await term.waitFor((session) => /^replay at iteration 0 /.test(session.screen()[1] ?? ''));
 		await term.waitFor(/^GD +0 +0 +0\.0000 +0\.0000 +1\.0000 /m);
