@@ -13,7 +13,8 @@ import type {TerminalSession} from './pty.js';
 
 afterEach(disposeAll);
 
-const TIMEOUT = 20_000;
+/** Generous: Node loading Ink on a loaded machine takes seconds. */
+const TIMEOUT = 60_000;
 
 function layoutFor(columns: number, rows: number): FullLayout {
 	const layout = calculateLayout(columns, rows, 4, 2);
@@ -27,7 +28,7 @@ function line(term: TerminalSession, row: number): string {
 
 async function quit(term: TerminalSession): Promise<void> {
 	term.press('q');
-	expect(await term.waitForExit(10_000)).toEqual({exitCode: 0, signal: null});
+	expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
 	expect(term.isAltScreen()).toBe(false);
 }
 
@@ -35,7 +36,7 @@ describe('the landscape in the real CLI', () => {
 	it('`m` shows the map in place of the chart and back; `e` smooths; replay after a pause', async () => {
 		const term = spawnGdrace(['--speed', '1024'], {cols: 100, rows: 30});
 		const layout = layoutFor(100, 30);
-		await term.waitFor(/^GD +[1-9][\d,]* /m, {timeout: 10_000});
+		await term.waitFor(/^GD +[1-9][\d,]* /m, {timeout: 30_000});
 		term.press('m');
 		await term.waitFor((session) => /^map RM → LSTAT ↑/.test(session.screen()[layout.legend.y] ?? ''));
 		// The frame may still be arriving: wait for the whole map.
@@ -75,7 +76,7 @@ describe('the landscape in the real CLI', () => {
 	it('from 160 columns the map stands beside the chart, and NO_COLOR draws it without color', async () => {
 		const term = spawnGdrace([], {cols: 170, rows: 40, env: {NO_COLOR: '1'}});
 		const layout = layoutFor(170, 40);
-		await term.waitFor((session) => /^1 .* map RM → LSTAT ↑/.test(session.screen()[layout.legend.y] ?? ''), {timeout: 10_000});
+		await term.waitFor((session) => /^1 .* map RM → LSTAT ↑/.test(session.screen()[layout.legend.y] ?? ''), {timeout: 30_000});
 		await term.waitFor((session) => session.screen().slice(layout.plot.y, layout.plot.y + layout.plot.height).join('').includes(OPTIMUM_GLYPH));
 		expect(term.usesColor()).toBe(false);
 		for (const row of term.screen()) expect([...row].length).toBeLessThanOrEqual(170);
