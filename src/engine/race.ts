@@ -185,6 +185,7 @@ export class Race {
 			epochs: this.config.epochs,
 			seed: this.config.seed,
 			over: this.over,
+			tolerance: this.config.tolerance,
 			optimum: this.optimum,
 			racers: this.racers.map((racer) => racer.snapshot()),
 		};

@@ -165,6 +165,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 						rates={frame.rates}
 						clock={snapshot.clock}
 						dataRows={data.rows}
+						tolerance={snapshot.tolerance}
 						color={color}
 					/>
 				</>

@@ -205,7 +205,7 @@ describe('size', () => {
 		app!.resize(53, 17);
 		await app!.until((frame) => expect(frame).toMatch(TABLE));
 		expect(app!.frame()).not.toContain('too small');
-		app!.resize(100, 24);
+		app!.resize(110, 24);
 		await app!.until((frame) => expect(frame).toContain('upd/s'));
 	});
 
