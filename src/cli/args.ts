@@ -8,6 +8,7 @@
  */
 import {readFileSync} from 'node:fs';
 import yargs from 'yargs';
+import {RACER_NAMES} from '../engine/catalog.js';
 import {OPTIMIZER_IDS} from '../engine/types.js';
 import {packageFile} from '../package-root.js';
 import {DEFAULTS, FPS_RANGE, MAX_SEED} from './config.js';
@@ -22,7 +23,7 @@ export type Args = {
 	readonly epochs?: string;
 	readonly optimizers?: string;
 	readonly lr?: string;
-	/** `--lr.<id> X` per racer id, e.g. `{sgd: '0.005'}`; unknown ids never get here (yargs' strict mode refuses them). */
+	/** `--lr.<id> X` per racer id, e.g. `{sgd: '0.005'}`; `toConfig` refuses an id that does not race. */
 	readonly lrOverrides: Readonly<Partial<Record<string, string>>>;
 	readonly batchSize?: string;
 	readonly seed?: string;
@@ -39,6 +40,8 @@ export type Args = {
 	readonly fps?: string;
 	readonly speed?: string;
 	readonly exitOnFinish: boolean;
+	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
+	readonly hold?: string;
 };
 
 /** What to do with a command line. */
@@ -58,8 +61,37 @@ export type ParseOptions = {
 	readonly version?: string;
 };
 
-/** The per-racer learning-rate flags, `lr.gd` … `lr.mb-epoch`. */
-const LR_KEYS = OPTIMIZER_IDS.map((id) => `lr.${id}`);
+/**
+ * Takes the per-racer learning-rate flags (`--lr.<id> X`, `--lr.<id>=X`) out of a command line:
+ * racer ids are whatever `--optimizers` makes them, so yargs cannot declare these flags. Stops at
+ * `--`. Returns the rest for yargs, the values by id, or an error message.
+ */
+export function takeLrFlags(argv: readonly string[]): {rest: string[]; lr: Record<string, string>} | {error: string} {
+	const rest: string[] = [];
+	const lr: Record<string, string> = {};
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		if (token === '--') {
+			rest.push(...argv.slice(i));
+			break;
+		}
+		const match = /^--lr\.([^=]*)(?:=(.*))?$/s.exec(token);
+		if (match === null) {
+			rest.push(token);
+			continue;
+		}
+		const id = match[1]!;
+		if (id === '') return {error: `--lr. needs a racer id: --lr.<id> X, e.g. --lr.sgd 0.005`};
+		let value = match[2];
+		if (value === undefined) {
+			value = argv[i + 1];
+			if (value === undefined) return {error: `--lr.${oneLine(id)} needs a value; e.g. --lr.${oneLine(id)} 0.005`};
+			i++;
+		}
+		lr[id] = value;
+	}
+	return {rest, lr};
+}
 
 /** The version in the package's package.json. */
 export function packageVersion(): string {
@@ -121,19 +153,22 @@ function parser(argv: readonly string[], width: number, version: string) {
 			.option('optimizers', {
 				type: 'string',
 				group: 'Race:',
-				describe: `Racers and their order, comma separated: ${OPTIMIZER_IDS.join(', ')}`,
+				describe:
+					`Racers and their order, comma separated specs NAME[:KEY=VALUE]…: NAME one of ${RACER_NAMES.join(', ')}; ` +
+					'KEYs lr, batch (full|one|random|epoch), size, shuffle (true|false), momentum, beta1, beta2, alpha, eps, id. ' +
+					'e.g. gd,adam:lr=0.1,momentum:momentum=0.8,adam:batch=epoch:size=30',
 				defaultDescription: ids,
 			})
 			.option('lr', {
 				type: 'string',
 				group: 'Race:',
-				describe: 'Learning rate of every racer (> 0); set one racer\'s with --lr.<id>, e.g. --lr.sgd 0.005',
+				describe: 'Learning rate of every racer (> 0); set one racer\'s with --lr.<id>, e.g. --lr.sgd 0.005 (a spec\'s lr= wins)',
 				defaultDescription: String(DEFAULTS.lr),
 			})
 			.option('batch-size', {
 				type: 'string',
 				group: 'Race:',
-				describe: 'Rows per update of the mini-batch racers (capped at the number of rows)',
+				describe: 'Rows per update of random and epoch batches (capped at the number of rows; a spec\'s size= wins)',
 				defaultDescription: String(DEFAULTS.batchSize),
 			})
 			.option('seed', {
@@ -154,7 +189,7 @@ function parser(argv: readonly string[], width: number, version: string) {
 				describe: 'Finish line: first loss within this fraction of the optimum L*, in (0, 1)',
 				defaultDescription: String(DEFAULTS.tolerance),
 			})
-			.option('shuffle', {type: 'boolean', group: 'Race:', describe: 'mb-epoch reshuffles the rows at every pass'})
+			.option('shuffle', {type: 'boolean', group: 'Race:', describe: 'Epoch batches (mb-epoch) reshuffle the rows at every pass (a spec\'s shuffle= wins)'})
 			.option('plain', {type: 'boolean', group: 'Output:', describe: 'No live screen: run the race and print a summary table'})
 			.option('json', {type: 'boolean', group: 'Output:', describe: 'No live screen: print the final summary as one JSON document'})
 			.option('log', {
@@ -188,7 +223,12 @@ function parser(argv: readonly string[], width: number, version: string) {
 				defaultDescription: String(DEFAULTS.speed),
 			})
 			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
-			.options(Object.fromEntries(LR_KEYS.map((key) => [key, {type: 'string', hidden: true}] as const)))
+			.option('hold', {
+				type: 'string',
+				group: 'Live screen:',
+				describe: 'With --exit-on-finish: seconds the finished race stays on screen before quitting',
+				defaultDescription: String(DEFAULTS.hold),
+			})
 			.help('help')
 			.alias('help', 'h')
 			.version('version', 'Show the version number', version)
@@ -197,10 +237,11 @@ function parser(argv: readonly string[], width: number, version: string) {
 				'Exit codes: 0 done (a diverged racer is a result), 1 bad data or export, 2 bad flag, ' +
 					'129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n' +
 					'Examples:\n' +
-					'  gdrace                                    the study note\'s race, live\n' +
-					'  gdrace --plain --clock samples            a fair-compute race, summary only\n' +
-					'  gdrace --log seed --optimizers gd         the note\'s own log, to diff\n' +
-					'  gdrace --json --export history.csv        JSON summary and the full history',
+					'  gdrace                                       the study note\'s race, live\n' +
+					'  gdrace --plain --clock samples               a fair-compute race, summary only\n' +
+					'  gdrace --log seed --optimizers gd            the note\'s own log, to diff\n' +
+					'  gdrace --optimizers gd,momentum,adam:lr=0.1  the note\'s GD against momentum and Adam\n' +
+					'  gdrace --json --export history.csv           JSON summary and the full history',
 			)
 			.wrap(width)
 			.strict()
@@ -217,14 +258,16 @@ class YargsFailure extends Error {}
 /** Parses a command line (without `node` and the script). Never prints, never exits. */
 export function parseArgs(argv: readonly string[], options: ParseOptions = {}): ParseResult {
 	const version = options.version ?? packageVersion();
+	const taken = takeLrFlags(argv);
+	if ('error' in taken) return {kind: 'error', message: taken.error};
 	let output = '';
 	let parsed: Record<string, unknown>;
 	try {
-		parsed = parser(argv, options.width ?? 100, version).parse([...argv], {}, (_error: unknown, _argv: unknown, text: string) => {
+		parsed = parser(taken.rest, options.width ?? 100, version).parse([...taken.rest], {}, (_error: unknown, _argv: unknown, text: string) => {
 			output = text;
 		}) as Record<string, unknown>;
 	} catch (error) {
-		if (error instanceof YargsFailure) return {kind: 'error', message: explainFailure(error.message, argv)};
+		if (error instanceof YargsFailure) return {kind: 'error', message: explainFailure(error.message, taken.rest)};
 		throw error;
 	}
 	if (parsed.help === true) return {kind: 'help', text: output};
@@ -236,11 +279,7 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 		// `--no-epochs` and friends make a string flag `false`: pass it on as typed, for toConfig to refuse.
 		return typeof value === 'string' ? value : String(value);
 	};
-	const lrOverrides: Partial<Record<string, string>> = {};
-	for (const id of OPTIMIZER_IDS) {
-		const value = text(`lr.${id}`);
-		if (value !== undefined) lrOverrides[id] = value;
-	}
+	const lrOverrides: Partial<Record<string, string>> = taken.lr;
 	const color = parsed.color;
 	return {
 		kind: 'run',
@@ -267,6 +306,7 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			fps: text('fps'),
 			speed: text('speed'),
 			exitOnFinish: parsed['exit-on-finish'] === true,
+			hold: text('hold'),
 		},
 	};
 }
@@ -276,10 +316,6 @@ function explainFailure(message: string, argv: readonly string[]): string {
 	const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
 	if (unknown !== null) {
 		const first = (unknown[1] ?? '').split(', ')[0] ?? '';
-		if (first.startsWith('lr.')) {
-			const id = first.slice(3);
-			return `unknown racer id ${JSON.stringify(id)} in --lr.${oneLine(id)}; use --lr.<id> with one of ${OPTIMIZER_IDS.join(', ')}`;
-		}
 		const written = argv.find((token) => token === first || token.replace(/^--?(?:no-)?/, '').split('=')[0] === first);
 		if (written !== undefined && !written.startsWith('-')) {
 			const hint = /[./\\]/.test(written) ? `; to race on a file use --data ${oneLine(written)}` : '';
@@ -296,7 +332,7 @@ function explainFailure(message: string, argv: readonly string[]): string {
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'hold', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

@@ -12,10 +12,11 @@
  */
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
 import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
-import type {Clock, OptimizerId, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
+import type {Clock, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
 import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
 import type {Args} from './args.js';
 import {UsageError} from './errors.js';
+import {parseRacerSpecs} from './racer-specs.js';
 import type {ExportTarget} from './export.js';
 import {checkExportTarget} from './export.js';
 
@@ -64,7 +65,12 @@ export const DEFAULTS = {
 	fps: 30,
 	/** @default 256 */
 	speed: 256,
+	/** Seconds `--exit-on-finish` keeps the finished race on screen. @default 2 */
+	hold: 2,
 } as const;
+
+/** Longest `--hold`, seconds. */
+export const MAX_HOLD = 3600;
 
 /** A validated run: everything the live screen and the headless mode need. */
 export type Config = {
@@ -94,6 +100,8 @@ export type Config = {
 	readonly speed: number;
 	/** Live screen: quit by itself once every racer is done. @default false */
 	readonly exitOnFinish: boolean;
+	/** With `exitOnFinish`: seconds the finished race stays on screen first, 0 … MAX_HOLD. @default 2 */
+	readonly hold: number;
 	/**
 	 * Whether stdin is a TTY. The live screen still runs when it is not (`echo | gdrace`), but
 	 * without keys: it can only be stopped by a signal or `--exit-on-finish`.
@@ -163,13 +171,17 @@ export function toConfig(args: Args, environment: Environment): Config {
 
 	const lr = args.lr === undefined ? DEFAULTS.lr : positive('--lr', args.lr, '0.01');
 	const batchSize = args.batchSize === undefined ? DEFAULTS.batchSize : integer('--batch-size', args.batchSize, 1, Number.MAX_SAFE_INTEGER, 'a positive integer', '30');
-	const ids = args.optimizers === undefined ? DEFAULTS.optimizers : optimizerList(args.optimizers);
-	const overrides = new Map<OptimizerId, number>();
-	for (const id of OPTIMIZER_IDS) {
-		const text = args.lrOverrides[id];
-		if (text !== undefined) overrides.set(id, positive(`--lr.${id}`, text, '0.005'));
+	const lrById = new Map<string, number>();
+	for (const [id, text] of Object.entries(args.lrOverrides)) {
+		if (text !== undefined) lrById.set(id, positive(`--lr.${id}`, text, '0.005'));
 	}
-	const racers: RacerSpec[] = ids.map((id) => ({id, lr: overrides.get(id) ?? lr, batchSize, shuffle: args.shuffle}));
+	const racers: RacerSpec[] = parseRacerSpecs(args.optimizers ?? DEFAULTS.optimizers.join(','), {lr, lrById, batchSize, shuffle: args.shuffle});
+	for (const id of lrById.keys()) {
+		if (!racers.some((racer) => racer.id === id)) {
+			const ids = racers.map((racer) => racer.id).join(', ');
+			throw new UsageError(`--lr.${id}: no racer has id ${shown(id)} (racing: ${ids}); add it to --optimizers or drop --lr.${id}`);
+		}
+	}
 
 	const log = args.log === undefined ? undefined : choice<LogFormat>('--log', args.log, LOG_FORMATS);
 	if (args.json && log !== undefined) {
@@ -191,6 +203,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 			? DEFAULTS.fps
 			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
 	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
+	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish);
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
 
@@ -208,6 +221,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 		fps,
 		speed,
 		exitOnFinish: args.exitOnFinish,
+		hold,
 		keys: environment.stdinIsTTY,
 	};
 }
@@ -258,6 +272,17 @@ function integer(flag: string, text: string, min: number, max: number, what: str
 	return value;
 }
 
+/** `--hold`: seconds from 0 to MAX_HOLD, and only beside `--exit-on-finish` (without it nothing would wait). */
+function holdSeconds(text: string, exitOnFinish: boolean): number {
+	nonEmpty('--hold', text, 'seconds, e.g. --hold 2');
+	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(value >= 0 && value <= MAX_HOLD)) {
+		throw new UsageError(`--hold must be seconds from 0 to ${MAX_HOLD}, got ${shown(text)}; e.g. --hold 2`);
+	}
+	if (!exitOnFinish) throw new UsageError('--hold only applies with --exit-on-finish; add --exit-on-finish or leave --hold out');
+	return value;
+}
+
 function tolerance(text: string): number {
 	nonEmpty('--tolerance', text, 'a fraction of L* between 0 and 1, e.g. --tolerance 0.01 for 1 %');
 	const value = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
@@ -290,12 +315,4 @@ function nameList(flag: string, text: string, example: string): readonly string[
 		seen.add(name);
 	}
 	return names;
-}
-
-function optimizerList(text: string): readonly OptimizerId[] {
-	const names = nameList('--optimizers', text, OPTIMIZER_IDS.join(','));
-	return names.map((name) => {
-		if ((OPTIMIZER_IDS as readonly string[]).includes(name)) return name as OptimizerId;
-		throw new UsageError(`unknown optimizer ${shown(name)} in --optimizers; valid ids are ${OPTIMIZER_IDS.join(', ')}`);
-	});
 }

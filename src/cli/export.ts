@@ -132,16 +132,18 @@ export function* exportLines(racers: readonly ExportRacer[], format: ExportForma
 }
 
 /**
- * Writes the history of every racer to `path` atomically (see the module comment). Throws
+ * Writes the history of every racer to `path` atomically (see the module comment) and returns
+ * the number of data rows written (the CSV header not counted). Throws
  * `ExportError` (exit code 1) when the file cannot be written; when the path was taken by another
  * file during the run (and not `force`), the history is kept in the temporary file, named in the
  * message.
  */
-export function writeExport(path: string, racers: readonly ExportRacer[], options: ExportOptions): void {
+export function writeExport(path: string, racers: readonly ExportRacer[], options: ExportOptions): number {
 	const format = options.format ?? exportFormatOf(path) ?? 'csv';
 	const temporary = temporaryPath(path);
+	let rows: number;
 	try {
-		writeLines(temporary, exportLines(racers, format));
+		rows = writeLines(temporary, exportLines(racers, format)) - (format === 'csv' ? 1 : 0);
 	} catch (error) {
 		removeQuietly(temporary);
 		throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
@@ -153,9 +155,10 @@ export function writeExport(path: string, racers: readonly ExportRacer[], option
 			removeQuietly(temporary);
 			throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
 		}
-		return;
+		return rows;
 	}
 	placeWithoutReplacing(temporary, path);
+	return rows;
 }
 
 /** Moves `temporary` to `path` unless `path` exists; on a clash the temporary file is kept for the user. */
@@ -192,12 +195,14 @@ function placeWithoutReplacing(temporary: string, path: string): void {
 	removeQuietly(temporary);
 }
 
-/** Writes lines to a new file in large chunks, then flushes it to disk. */
-function writeLines(path: string, lines: Iterable<string>): void {
+/** Writes lines to a new file in large chunks, then flushes it to disk; returns the number of lines. */
+function writeLines(path: string, lines: Iterable<string>): number {
 	const fd = openSync(path, 'w', 0o644);
+	let count = 0;
 	try {
 		let chunk = '';
 		for (const line of lines) {
+			count++;
 			chunk += `${line}\n`;
 			if (chunk.length >= CHUNK_CHARS) {
 				writeAll(fd, chunk);
@@ -209,6 +214,7 @@ function writeLines(path: string, lines: Iterable<string>): void {
 	} finally {
 		closeSync(fd);
 	}
+	return count;
 }
 
 function writeAll(fd: number, text: string): void {

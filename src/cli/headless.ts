@@ -28,6 +28,7 @@ import {writeExport} from './export.js';
 import {ndjsonPoint, seedFinalBanner, seedInitialBanner, seedIteration, seedRacerHeading} from './log.js';
 import {Output} from './output.js';
 import {formatJson, formatSummary} from './summary.js';
+import type {ExportedFile} from './summary.js';
 
 /** Longest stretch of racing between two looks at the event loop, ms. */
 export const WORK_SLICE_MS = 20;
@@ -71,9 +72,11 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 		await out.flush();
 
 		let code: number = stoppedBy === undefined ? EXIT.ok : EXIT[stoppedBy];
+		let exported: ExportedFile | undefined;
 		if (config.export !== null) {
 			try {
-				writeExport(config.export.path, race.racers, {force: config.export.force, format: config.export.format});
+				const rows = writeExport(config.export.path, race.racers, {force: config.export.force, format: config.export.format});
+				exported = {path: config.export.path, rows};
 			} catch (error) {
 				if (!(error instanceof ExportError)) throw error;
 				io.stderr.write(`gdrace: ${error.message}\n`);
@@ -83,9 +86,10 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 
 		// On a terminal the summary fits its width; into a pipe or a file it is never cut.
 		const terminal = io.stdout as {readonly isTTY?: boolean; readonly columns?: number};
-		const options = {color: config.color, tolerance: config.tolerance, stoppedBy, width: terminal.isTTY === true ? terminal.columns : undefined};
+		const width = terminal.isTTY === true ? terminal.columns : undefined;
+		const options = {color: config.color, tolerance: config.tolerance, stoppedBy, exported, width};
 		if (config.output === 'summary') out.write(formatSummary(race.snapshot(), dataset, options));
-		if (config.output === 'json') out.write(formatJson(race.snapshot(), dataset, {tolerance: config.tolerance, stoppedBy}));
+		if (config.output === 'json') out.write(formatJson(race.snapshot(), dataset, {tolerance: config.tolerance, stoppedBy, exported}));
 		await out.flush();
 
 		if (out.failure !== undefined) {

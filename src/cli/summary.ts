@@ -11,7 +11,7 @@
  */
 import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
-import type {Coordinates, FinalStatus, RaceSnapshot} from '../engine/types.js';
+import type {BatchKind, Coordinates, Curvature, FinalStatus, LrChange, RaceSnapshot, RacerSnapshot, RuleName} from '../engine/types.js';
 import type {StopSignal} from './errors.js';
 
 /** What the summary shows of the data set (a `Dataset` fits). */
@@ -29,7 +29,12 @@ export type SummaryOptions = {
 	readonly quitEarly?: boolean;
 	/** The terminal's width: the text fits it (blocks of racers, wrapped prose). @default unlimited */
 	readonly width?: number;
+	/** The `--export` file written and its data rows (header not counted). @default none */
+	readonly exported?: ExportedFile;
 };
+
+/** What `--export` wrote: the path as the user gave it and the number of data rows. */
+export type ExportedFile = {readonly path: string; readonly rows: number};
 
 /** The note printed when the optimal weights are not unique. */
 export const NOT_UNIQUE_NOTE =
@@ -57,6 +62,7 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	prose('Data      ', `${data.source}: ${data.rows} rows, ${featureList(data.features)} → ${data.target}, scale ${data.scale}`, {heading: paint.bold});
 	const epochs = Number.isInteger(snapshot.epochs) ? grouped(snapshot.epochs) : String(snapshot.epochs);
 	prose('Settings  ', `clock ${snapshot.clock}, epochs ${epochs}, seed ${snapshot.seed}${toleranceText}`, {heading: paint.bold});
+	prose('Curvature ', curvatureText(snapshot.curvature), {heading: paint.bold});
 	if (options.stoppedBy !== undefined) {
 		prose('Stopped   ', `by ${options.stoppedBy} before the end: the numbers are where each racer was`, {heading: paint.yellow, text: paint.yellow});
 	} else if (options.quitEarly === true && !snapshot.over) {
@@ -65,9 +71,10 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	lines.push('');
 
 	const nameWidth = Math.max(...snapshot.racers.map((racer) => racer.id.length));
+	const nameColumn = Math.max(20, ...snapshot.racers.map((racer) => racer.name.length));
 	lines.push(paint.bold('Racers'));
 	for (const racer of snapshot.racers) {
-		prose(`  ${racer.id.padEnd(nameWidth)}  `, `${racer.name.padEnd(20)}  lr ${compact(racer.lr)}, batch ${racer.batchSize}`);
+		prose(`  ${racer.id.padEnd(nameWidth)}  `, `${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
 	}
 	lines.push('');
 
@@ -134,7 +141,16 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		lines.push('');
 		prose('note: ', NOT_UNIQUE_NOTE);
 	}
+	if (options.exported !== undefined) {
+		lines.push('');
+		prose('', exportedLine(options.exported));
+	}
 	return `${lines.join('\n')}\n`;
+}
+
+/** `wrote 20004 rows to history.csv`: the summary's last line after `--export`. */
+export function exportedLine({path, rows}: ExportedFile): string {
+	return `wrote ${rows} ${rows === 1 ? 'row' : 'rows'} to ${path}`;
 }
 
 /** Spaces before each column of the results. */
@@ -200,10 +216,19 @@ export type JsonSummary = {
 		readonly unique: boolean;
 		readonly rank: number;
 	};
+	/** The Hessian's extreme eigenvalues, its condition number and the stable step bound lrMax = 2/λmax. */
+	readonly curvature: Curvature;
 	readonly racers: readonly {
 		readonly id: string;
 		readonly name: string;
+		readonly rule: RuleName;
+		readonly batch: {readonly kind: BatchKind; readonly size: number; readonly shuffle: boolean};
+		/** The rule's hyperparameters besides lr. */
+		readonly hyper: Readonly<Record<string, number>>;
+		/** The learning rate at the end. */
 		readonly lr: number;
+		/** Every change of the learning rate (live `[` and `]`), oldest first. */
+		readonly lrChanges: readonly LrChange[];
 		readonly batchSize: number;
 		readonly iterations: number;
 		readonly updates: number;
@@ -221,6 +246,8 @@ export type JsonSummary = {
 	}[];
 	/** The signal that stopped the run early, or null when it ran to the end. */
 	readonly stoppedBy: StopSignal | null;
+	/** The `--export` file written (only present with `--export`, when it was written). */
+	readonly export?: ExportedFile;
 };
 
 /** The `--json` document as an object (weights in `features` order). */
@@ -237,10 +264,15 @@ export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: 
 			unique: snapshot.optimum.unique,
 			rank: snapshot.optimum.rank,
 		},
+		curvature: {...snapshot.curvature},
 		racers: snapshot.racers.map((racer) => ({
 			id: racer.id,
 			name: racer.name,
+			rule: racer.rule,
+			batch: {...racer.batch},
+			hyper: {...racer.hyper},
 			lr: racer.lr,
+			lrChanges: racer.lrChanges.map((change) => ({...change})),
 			batchSize: racer.batchSize,
 			iterations: racer.iterations,
 			updates: racer.updates,
@@ -256,6 +288,7 @@ export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: 
 			diverged: point(racer.diverged),
 		})),
 		stoppedBy: options.stoppedBy ?? null,
+		...(options.exported === undefined ? {} : {export: {path: options.exported.path, rows: options.exported.rows}}),
 	};
 }
 
@@ -336,4 +369,22 @@ function percent(value: number): string {
 /** A learning rate as typed: `0.01`, `0.005`, `1e-7`. */
 function compact(value: number): string {
 	return String(value);
+}
+
+/** `rule adam (beta1 0.9, beta2 0.999, eps 1e-8), batch full (506), lr 0.1`, then the lr changes if any. */
+export function racerSettings(racer: RacerSnapshot): string {
+	const hyper = Object.entries(racer.hyper).map(([key, value]) => `${key} ${compact(value)}`);
+	const rule = `rule ${racer.rule}${hyper.length > 0 ? ` (${hyper.join(', ')})` : ''}`;
+	const {kind, size, shuffle} = racer.batch;
+	const batch = `batch ${kind} (${size}${shuffle ? ', shuffled' : ''})`;
+	const first = racer.lrChanges[0]?.from ?? racer.lr;
+	const changes = racer.lrChanges.map((change) => ` → ${compact(change.lr)} at iteration ${iteration(change.iteration)}`).join('');
+	return `${rule}, ${batch}, lr ${compact(first)}${changes}`;
+}
+
+/** `λmax 1.5, λmin 0.0125, condition 120, stable lr < 2/λmax = 1.333` (condition `none` when λmin is 0: no finite number shown). */
+export function curvatureText(curvature: Curvature): string {
+	const {lambdaMax, lambdaMin, condition, lrMax} = curvature;
+	const g = (value: number): string => Number(value.toPrecision(4)).toString();
+	return `λmax ${g(lambdaMax)}, λmin ${g(lambdaMin)}, condition ${condition === null ? 'none (λmin 0)' : g(condition)}, stable lr < 2/λmax = ${g(lrMax)}`;
 }

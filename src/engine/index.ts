@@ -11,5 +11,22 @@ export {Objective, solveOptimum} from './optimum.js';
 export {Rng, seedState} from './rng.js';
 export type {RngState} from './rng.js';
 export {directLoss, gradientSums, applyStep, assertTrainingData} from './linear-model.js';
-export {OPTIMIZER_NAMES, DEFAULT_LR, DEFAULT_BATCH_SIZE, defaultRacerSpec, createOptimizer} from './optimizers/registry.js';
-export type {Optimizer, OptimizerState, Batch} from './optimizers/optimizer.js';
+export {
+	OPTIMIZER_NAMES,
+	DEFAULT_LR,
+	DEFAULT_BATCH_SIZE,
+	RACER_NAMES,
+	batchText,
+	createBatchPolicy,
+	defaultBatch,
+	defaultRacerSpec,
+	isNoteId,
+	nameDefaults,
+	racerDisplayName,
+	racerSpec,
+} from './catalog.js';
+export type {RacerName, RacerSpecOptions} from './catalog.js';
+export type {BatchPolicy, BatchState, Batch} from './batches/batch.js';
+export {RULE_DEFAULTS, RULE_HYPERS, RULE_LABELS, defaultRule, ruleHyper, checkRule, checkLearningRate} from './rules/rule.js';
+export type {RuleState} from './rules/rule.js';
+export {curvature} from './curvature.js';

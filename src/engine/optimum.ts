@@ -270,7 +270,7 @@ export function solveOptimum(data: TrainingData): Optimum {
  * `b` (so its first min(n, d) entries become Qᵀb). Returns R as a column-major d×d matrix
  * (`r[j * d + i]`, rows >= n are zero).
  */
-function householderQr(a: Float64Array, b: Float64Array, n: number, d: number): Float64Array {
+export function householderQr(a: Float64Array, b: Float64Array, n: number, d: number): Float64Array {
 	const steps = Math.min(n - 1, d);
 	const r = new Float64Array(d * d);
 	for (let k = 0; k < steps; k++) {
@@ -329,7 +329,7 @@ function householderQr(a: Float64Array, b: Float64Array, n: number, d: number): 
  * pairs of columns until all are orthogonal. Returns σ and the singular vectors, vector k at
  * `u[k * d + i]` and `v[k * d + i]` (u_k is zero where σ_k is 0).
  */
-function jacobiSvd(r: Float64Array, d: number): {sigma: Float64Array; u: Float64Array; v: Float64Array} {
+export function jacobiSvd(r: Float64Array, d: number): {sigma: Float64Array; u: Float64Array; v: Float64Array} {
 	const w = Float64Array.from(r);
 	const v = new Float64Array(d * d);
 	for (let j = 0; j < d; j++) {

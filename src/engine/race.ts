@@ -3,12 +3,13 @@
  * in the current clock. The headless CLI runs it flat out (`advance(epochs)`); the live screen
  * drives it through the `Scheduler`, a deadline at a time.
  */
+import {curvature} from './curvature.js';
 import {DEFAULT_HISTORY_CAPACITY} from './history.js';
 import {assertTrainingData, directLoss} from './linear-model.js';
 import {Objective} from './optimum.js';
 import {INITIAL_BIAS, INITIAL_WEIGHT, Racer} from './racer.js';
-import {CLOCKS, OPTIMIZER_IDS} from './types.js';
-import type {Clock, FinalStatus, OptimizerId, Optimum, RaceConfig, RaceSnapshot, RacerSnapshot} from './types.js';
+import {CLOCKS} from './types.js';
+import type {Clock, Curvature, FinalStatus, Optimum, RaceConfig, RaceSnapshot, RacerSnapshot} from './types.js';
 
 /**
  * Work slice per racer per round, ms: when a deadline cuts the work, every racer has had the same
@@ -24,8 +25,8 @@ export function assertRaceConfig(config: RaceConfig): void {
 	}
 	const seen = new Set<string>();
 	for (const spec of config.racers) {
-		if (!(OPTIMIZER_IDS as readonly string[]).includes(spec.id)) {
-			throw new RangeError(`unknown optimizer id: ${String(spec.id)} (expected one of ${OPTIMIZER_IDS.join(', ')})`);
+		if (typeof spec.id !== 'string' || spec.id === '') {
+			throw new RangeError(`a racer id must be a non-empty string (got ${JSON.stringify(spec.id)})`);
 		}
 		if (seen.has(spec.id)) {
 			throw new RangeError(`racer ${spec.id} appears twice`);
@@ -62,6 +63,8 @@ export class Race {
 	readonly objective: Objective;
 	/** The closed-form optimum (the finish line). */
 	readonly optimum: Optimum;
+	/** The Hessian's extreme eigenvalues and the stable step bound of plain full-batch GD. */
+	readonly curvature: Curvature;
 	/** The full-data loss at the initial weights (0 and bias 1), computed directly. */
 	readonly initialLoss: number;
 	/** The racers, in config order. */
@@ -76,6 +79,7 @@ export class Race {
 		this.clockValue = config.clock;
 		this.objective = new Objective(config.data);
 		this.optimum = this.objective.optimum;
+		this.curvature = curvature(config.data);
 		const initialWeights = new Float64Array(config.data.dims).fill(INITIAL_WEIGHT);
 		this.initialLoss = directLoss(config.data, initialWeights, INITIAL_BIAS);
 		if (!Number.isFinite(this.initialLoss) || !Number.isFinite(this.optimum.loss)) {
@@ -173,7 +177,7 @@ export class Race {
 	}
 
 	/** The racer with this id, if it races. */
-	racer(id: OptimizerId): Racer | undefined {
+	racer(id: string): Racer | undefined {
 		return this.racers.find((racer) => racer.id === id);
 	}
 
@@ -187,6 +191,7 @@ export class Race {
 			over: this.over,
 			tolerance: this.config.tolerance,
 			optimum: this.optimum,
+			curvature: this.curvature,
 			racers: this.racers.map((racer) => racer.snapshot()),
 		};
 	}

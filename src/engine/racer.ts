@@ -1,18 +1,27 @@
 /**
- * One racer: a linear model, its optimizer and generator, its counters and history, and the
- * finish and divergence rules. The race drives racers with `advanceTo`, in any chunks: for the
- * iteration and samples clocks the result is independent of how the work is cut up.
+ * One racer: a linear model, its update rule, batch policy and generator, its learning rate, its
+ * counters and history, and the finish and divergence rules. The race drives racers with
+ * `advanceTo`, in any chunks: for the iteration and samples clocks the result is independent of
+ * how the work is cut up.
  */
 import {History} from './history.js';
 import type {HistoryState} from './history.js';
-import {applyStep, gradientSums} from './linear-model.js';
+import type {Batch, BatchPolicy, BatchState} from './batches/batch.js';
+import {createBatchPolicy} from './catalog.js';
+import {gradientSums} from './linear-model.js';
 import type {Objective} from './optimum.js';
-import type {Batch, Optimizer, OptimizerState} from './optimizers/optimizer.js';
-import {createOptimizer} from './optimizers/registry.js';
 import {Rng} from './rng.js';
 import type {RngState} from './rng.js';
-import {TIME_UNIT_MS} from './types.js';
-import type {Clock, Coordinates, OptimizerId, RacerSnapshot, RacerSpec, RacerState, TrainingData} from './types.js';
+import {adagradApply} from './rules/adagrad.js';
+import {adamApply} from './rules/adam.js';
+import {momentumApply} from './rules/momentum.js';
+import {nesterovApply} from './rules/nesterov.js';
+import {PARAM_COUNT, PARAM_LR, RULE_SLOTS, checkLearningRate, checkRule, ruleHyper, writeParams} from './rules/rule.js';
+import type {RuleState} from './rules/rule.js';
+import {rmspropApply} from './rules/rmsprop.js';
+import {sgdApply} from './rules/sgd.js';
+import {RULES, TIME_UNIT_MS} from './types.js';
+import type {Clock, Coordinates, LrChange, RacerSnapshot, RacerSpec, RacerState, RuleName, TrainingData} from './types.js';
 
 /** Every weight starts here (SPEC §1). */
 export const INITIAL_WEIGHT = 0;
@@ -55,6 +64,13 @@ const MS_LIMIT = 2;
 const MS_BASE = 3;
 const COST = 4;
 const MAX_CHUNK = 1 << 22;
+// Rule codes for the dispatch in Racer.step (RULES order).
+const SGD = 0;
+const MOMENTUM = 1;
+const NESTEROV = 2;
+const ADAGRAD = 3;
+const RMSPROP = 4;
+const ADAM = 5;
 
 /**
  * Called during `advanceTo`; read the racer's getters or `snapshot()` inside. The time a listener
@@ -85,7 +101,7 @@ export type RacerOptions = {
 
 /** A racer's complete state as plain data (JSON-safe except for non-finite numbers, which never occur). */
 export type SavedRacer = {
-	readonly id: OptimizerId;
+	readonly id: string;
 	readonly weights: readonly number[];
 	readonly bias: number;
 	readonly updates: number;
@@ -95,18 +111,22 @@ export type SavedRacer = {
 	readonly finished: Coordinates | null;
 	readonly diverged: Coordinates | null;
 	readonly rng: RngState;
-	readonly optimizer: OptimizerState;
+	/** The learning rate in use, and every change of it so far. */
+	readonly lr: number;
+	readonly lrChanges: readonly LrChange[];
+	readonly batch: BatchState;
+	readonly rule: RuleState;
 	readonly history: HistoryState;
 };
 
-/** One optimizer racing on the shared data. */
+/** One racer (an update rule × a batch policy × a learning rate) on the shared data. */
 export class Racer {
 	// Numeric fields start as numbers (= 0) even when the constructor sets them: a class field
 	// without an initializer is first defined as undefined ([[Define]] semantics, ES2022), and V8
 	// then stores the field boxed, allocating a HeapNumber on every write of a double.
-	/** The optimizer id, e.g. 'mb-epoch'. */
-	readonly id: OptimizerId;
-	/** Human name, e.g. "Mini-batch (epoch)". */
+	/** Unique in its race, e.g. 'mb-epoch' or 'adam-2'. */
+	readonly id: string;
+	/** Display name, e.g. "Mini-batch (epoch)". */
 	readonly name: string;
 	/** What the user chose. */
 	readonly spec: RacerSpec;
@@ -114,7 +134,15 @@ export class Racer {
 	readonly history: History;
 	/** The full-data loss at the initial weights. */
 	readonly initialLoss: number = 0;
-	private readonly optimizer: Optimizer;
+	private readonly policy: BatchPolicy;
+	/** Index of the rule in RULES: the `switch` in `step` calls each rule's function from its own site. */
+	private readonly ruleCode: number = 0;
+	/** [lr, hyperparameters…]: see rules/rule.ts. Doubles in an array so that no call boxes them. */
+	private readonly params = new Float64Array(PARAM_COUNT);
+	/** The rule's accepted state, and the candidate state of the update being made (swapped on accept). */
+	private ruleState: Float64Array;
+	private rulePending: Float64Array;
+	private lrChangeList: LrChange[] = [];
 	private readonly rng: Rng;
 	private readonly objective: Objective;
 	private readonly data: TrainingData;
@@ -162,8 +190,16 @@ export class Racer {
 		const data = options.objective.data;
 		this.id = spec.id;
 		this.spec = spec;
-		this.optimizer = createOptimizer(spec, data.rows);
-		this.name = this.optimizer.name;
+		checkLearningRate(spec.lr);
+		checkRule(spec.rule);
+		this.policy = createBatchPolicy(spec.batch, data.rows);
+		this.name = spec.name;
+		this.ruleCode = RULES.indexOf(spec.rule.kind);
+		this.params[PARAM_LR] = spec.lr;
+		writeParams(spec.rule, this.params);
+		const stateLength = RULE_SLOTS[spec.rule.kind] * (data.dims + 1);
+		this.ruleState = new Float64Array(stateLength);
+		this.rulePending = new Float64Array(stateLength);
 		this.rng = Rng.fromSeed(options.seed, spec.id);
 		this.objective = options.objective;
 		this.data = data;
@@ -172,7 +208,7 @@ export class Racer {
 		this.gapRef = gapReference(options.objective.lossStar, options.initialLoss);
 		this.finishGap = options.tolerance * this.gapRef;
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
-		this.upi = this.optimizer.updatesPerIteration;
+		this.upi = this.policy.updatesPerIteration;
 		this.history = new History(options.historyCapacity);
 		this.batch = {rows: null, start: 0, count: 0};
 		this.dims = data.dims;
@@ -220,9 +256,41 @@ export class Racer {
 		return this.upi;
 	}
 
-	/** Rows per update it uses (N for gd, 1 for sgd, min(batchSize, N) for the mini-batches). */
+	/** Rows per update it uses (N for full, 1 for one, min(size, N) for random and epoch). */
 	get batchSize(): number {
-		return this.optimizer.batchSize;
+		return this.policy.batchSize;
+	}
+
+	/** Its update rule. */
+	get rule(): RuleName {
+		return this.spec.rule.kind;
+	}
+
+	/** The learning rate it uses now. */
+	get lr(): number {
+		return this.params[PARAM_LR]!;
+	}
+
+	/** Every learning-rate change so far, oldest first. */
+	get lrChanges(): readonly LrChange[] {
+		return this.lrChangeList;
+	}
+
+	/**
+	 * Uses `lr` from its next update on (recorded, with where it happened, in `lrChanges` and the
+	 * saved state). Throws a RangeError unless lr is finite and > 0. No-op when unchanged.
+	 */
+	setLr(lr: number): void {
+		checkLearningRate(lr);
+		if (lr === this.params[PARAM_LR]) {
+			return;
+		}
+		const from = this.params[PARAM_LR]!;
+		this.params[PARAM_LR] = lr;
+		this.lrChangeList = [
+			...this.lrChangeList,
+			{updates: this.updatesValue, iteration: this.updatesValue / this.upi, samples: this.samplesValue, ms: this.msValue, from, lr},
+		];
 	}
 
 	/** Current weights, in feature order (a copy). */
@@ -344,8 +412,12 @@ export class Racer {
 		return {
 			id: this.id,
 			name: this.name,
-			lr: this.optimizer.lr,
-			batchSize: this.optimizer.batchSize,
+			rule: this.spec.rule.kind,
+			batch: {kind: this.policy.kind, size: this.policy.batchSize, shuffle: this.policy.shuffle},
+			hyper: ruleHyper(this.spec.rule),
+			lr: this.params[PARAM_LR]!,
+			lrChanges: this.lrChangeList,
+			batchSize: this.policy.batchSize,
 			iterations: this.iterations,
 			updates: this.updatesValue,
 			samples: this.samplesValue,
@@ -374,7 +446,10 @@ export class Racer {
 			finished: this.finishedAt,
 			diverged: this.divergedAt,
 			rng: this.rng.saveState(),
-			optimizer: this.optimizer.saveState(),
+			lr: this.params[PARAM_LR]!,
+			lrChanges: this.lrChangeList,
+			batch: this.policy.saveState(),
+			rule: {kind: this.spec.rule.kind, values: Array.from(this.ruleState)},
 			history: this.history.saveState(),
 		};
 	}
@@ -390,12 +465,20 @@ export class Racer {
 			!Number.isFinite(bias) ||
 			!counters ||
 			!(Number.isFinite(ms) && ms >= 0) ||
-			!['running', 'done', 'diverged'].includes(saved.state)
+			!['running', 'done', 'diverged'].includes(saved.state) ||
+			saved.rule?.kind !== this.spec.rule.kind ||
+			saved.rule.values.length !== this.ruleState.length ||
+			!saved.rule.values.every(Number.isFinite) ||
+			!Array.isArray(saved.lrChanges)
 		) {
 			throw new RangeError(`saved state does not fit racer ${this.id}`);
 		}
+		checkLearningRate(saved.lr);
 		this.rng.restoreState(saved.rng);
-		this.optimizer.restoreState(saved.optimizer);
+		this.policy.restoreState(saved.batch);
+		this.ruleState.set(saved.rule.values);
+		this.params[PARAM_LR] = saved.lr;
+		this.lrChangeList = [...saved.lrChanges];
 		this.history.restoreState(saved.history);
 		this.current.set(weights);
 		this.current[this.dims] = bias;
@@ -421,14 +504,14 @@ export class Racer {
 		const msLimit = chunk[MS_LIMIT]!;
 		const msBase = chunk[MS_BASE]!;
 		const cost = chunk[COST]!;
-		const optimizer = this.optimizer;
+		const policy = this.policy;
 		const point = this.point;
 		let done = 0;
 		this.caughtUp = false;
 		while (done < budget) {
 			if (
 				this.updatesValue + 1 > updateLimit ||
-				(bySamples && this.samplesValue + optimizer.nextCount() > sampleLimit) ||
+				(bySamples && this.samplesValue + policy.nextCount() > sampleLimit) ||
 				msBase + done * cost >= msLimit
 			) {
 				this.caughtUp = true;
@@ -446,17 +529,47 @@ export class Racer {
 
 	/**
 	 * One update at the estimated time in `point[2]`: select the batch, compute the candidate
-	 * weights and their loss, and apply them unless the loss is not finite or explodes (then the
-	 * racer is diverged and keeps its last good weights). Returns whether it was applied.
+	 * weights (and the rule's candidate state) and their loss, and apply them unless the loss is not
+	 * finite or explodes (then the racer is diverged and keeps its last good weights and rule state).
+	 * Returns whether it was applied.
 	 */
 	private step(): boolean {
-		const optimizer = this.optimizer;
 		const batch = this.batch;
-		optimizer.select(this.rng, batch);
+		this.policy.select(this.rng, batch);
 		const count = batch.count;
-		gradientSums(this.data, this.current, batch.rows, batch.start, count, this.sums);
+		const current = this.current;
+		const sums = this.sums;
+		gradientSums(this.data, current, batch.rows, batch.start, count, sums);
 		const next = this.next;
-		applyStep(this.current, this.sums, optimizer.lr, count, next);
+		const params = this.params;
+		const t = this.updatesValue + 1;
+		// One call site per rule: each stays monomorphic whatever else races.
+		switch (this.ruleCode) {
+			case SGD: {
+				sgdApply(current, sums, count, params, next);
+				break;
+			}
+			case MOMENTUM: {
+				momentumApply(current, sums, count, t, params, this.ruleState, this.rulePending, next);
+				break;
+			}
+			case NESTEROV: {
+				nesterovApply(current, sums, count, t, params, this.ruleState, this.rulePending, next);
+				break;
+			}
+			case ADAGRAD: {
+				adagradApply(current, sums, count, params, this.ruleState, this.rulePending, next);
+				break;
+			}
+			case RMSPROP: {
+				rmspropApply(current, sums, count, params, this.ruleState, this.rulePending, next);
+				break;
+			}
+			case ADAM: {
+				adamApply(current, sums, count, t, params, this.ruleState, this.rulePending, next);
+				break;
+			}
+		}
 		const measured = this.measured;
 		this.objective.measure(next, measured);
 		const gap = measured[0]!;
@@ -471,8 +584,11 @@ export class Racer {
 			this.divergedAt = {iteration, samples, ms: point[2]!};
 			return false;
 		}
-		this.next = this.current;
+		this.next = current;
 		this.current = next;
+		const accepted = this.rulePending;
+		this.rulePending = this.ruleState;
+		this.ruleState = accepted;
 		this.gapValue = gap;
 		this.lossValue = loss;
 		this.updatesValue = updates;

@@ -8,8 +8,9 @@
 export const CLOCKS = ['iteration', 'samples', 'time'] as const;
 export type Clock = (typeof CLOCKS)[number];
 
-/** The four racers of the study note, in their default order. */
+/** The four racers of the study note, in their default order (each is the plain rule on one batch policy). */
 export const OPTIMIZER_IDS = ['gd', 'sgd', 'mb-random', 'mb-epoch'] as const;
+/** One of the note's four ids. Racer ids in general are any unique string (`RacerSpec.id`). */
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
 /**
@@ -30,15 +31,71 @@ export type TrainingData = {
 	readonly y: Float64Array;
 };
 
-/** What the user chose for one racer. */
+/** The update rules (SPEC §4), each as `torch.optim` documents it. */
+export const RULES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+export type RuleName = (typeof RULES)[number];
+
+/** An update rule and its hyperparameters (besides the learning rate, which is the racer's). */
+export type RuleSpec =
+	| {readonly kind: 'sgd'}
+	/** `momentum` in [0, 1). @default 0.9 */
+	| {readonly kind: 'momentum'; readonly momentum: number}
+	/** `momentum` in [0, 1). @default 0.9 */
+	| {readonly kind: 'nesterov'; readonly momentum: number}
+	/** `eps` > 0. @default 1e-10 */
+	| {readonly kind: 'adagrad'; readonly eps: number}
+	/** `alpha` in [0, 1) @default 0.99; `eps` > 0 @default 1e-8 */
+	| {readonly kind: 'rmsprop'; readonly alpha: number; readonly eps: number}
+	/** `beta1`, `beta2` in [0, 1) @default 0.9, 0.999; `eps` > 0 @default 1e-8 */
+	| {readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly eps: number};
+
+/** How each update picks its rows (SPEC §4). */
+export const BATCH_KINDS = ['full', 'one', 'random', 'epoch'] as const;
+export type BatchKind = (typeof BATCH_KINDS)[number];
+
+/**
+ * A batch policy: `full` (all N rows in order), `one` (one row drawn uniformly), `random` (`size`
+ * rows drawn with replacement), `epoch` (slices of `size` rows in row order, one iteration = one
+ * pass; `shuffle` reshuffles every pass). A size above N means N.
+ */
+export type BatchSpec =
+	| {readonly kind: 'full'}
+	| {readonly kind: 'one'}
+	| {readonly kind: 'random'; readonly size: number}
+	| {readonly kind: 'epoch'; readonly size: number; readonly shuffle: boolean};
+
+/** What the user chose for one racer: an update rule × a batch policy × a learning rate. */
 export type RacerSpec = {
-	readonly id: OptimizerId;
-	/** Learning rate, > 0. @default 0.01 */
+	/** Unique in its race: the stream name of its generator, the `--lr.<id>` and export key, e.g. 'adam-2'. */
+	readonly id: string;
+	/** Display name, e.g. "Adam" or "Mini-batch (epoch)". */
+	readonly name: string;
+	readonly rule: RuleSpec;
+	readonly batch: BatchSpec;
+	/** Learning rate at the start, finite and > 0. @default 0.01 */
 	readonly lr: number;
-	/** Rows per update for the mini-batch racers (capped at N). Ignored by gd and sgd. @default 30 */
-	readonly batchSize: number;
-	/** mb-epoch only: reshuffle the row order at the start of every pass. @default false */
-	readonly shuffle: boolean;
+};
+
+/** A learning-rate change during a race: from the update after this point on, the racer uses `lr`. */
+export type LrChange = Coordinates & {
+	/** Updates applied before the change. */
+	readonly updates: number;
+	/** The learning rate before the change. */
+	readonly from: number;
+	/** The new learning rate. */
+	readonly lr: number;
+};
+
+/** The Hessian of the full-data MSE over θ = [w, b], H = (2/N)·ÃᵀÃ with Ã = [X, 1] (SPEC §4). */
+export type Curvature = {
+	/** Largest eigenvalue of H. */
+	readonly lambdaMax: number;
+	/** Smallest eigenvalue of H (0 when it is 0 to rounding). */
+	readonly lambdaMin: number;
+	/** λmax / λmin, or null when λmin is 0 to rounding (collinear features, N <= d). */
+	readonly condition: number | null;
+	/** 2 / λmax: plain full-batch GD converges iff lr < lrMax. */
+	readonly lrMax: number;
 };
 
 export type RaceConfig = {
@@ -87,11 +144,21 @@ export type RacerState = 'running' | 'done' | 'diverged';
 export type FinalStatus = 'done' | 'finished' | 'diverged';
 
 export type RacerSnapshot = {
-	readonly id: OptimizerId;
-	/** Human name, e.g. "Mini-batch (random)". */
+	/** Unique in the race, e.g. 'mb-epoch' or 'adam-2'. */
+	readonly id: string;
+	/** Display name, e.g. "Mini-batch (random)". */
 	readonly name: string;
+	/** Its update rule. */
+	readonly rule: RuleName;
+	/** Its batch policy; `size` is the rows per update it uses (N for full, 1 for one), `shuffle` false unless an epoch batch reshuffles. */
+	readonly batch: {readonly kind: BatchKind; readonly size: number; readonly shuffle: boolean};
+	/** The rule's hyperparameters besides lr, by name ({} for sgd). */
+	readonly hyper: Readonly<Record<string, number>>;
+	/** The learning rate it uses now (changed by `Racer.setLr`). */
 	readonly lr: number;
-	/** Rows per update actually used: N for gd, 1 for sgd, min(batchSize, N) for the mini-batches. */
+	/** Every learning-rate change so far, oldest first. */
+	readonly lrChanges: readonly LrChange[];
+	/** Rows per update actually used: N for full, 1 for one, min(size, N) for random and epoch. */
 	readonly batchSize: number;
 	/** Completed iterations. */
 	readonly iterations: number;
@@ -129,6 +196,8 @@ export type RaceSnapshot = {
 	/** A racer finishes when its relative gap is within this (0.01 = 1 %). */
 	readonly tolerance: number;
 	readonly optimum: Optimum;
+	/** The loss's curvature (the stable step bound of plain full-batch GD). */
+	readonly curvature: Curvature;
 	readonly racers: readonly RacerSnapshot[];
 };
 

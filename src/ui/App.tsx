@@ -29,15 +29,17 @@ export type AppProps = {
 	readonly keys: boolean;
 	/** Quit by itself once every racer is done. */
 	readonly exitOnFinish: boolean;
+	/** With `exitOnFinish`: how long the finished race stays on screen first, ms. @default FINISH_HOLD_MS */
+	readonly finishHoldMs?: number;
 	/** Called once before the app unmounts itself. */
 	readonly onExit?: (reason: ExitReason) => void;
 };
 
-/** How long the final frame stays up before `--exit-on-finish` quits, ms. */
-export const FINISH_HOLD_MS = 1000;
+/** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
+export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, onExit}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, onExit}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -112,9 +114,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, on
 
 	useEffect(() => {
 		if (!exitOnFinish || !snapshot.over) return;
-		const timer = setTimeout(() => leave('finished'), FINISH_HOLD_MS);
+		const timer = setTimeout(() => leave('finished'), finishHoldMs);
 		return () => clearTimeout(timer);
-	}, [exitOnFinish, snapshot.over, leave]);
+	}, [exitOnFinish, finishHoldMs, snapshot.over, leave]);
 
 	if (layout.kind === 'too-small') {
 		return <TooSmall columns={columns} rows={rows} need={layout.need} />;

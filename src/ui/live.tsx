@@ -19,6 +19,7 @@ import type {StopSignal} from '../cli/errors.js';
 import {writeExport} from '../cli/export.js';
 import {EXPORT_HISTORY_CAPACITY} from '../cli/headless.js';
 import {formatSummary} from '../cli/summary.js';
+import type {ExportedFile} from '../cli/summary.js';
 import App from './App.js';
 import {LayerContext} from './components/layer-context.js';
 import {FrameWriter} from './terminal/frame-writer.js';
@@ -83,6 +84,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 				color={config.color}
 				keys={config.keys}
 				exitOnFinish={config.exitOnFinish}
+				finishHoldMs={config.hold * 1000}
 				// Leave the screen before Ink's unmount renders a last frame with the layers gone.
 				onExit={restore}
 			/>
@@ -122,9 +124,11 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	if (failure !== undefined) throw failure;
 
 	let code: number = stoppedBy === undefined ? EXIT.ok : EXIT[stoppedBy];
+	let exported: ExportedFile | undefined;
 	if (config.export !== null) {
 		try {
-			writeExport(config.export.path, scheduler.race.racers, {force: config.export.force, format: config.export.format});
+			const rows = writeExport(config.export.path, scheduler.race.racers, {force: config.export.force, format: config.export.format});
+			exported = {path: config.export.path, rows};
 		} catch (error) {
 			if (!(error instanceof ExportError)) throw error;
 			io.stderr.write(`gdrace: ${error.message}\n`);
@@ -132,7 +136,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 		}
 	}
 	// It fits the terminal it is printed to (read now: it may have been resized during the race).
-	const summary = {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, width: io.stdout.columns};
+	const summary = {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, exported, width: io.stdout.columns};
 	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, summary));
 	return code;
 }

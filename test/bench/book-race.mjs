@@ -10,13 +10,13 @@
  */
 import {execFileSync} from 'node:child_process';
 import {BUNDLED_DATA, loadDataset} from '../../dist/data/dataset.js';
-import {OPTIMIZER_IDS, Race} from '../../dist/engine/index.js';
+import {OPTIMIZER_IDS, Race, defaultRacerSpec} from '../../dist/engine/index.js';
 
 const [binary, csv = BUNDLED_DATA] = process.argv.slice(2);
 const data = loadDataset({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
 const config = {
 	data,
-	racers: OPTIMIZER_IDS.map((id) => ({id, lr: 0.01, batchSize: 30, shuffle: false})),
+	racers: OPTIMIZER_IDS.map((id) => defaultRacerSpec(id)),
 	seed: 2023,
 	clock: 'iteration',
 	epochs: 5000,

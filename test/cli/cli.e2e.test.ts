@@ -191,8 +191,10 @@ describe('--export', () => {
 		const path = join(scratch, 'history.csv');
 		const result = await gdrace(['--json', '--export', path, '--epochs', '400']);
 		expect(result.code).toBe(0);
-		const json = JSON.parse(result.stdout) as {racers: {id: string; loss: number; samples: number; iterations: number}[]};
+		const json = JSON.parse(result.stdout) as {racers: {id: string; loss: number; samples: number; iterations: number}[]; export?: unknown};
 		const lines = readFileSync(path, 'utf8').split('\n');
+		// The JSON document says what was written: the data rows, header not counted.
+		expect(json.export).toEqual({path, rows: lines.length - 2});
 		expect(lines[0]).toBe('racer,iteration,samples,ms,loss');
 		expect(lines.at(-1)).toBe('');
 		const rows = lines.slice(1, -1).map((line) => line.split(','));
@@ -216,6 +218,8 @@ describe('--export', () => {
 		expect(result.code).toBe(0);
 		const points = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 		expect(points).toHaveLength(51);
+		// The summary's last line says so (issue 10, item 15).
+		expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`wrote 51 rows to ${path}`);
 		expect(points[50]).toMatchObject({racer: 'sgd', iteration: 50, samples: 50});
 		expect(Object.keys(points[0] ?? {})).toEqual(['racer', 'iteration', 'samples', 'ms', 'loss']);
 	});
@@ -301,8 +305,8 @@ describe('errors: one line on stderr, the right exit code, no stack trace', () =
 		[['--epochs', '0'], 2, '--epochs'],
 		[['--lr', '-1'], 2, '--lr'],
 		[['--bogus'], 2, 'unknown flag'],
-		[['--optimizers', 'adam'], 2, 'unknown optimizer'],
-		[['--lr.foo', '1'], 2, 'unknown racer id'],
+		[['--optimizers', 'adamw'], 2, 'unknown optimizer'],
+		[['--lr.foo', '1'], 2, 'no racer has id'],
 		[['--json', '--log', 'seed'], 2, '--json and --log'],
 		[['--export', 'out.txt'], 2, 'unknown file type'],
 		[['--export', 'missing-dir/out.csv'], 2, 'does not exist'],

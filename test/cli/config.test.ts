@@ -41,10 +41,10 @@ describe('defaults', () => {
 		const c = config([]);
 		expect(c.data).toEqual({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'});
 		expect(c.racers).toEqual([
-			{id: 'gd', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'sgd', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'mb-random', lr: 0.01, batchSize: 30, shuffle: false},
-			{id: 'mb-epoch', lr: 0.01, batchSize: 30, shuffle: false},
+			{id: 'gd', name: 'Gradient descent', rule: {kind: 'sgd'}, batch: {kind: 'full'}, lr: 0.01},
+			{id: 'sgd', name: 'Stochastic GD', rule: {kind: 'sgd'}, batch: {kind: 'one'}, lr: 0.01},
+			{id: 'mb-random', name: 'Mini-batch (random)', rule: {kind: 'sgd'}, batch: {kind: 'random', size: 30}, lr: 0.01},
+			{id: 'mb-epoch', name: 'Mini-batch (epoch)', rule: {kind: 'sgd'}, batch: {kind: 'epoch', size: 30, shuffle: false}, lr: 0.01},
 		]);
 		expect(c).toMatchObject({
 			seed: 2023,
@@ -56,6 +56,7 @@ describe('defaults', () => {
 			fps: 30,
 			speed: 256,
 			exitOnFinish: false,
+			hold: 2,
 		});
 	});
 });
@@ -72,8 +73,8 @@ describe('every flag', () => {
 			'--clock', 'samples', '--tolerance', '0.25', '--shuffle',
 		]);
 		expect(c.racers).toEqual([
-			{id: 'mb-epoch', lr: 0.5, batchSize: 7, shuffle: true},
-			{id: 'gd', lr: 0.5, batchSize: 7, shuffle: true},
+			{id: 'mb-epoch', name: 'Mini-batch (epoch)', rule: {kind: 'sgd'}, batch: {kind: 'epoch', size: 7, shuffle: true}, lr: 0.5},
+			{id: 'gd', name: 'Gradient descent', rule: {kind: 'sgd'}, batch: {kind: 'full'}, lr: 0.5},
 		]);
 		expect(c).toMatchObject({epochs: 1000, seed: 0, clock: 'samples', tolerance: 0.25});
 		expect(config(['--seed', '4294967295']).seed).toBe(4294967295);
@@ -94,6 +95,9 @@ describe('every flag', () => {
 	it('reads the live screen flags', () => {
 		expect(config(['--fps', '120', '--speed', '0.5', '--exit-on-finish'])).toMatchObject({fps: 120, speed: 0.5, exitOnFinish: true});
 		expect(config(['--fps', '1']).fps).toBe(1);
+		expect(config(['--exit-on-finish', '--hold', '0.5']).hold).toBe(0.5);
+		expect(config(['--exit-on-finish', '--hold', '0']).hold).toBe(0);
+		expect(config(['--exit-on-finish', '--hold', '3600']).hold).toBe(3600);
 	});
 
 	it('takes the last of a repeated flag', () => {
@@ -116,15 +120,28 @@ describe('--lr and --lr.<id>', () => {
 		expect(rates(['--lr.mb-random', '0.2', '--lr.mb-epoch', '0.3'])).toEqual({gd: 0.01, sgd: 0.01, 'mb-random': 0.2, 'mb-epoch': 0.3});
 	});
 
-	it('accepts an override for a racer that is not racing', () => {
-		expect(rates(['--optimizers', 'gd', '--lr.sgd', '0.5'])).toEqual({gd: 0.01});
-	});
-
-	it('refuses an unknown id, naming the valid ones', () => {
+	it('refuses an override for a racer that is not racing (issue 10 item 22), naming the racing ids', () => {
+		expect(run(['--optimizers', 'gd', '--lr.sgd', '0.5'])).toEqual({
+			code: 2,
+			message: '--lr.sgd: no racer has id "sgd" (racing: gd); add it to --optimizers or drop --lr.sgd',
+		});
 		const result = run(['--lr.foo', '1']);
 		expect(result.code).toBe(2);
-		expect(result.message).toContain('"foo"');
-		expect(result.message).toContain('gd, sgd, mb-random, mb-epoch');
+		expect(result.message).toBe('--lr.foo: no racer has id "foo" (racing: gd, sgd, mb-random, mb-epoch); add it to --optimizers or drop --lr.foo');
+	});
+
+	it('sets racers of any id, and a spec\'s own lr wins', () => {
+		expect(rates(['--optimizers', 'adam,adam,gd:lr=0.3', '--lr.adam-2', '0.5', '--lr.gd', '0.2', '--lr', '0.1'])).toEqual({
+			adam: 0.1,
+			'adam-2': 0.5,
+			gd: 0.3,
+		});
+		expect(rates(['--optimizers', 'adam:id=fast', '--lr.fast=0.4'])).toEqual({fast: 0.4});
+	});
+
+	it('refuses --lr. without an id and --lr.<id> without a value', () => {
+		expect(run(['--lr.', '1']).message).toBe('--lr. needs a racer id: --lr.<id> X, e.g. --lr.sgd 0.005');
+		expect(run(['--lr.sgd']).message).toBe('--lr.sgd needs a value; e.g. --lr.sgd 0.005');
 	});
 });
 
@@ -136,9 +153,8 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--optimiser', 'gd'], ['did you mean --optimizers']],
 		[['--no-colour'], ['unknown flag', '--no-colour']],
 		[['data.csv'], ['unexpected argument', '--data data.csv']],
-		[['--lr.foo', '1'], ['unknown racer id', 'foo']],
-		[['--optimizers', 'gd,adam'], ['unknown optimizer', '"adam"', 'gd, sgd, mb-random, mb-epoch']],
-		[['--optimizers', 'gd,sgd,gd'], ['--optimizers', '"gd" twice']],
+		[['--lr.foo', '1'], ['no racer has id', 'foo']],
+		[['--optimizers', 'gd,adamw'], ['unknown optimizer', '"adamw"', 'gd, sgd, mb-random, mb-epoch, momentum, nesterov, adagrad, rmsprop, adam']],
 		[['--optimizers', ''], ['--optimizers', 'at least one']],
 		[['--optimizers', 'gd,,sgd'], ['--optimizers', 'empty name']],
 		[['--lr', '0'], ['--lr must be a number > 0', '"0"']],
@@ -173,6 +189,11 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--fps', '2.5'], ['--fps must be an integer from 1 to 120']],
 		[['--speed', '0'], ['--speed must be a number > 0']],
 		[['--speed', '-3'], ['--speed must be a number > 0']],
+		[['--exit-on-finish', '--hold', '-1'], ['--hold must be seconds from 0 to 3600', '"-1"']],
+		[['--exit-on-finish', '--hold', '3601'], ['--hold must be seconds from 0 to 3600']],
+		[['--exit-on-finish', '--hold', 'two'], ['--hold must be seconds']],
+		[['--exit-on-finish', '--hold'], ['--hold needs a value']],
+		[['--hold', '2'], ['--hold only applies with --exit-on-finish', 'add --exit-on-finish']],
 		[['--log', 'xml'], ['unknown --log "xml"', 'seed, ndjson']],
 		[['--json', '--log', 'seed'], ['--json and --log', 'stdout']],
 		[['--log', 'seed', '--clock', 'samples'], ['--log seed', '--clock iteration', '--log ndjson']],
@@ -279,7 +300,7 @@ describe('--help and --version', () => {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
 			'Output:': ['--plain', '--json', '--log', '--export', '--force', '--color'],
-			'Live screen:': ['--fps', '--speed', '--exit-on-finish'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
 		for (const [group, flags] of Object.entries(groups)) {

@@ -64,16 +64,16 @@ describe('exportFormatOf', () => {
 });
 
 describe('writeExport', () => {
-	it('writes the file and leaves no temporary file behind', () => {
+	it('writes the file, leaves no temporary file behind, and returns the data rows written', () => {
 		const path = join(scratch, 'first.csv');
-		writeExport(path, RACERS, {force: false});
+		expect(writeExport(path, RACERS, {force: false})).toBe(3);
 		expect(readFileSync(path, 'utf8')).toBe(`${[...exportLines(RACERS, 'csv')].join('\n')}\n`);
 		expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 	});
 
 	it('picks NDJSON by extension', () => {
 		const path = join(scratch, 'first.ndjson');
-		writeExport(path, RACERS, {force: false});
+		expect(writeExport(path, RACERS, {force: false})).toBe(3);
 		const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
 		expect(lines).toHaveLength(3);
 		expect(JSON.parse(lines[0] ?? '')).toMatchObject({racer: 'gd', loss: 592.1469169960474});
@@ -109,7 +109,7 @@ describe('writeExport', () => {
 
 	it('writes an empty history as just the header', () => {
 		const path = join(scratch, 'empty.csv');
-		writeExport(path, [racer('gd', [])], {force: false});
+		expect(writeExport(path, [racer('gd', [])], {force: false})).toBe(0);
 		expect(readFileSync(path, 'utf8')).toBe('racer,iteration,samples,ms,loss\n');
 	});
 });

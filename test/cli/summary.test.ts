@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {SummaryData} from '../../src/cli/summary.js';
-import {NOT_UNIQUE_NOTE, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
+import {NOT_UNIQUE_NOTE, exportedLine, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
 import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
 
 const DATA: SummaryData = {source: 'data/boston.csv', rows: 506, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'};
@@ -8,7 +8,11 @@ const L_STAR = 30.4;
 
 function racer(overrides: Partial<RacerSnapshot> & Pick<RacerSnapshot, 'id' | 'name'>): RacerSnapshot {
 	return {
+		rule: 'sgd',
+		batch: {kind: 'random', size: 30, shuffle: false},
+		hyper: {},
 		lr: 0.01,
+		lrChanges: [],
 		batchSize: 30,
 		iterations: 5000,
 		updates: 5000,
@@ -34,18 +38,21 @@ const SNAPSHOT: RaceSnapshot = {
 	over: true,
 	tolerance: 0.01,
 	optimum: {weights: [25.5, -23.5], bias: 16.1, loss: L_STAR, rank: 2, unique: true},
+	curvature: {lambdaMax: 1.5, lambdaMin: 0.0125, condition: 120, lrMax: 4 / 3},
 	racers: [
 		racer({
 			id: 'gd',
 			name: 'Gradient descent',
+			batch: {kind: 'full', size: 506, shuffle: false},
 			batchSize: 506,
 			samples: 2530000,
 			finished: {iteration: 1234, samples: 624404, ms: 3.25},
 		}),
-		racer({id: 'sgd', name: 'Stochastic GD', batchSize: 1, samples: 5000, weights: [1e-12, 2e10], bias: -0.5}),
+		racer({id: 'sgd', name: 'Stochastic GD', batch: {kind: 'one', size: 1, shuffle: false}, batchSize: 1, samples: 5000, weights: [1e-12, 2e10], bias: -0.5}),
 		racer({
 			id: 'mb-epoch',
 			name: 'Mini-batch (epoch)',
+			batch: {kind: 'epoch', size: 30, shuffle: false},
 			lr: 5,
 			updates: 12,
 			iterations: 0,
@@ -72,9 +79,34 @@ describe('formatSummary', () => {
 		expect(text).toContain('clock iteration, epochs 5,000, seed 2023, tolerance 0.01 (within 1% of L*)');
 	});
 
-	it('lists each racer with its name, learning rate and batch', () => {
-		expect(text).toMatch(/^ {2}gd +Gradient descent +lr 0\.01, batch 506$/m);
-		expect(text).toMatch(/^ {2}mb-epoch +Mini-batch \(epoch\) +lr 5, batch 30$/m);
+	it('lists each racer with its name, rule, batch and learning rate', () => {
+		expect(text).toMatch(/^ {2}gd +Gradient descent +rule sgd, batch full \(506\), lr 0\.01$/m);
+		expect(text).toMatch(/^ {2}mb-epoch +Mini-batch \(epoch\) +rule sgd, batch epoch \(30\), lr 5$/m);
+	});
+
+	it('shows a rule\'s hyperparameters, a shuffled batch and every learning-rate change', () => {
+		const adam = racer({
+			id: 'adam-2',
+			name: 'Adam (epoch 30, shuffled)',
+			rule: 'adam',
+			batch: {kind: 'epoch', size: 30, shuffle: true},
+			hyper: {beta1: 0.9, beta2: 0.999, eps: 1e-8},
+			lr: 0.4,
+			lrChanges: [
+				{updates: 17, iteration: 1, samples: 506, ms: 1, from: 0.1, lr: 0.2},
+				{updates: 40, iteration: 40 / 17, samples: 1196, ms: 2, from: 0.2, lr: 0.4},
+			],
+		});
+		const out = formatSummary({...SNAPSHOT, racers: [adam]}, DATA);
+		expect(out).toMatch(
+			/^ {2}adam-2 +Adam \(epoch 30, shuffled\) +rule adam \(beta1 0\.9, beta2 0\.999, eps 1e-8\), batch epoch \(30, shuffled\), lr 0\.1 → 0\.2 at iteration 1 → 0\.4 at iteration 2\.35$/m,
+		);
+	});
+
+	it('shows the curvature and the stable step bound', () => {
+		expect(text).toMatch(/^Curvature λmax 1\.5, λmin 0\.0125, condition 120, stable lr < 2\/λmax = 1\.333$/m);
+		const singular = formatSummary({...SNAPSHOT, curvature: {lambdaMax: 2, lambdaMin: 0, condition: null, lrMax: 1}}, DATA);
+		expect(singular).toMatch(/^Curvature λmax 2, λmin 0, condition none \(λmin 0\), stable lr < 2\/λmax = 1$/m);
 	});
 
 	it('has one column per racer plus the optimum', () => {
@@ -226,7 +258,7 @@ describe('jsonSummary', () => {
 		const racers = json.racers as Record<string, unknown>[];
 		expect(racers.map((r) => r.id)).toEqual(['gd', 'sgd', 'mb-epoch']);
 		for (const r of racers) {
-			for (const key of ['id', 'name', 'lr', 'batchSize', 'iterations', 'updates', 'samples', 'weights', 'bias', 'loss', 'status', 'finished']) {
+			for (const key of ['id', 'name', 'rule', 'batch', 'hyper', 'lr', 'lrChanges', 'batchSize', 'iterations', 'updates', 'samples', 'weights', 'bias', 'loss', 'status', 'finished']) {
 				expect(r).toHaveProperty(key);
 			}
 		}
@@ -235,6 +267,17 @@ describe('jsonSummary', () => {
 		expect(racers[1]?.finished).toBeNull();
 		expect(racers[2]?.diverged).toEqual({iteration: 12 / 17, samples: 360, ms: 0.5});
 		expect(racers[0]).toMatchObject({lr: 0.01, batchSize: 506, weights: [25.41862187, -23.60046384], bias: 16.38568321});
+		expect(racers[0]).toMatchObject({rule: 'sgd', batch: {kind: 'full', size: 506, shuffle: false}, hyper: {}, lrChanges: []});
+		expect(json.curvature).toEqual({lambdaMax: 1.5, lambdaMin: 0.0125, condition: 120, lrMax: 4 / 3});
+	});
+
+	it('gives each racer its rule\'s hyperparameters, its final lr and when the lr changed', () => {
+		const change = {updates: 17, iteration: 1, samples: 506, ms: 1, from: 0.1, lr: 0.2};
+		const adam = racer({id: 'adam', name: 'Adam', rule: 'adam', hyper: {beta1: 0.9, beta2: 0.999, eps: 1e-8}, lr: 0.2, lrChanges: [change]});
+		const json = jsonSummary({...SNAPSHOT, racers: [adam]}, DATA);
+		expect(json.racers[0]).toMatchObject({rule: 'adam', hyper: {beta1: 0.9, beta2: 0.999, eps: 1e-8}, lr: 0.2, lrChanges: [change]});
+		const singular = jsonSummary({...SNAPSHOT, curvature: {lambdaMax: 2, lambdaMin: 0, condition: null, lrMax: 1}}, DATA);
+		expect(JSON.parse(JSON.stringify(singular)).curvature).toEqual({lambdaMax: 2, lambdaMin: 0, condition: null, lrMax: 1});
 	});
 
 	it('keeps numbers as JSON numbers', () => {
@@ -242,5 +285,16 @@ describe('jsonSummary', () => {
 		expect(typeof json.racers[0]?.loss).toBe('number');
 		expect(json.settings.tolerance).toBeNull();
 		expect(json.stoppedBy).toBeNull();
+	});
+});
+
+describe('after --export', () => {
+	it('ends the summary with the rows written and the file, and puts both in the JSON document', () => {
+		const exported = {path: 'out/history.csv', rows: 20004};
+		expect(formatSummary(SNAPSHOT, DATA, {exported}).trimEnd().split('\n').slice(-2)).toEqual(['', 'wrote 20004 rows to out/history.csv']);
+		expect(formatSummary(SNAPSHOT, DATA)).not.toContain('wrote');
+		expect(exportedLine({path: 'a.csv', rows: 1})).toBe('wrote 1 row to a.csv');
+		expect(jsonSummary(SNAPSHOT, DATA, {exported}).export).toEqual(exported);
+		expect('export' in jsonSummary(SNAPSHOT, DATA)).toBe(false);
 	});
 });

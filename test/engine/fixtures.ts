@@ -4,6 +4,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {BUNDLED_DATA, loadDataset} from '../../src/data/dataset.js';
+import {defaultRacerSpec} from '../../src/engine/catalog.js';
 import {Rng} from '../../src/engine/rng.js';
 import {OPTIMIZER_IDS} from '../../src/engine/types.js';
 import type {OptimizerId, RaceConfig, RacerSpec, TrainingData} from '../../src/engine/types.js';
@@ -61,9 +62,9 @@ export function syntheticData(rows: number, dims: number, seed = 1): TrainingDat
 	return {rows, dims, x, y};
 }
 
-/** A racer spec with the study note's settings, overridable. */
-export function spec(id: OptimizerId, overrides: Partial<RacerSpec> = {}): RacerSpec {
-	return {id, lr: 0.01, batchSize: 30, shuffle: false, ...overrides};
+/** One of the note's racers with the note's settings (lr 0.01, batch size 30, no shuffle), overridable. */
+export function spec(id: OptimizerId, overrides: {lr?: number; batchSize?: number; shuffle?: boolean} = {}): RacerSpec {
+	return defaultRacerSpec(id, overrides);
 }
 
 /** The book race's config on Boston (all four racers), overridable. */

@@ -212,7 +212,10 @@ describe('config validation', () => {
 	test.each([
 		['no racers', {racers: []}, /at least one racer/],
 		['a repeated racer', {racers: [spec('gd'), spec('gd')]}, /appears twice/],
-		['an unknown racer', {racers: [spec('adam' as 'gd')]}, /unknown optimizer id: adam/],
+		['an unknown rule', {racers: [{...spec('gd'), rule: {kind: 'adamw'} as unknown as {kind: 'sgd'}}]}, /unknown update rule: adamw/],
+		['an unknown batch', {racers: [{...spec('gd'), batch: {kind: 'most'} as unknown as {kind: 'full'}}]}, /unknown batch kind: most/],
+		['an empty id', {racers: [{...spec('gd'), id: ''}]}, /non-empty string/],
+		['a bad hyperparameter', {racers: [{...spec('gd'), rule: {kind: 'adam' as const, beta1: 1, beta2: 0.999, eps: 1e-8}}]}, /adam beta1 must be in \[0, 1\)/],
 		['epochs 0', {epochs: 0}, /epochs must be/],
 		['tolerance 1', {tolerance: 1}, /tolerance must be in \(0, 1\)/],
 		['a NaN seed', {seed: Number.NaN}, /seed must be/],

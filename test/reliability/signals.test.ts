@@ -115,14 +115,17 @@ describe('ending the live screen', () => {
 		expect(scratch.temporaryFiles(file)).toEqual([]);
 	}, 40_000);
 
-	it('--exit-on-finish: exit 0, terminal restored, the last frame shows the finished race', async () => {
-		const term = spawnTerminal(process.execPath, [CLI, '--epochs', '2000', '--speed', '100000', '--exit-on-finish'], {cwd: scratch.dir});
+	it('--exit-on-finish: exit 0, terminal restored, the last frame shows the finished race, the summary names the export', async () => {
+		const args = ['--epochs', '2000', '--speed', '100000', '--exit-on-finish', '--hold', '0.3', '--export', 'finish.csv'];
+		const term = spawnTerminal(process.execPath, [CLI, ...args], {cwd: scratch.dir});
 		expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
 		expectTerminalRestored(term);
 		const frame = await lastFrameBeforeRestore(term);
 		expect(frame[0]?.trimEnd()).toMatch(/ done$/);
 		expect(frame[1]).toMatch(/^clock iteration 2,000 \/ 2,000 /);
 		expect(term.scrollback().join('\n')).not.toContain('Stopped');
+		const rows = readCsvExport(scratch.path('finish.csv')).length;
+		expect(term.scrollback().filter((line) => line.trim() !== '').at(-1)?.trimEnd()).toBe(`wrote ${rows} rows to finish.csv`);
 	}, 30_000);
 });
 

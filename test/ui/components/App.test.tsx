@@ -180,6 +180,17 @@ describe('keys', () => {
 		expect(app!.lines()[0]).toMatch(/ done$/);
 		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 2000});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_HOLD_MS - 50);
+		expect(FINISH_HOLD_MS).toBe(2000);
+	});
+
+	it('--hold sets how long the finished race stays up (finishHoldMs)', async () => {
+		const onExit = vi.fn<(reason: ExitReason) => void>();
+		const race = raceFromArgs(['--epochs', '20']);
+		advance(race, 20);
+		const started = Date.now();
+		await show(race, {exitOnFinish: true, finishHoldMs: 300, onExit});
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: 5000});
+		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
 	});
 });
 

@@ -92,6 +92,8 @@ export type AppOptions = {
 	readonly keys?: boolean;
 	/** @default false */
 	readonly exitOnFinish?: boolean;
+	/** @default the App's (FINISH_HOLD_MS) */
+	readonly finishHoldMs?: number;
 	readonly onExit?: (reason: ExitReason) => void;
 };
 
@@ -118,6 +120,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			color={options.color ?? false}
 			keys={options.keys ?? true}
 			exitOnFinish={options.exitOnFinish ?? false}
+			{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 			onExit={options.onExit}
 		/>,
 	);

@@ -1,23 +1,23 @@
 import {describe, expect, test} from 'vitest';
-import {GradientDescent} from '../../../src/engine/optimizers/gd.js';
-import {EpochMiniBatch, RandomMiniBatch} from '../../../src/engine/optimizers/mini-batch.js';
-import type {Batch, Optimizer} from '../../../src/engine/optimizers/optimizer.js';
-import {OPTIMIZER_NAMES, createOptimizer, defaultRacerSpec} from '../../../src/engine/optimizers/registry.js';
-import {StochasticGradientDescent} from '../../../src/engine/optimizers/sgd.js';
+import type {Batch, BatchPolicy} from '../../../src/engine/batches/batch.js';
+import {FullBatch} from '../../../src/engine/batches/full.js';
+import {EpochMiniBatch, RandomMiniBatch} from '../../../src/engine/batches/mini-batch.js';
+import {OneRowBatch} from '../../../src/engine/batches/one.js';
+import {OPTIMIZER_NAMES, createBatchPolicy, defaultRacerSpec, racerSpec} from '../../../src/engine/catalog.js';
 import {Rng} from '../../../src/engine/rng.js';
 import {OPTIMIZER_IDS} from '../../../src/engine/types.js';
 
 /** The rows of the next batch, as a plain array. */
-function take(optimizer: Optimizer, rng: Rng): number[] {
+function take(optimizer: BatchPolicy, rng: Rng): number[] {
 	const batch: Batch = {rows: null, start: 0, count: 0};
 	optimizer.select(rng, batch);
 	const rows = batch.rows;
 	return Array.from({length: batch.count}, (_, k) => (rows === null ? batch.start + k : rows[batch.start + k]!));
 }
 
-describe('optimizers: batch selection', () => {
+describe('batch policies: batch selection', () => {
 	test('gd: every row, in order, every time; draws nothing', () => {
-		const gd = new GradientDescent(5, 0.01);
+		const gd = new FullBatch(5);
 		const rng = Rng.fromSeed(1, 'gd');
 		const before = rng.saveState();
 		expect(take(gd, rng)).toEqual([0, 1, 2, 3, 4]);
@@ -27,7 +27,7 @@ describe('optimizers: batch selection', () => {
 	});
 
 	test('sgd: one row, the generator\'s next int(N)', () => {
-		const sgd = new StochasticGradientDescent(506, 0.01);
+		const sgd = new OneRowBatch(506);
 		const rng = Rng.fromSeed(2023, 'sgd');
 		const twin = Rng.fromSeed(2023, 'sgd');
 		for (let i = 0; i < 20; i++) {
@@ -37,9 +37,9 @@ describe('optimizers: batch selection', () => {
 	});
 
 	test('mb-random: batchSize rows drawn with replacement (repeats happen)', () => {
-		const mb = new RandomMiniBatch(5, 0.01, 30);
+		const mb = new RandomMiniBatch(5, 30);
 		expect(mb.batchSize).toBe(5); // capped at N
-		const big = new RandomMiniBatch(10, 0.01, 8);
+		const big = new RandomMiniBatch(10, 8);
 		const rng = Rng.fromSeed(9, 'mb-random');
 		const twin = Rng.fromSeed(9, 'mb-random');
 		let repeats = 0;
@@ -53,7 +53,7 @@ describe('optimizers: batch selection', () => {
 	});
 
 	test('mb-epoch: 506 rows in slices of 30 → 16 × 30 + 26 = 17 updates per pass, in order', () => {
-		const mb = new EpochMiniBatch(506, 0.01, 30, false);
+		const mb = new EpochMiniBatch(506, 30, false);
 		const rng = Rng.fromSeed(1, 'mb-epoch');
 		expect(mb.updatesPerIteration).toBe(17);
 		for (let pass = 0; pass < 2; pass++) {
@@ -64,11 +64,11 @@ describe('optimizers: batch selection', () => {
 			}
 			expect(seen).toEqual(Array.from({length: 506}, (_, i) => i));
 		}
-		expect(new EpochMiniBatch(20, 0.01, 30, false).updatesPerIteration).toBe(1); // batch > N: whole data
+		expect(new EpochMiniBatch(20, 30, false).updatesPerIteration).toBe(1); // batch > N: whole data
 	});
 
 	test('mb-epoch with shuffle: each pass is a new permutation, covering every row once', () => {
-		const mb = new EpochMiniBatch(50, 0.01, 7, true);
+		const mb = new EpochMiniBatch(50, 7, true);
 		const rng = Rng.fromSeed(3, 'mb-epoch');
 		const passes: number[][] = [];
 		for (let pass = 0; pass < 3; pass++) {
@@ -84,7 +84,7 @@ describe('optimizers: batch selection', () => {
 	});
 
 	test('mb-epoch with shuffle: Fisher–Yates driven by the generator (an independent replay)', () => {
-		const mb = new EpochMiniBatch(6, 0.01, 6, true);
+		const mb = new EpochMiniBatch(6, 6, true);
 		const replay = Rng.fromSeed(4, 's');
 		const order = [0, 1, 2, 3, 4, 5];
 		for (let i = 5; i > 0; i--) {
@@ -95,54 +95,62 @@ describe('optimizers: batch selection', () => {
 	});
 
 	test('state save/restore continues mid-pass, including the shuffled order', () => {
-		const a = new EpochMiniBatch(40, 0.01, 7, true);
+		const a = new EpochMiniBatch(40, 7, true);
 		const rng = Rng.fromSeed(8, 'x');
 		take(a, rng);
 		take(a, rng);
 		const saved = JSON.parse(JSON.stringify(a.saveState())) as ReturnType<typeof a.saveState>;
 		const rngSaved = rng.saveState();
 		const expected = [take(a, rng), take(a, rng), take(a, rng), take(a, rng), take(a, rng), take(a, rng), take(a, rng)];
-		const b = new EpochMiniBatch(40, 0.01, 7, true);
+		const b = new EpochMiniBatch(40, 7, true);
 		b.restoreState(saved);
 		const rng2 = new Rng(rngSaved);
 		expect([take(b, rng2), take(b, rng2), take(b, rng2), take(b, rng2), take(b, rng2), take(b, rng2), take(b, rng2)]).toEqual(expected);
-		expect(() => b.restoreState({id: 'mb-epoch', cursor: 40})).toThrow(RangeError);
-		expect(() => b.restoreState({id: 'mb-epoch', cursor: 0, order: [0, 0, 1]})).toThrow(RangeError);
-		expect(() => b.restoreState({id: 'gd'})).toThrow(RangeError);
+		expect(() => b.restoreState({kind: 'epoch', cursor: 40})).toThrow(RangeError);
+		expect(() => b.restoreState({kind: 'epoch', cursor: 0, order: [0, 0, 1]})).toThrow(RangeError);
+		expect(() => b.restoreState({kind: 'full'})).toThrow(RangeError);
 	});
 });
 
-describe('optimizers: hyperparameters are validated when made', () => {
-	test.each([0, -0.01, Number.NaN, Infinity])('learning rate %s is refused', (lr) => {
-		for (const id of OPTIMIZER_IDS) {
-			expect(() => createOptimizer({...defaultRacerSpec(id), lr}, 10)).toThrow(/learning rate must be a finite number > 0/);
-		}
+describe('batch policies: settings are validated when made', () => {
+	test.each([0, -1, 2.5, Number.NaN])('batch size %s is refused by random and epoch', (size) => {
+		expect(() => createBatchPolicy({kind: 'random', size}, 10)).toThrow(/batch size must be an integer >= 1/);
+		expect(() => createBatchPolicy({kind: 'epoch', size, shuffle: false}, 10)).toThrow(RangeError);
 	});
 
-	test.each([0, -1, 2.5, Number.NaN])('batch size %s is refused by the mini-batches', (batchSize) => {
-		expect(() => createOptimizer({...defaultRacerSpec('mb-random'), batchSize}, 10)).toThrow(/batch size must be an integer >= 1/);
-		expect(() => createOptimizer({...defaultRacerSpec('mb-epoch'), batchSize}, 10)).toThrow(RangeError);
-		// gd and sgd ignore it.
-		expect(() => createOptimizer({...defaultRacerSpec('gd'), batchSize}, 10)).not.toThrow();
+	test('an unknown kind and an empty data set are refused', () => {
+		expect(() => createBatchPolicy({kind: 'most'} as unknown as {kind: 'full'}, 10)).toThrow(/unknown batch kind: most/);
+		expect(() => createBatchPolicy({kind: 'one'}, 0)).toThrow(RangeError);
 	});
 
-	test('an unknown id and an empty data set are refused', () => {
-		expect(() => createOptimizer({...defaultRacerSpec('gd'), id: 'adam' as 'gd'}, 10)).toThrow(/unknown optimizer id: adam/);
-		expect(() => createOptimizer(defaultRacerSpec('sgd'), 0)).toThrow(RangeError);
-	});
-
-	test('registry: names and the study note\'s defaults', () => {
+	test('catalog: the note\'s names and defaults, each the plain rule on its batch policy', () => {
 		expect(OPTIMIZER_NAMES).toEqual({
 			gd: 'Gradient descent',
 			sgd: 'Stochastic GD',
 			'mb-random': 'Mini-batch (random)',
 			'mb-epoch': 'Mini-batch (epoch)',
 		});
-		expect(defaultRacerSpec('mb-epoch')).toEqual({id: 'mb-epoch', lr: 0.01, batchSize: 30, shuffle: false});
+		expect(defaultRacerSpec('mb-epoch')).toEqual({
+			id: 'mb-epoch',
+			name: 'Mini-batch (epoch)',
+			rule: {kind: 'sgd'},
+			batch: {kind: 'epoch', size: 30, shuffle: false},
+			lr: 0.01,
+		});
+		expect(OPTIMIZER_IDS.map((id) => defaultRacerSpec(id).batch.kind)).toEqual(['full', 'one', 'random', 'epoch']);
 		for (const id of OPTIMIZER_IDS) {
-			const optimizer = createOptimizer(defaultRacerSpec(id), 506);
-			expect(optimizer.id).toBe(id);
-			expect(optimizer.name).toBe(OPTIMIZER_NAMES[id]);
+			expect(defaultRacerSpec(id).name).toBe(OPTIMIZER_NAMES[id]);
+			expect(createBatchPolicy(defaultRacerSpec(id).batch, 506).kind).toBe(defaultRacerSpec(id).batch.kind);
 		}
+	});
+
+	test('catalog: rule names default to the full batch and PyTorch\'s hyperparameters', () => {
+		expect(racerSpec('adam')).toEqual({id: 'adam', name: 'Adam', rule: {kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8}, batch: {kind: 'full'}, lr: 0.01});
+		expect(racerSpec('rmsprop').rule).toEqual({kind: 'rmsprop', alpha: 0.99, eps: 1e-8});
+		expect(racerSpec('adagrad').rule).toEqual({kind: 'adagrad', eps: 1e-10});
+		expect(racerSpec('momentum').rule).toEqual({kind: 'momentum', momentum: 0.9});
+		expect(racerSpec('nesterov').rule).toEqual({kind: 'nesterov', momentum: 0.9});
+		expect(racerSpec('adam', {batch: {kind: 'epoch', size: 30, shuffle: true}}).name).toBe('Adam (epoch 30, shuffled)');
+		expect(racerSpec('sgd', {batch: {kind: 'full'}}).name).toBe('SGD (full batch)');
 	});
 });
