@@ -114,7 +114,7 @@ describe('--plain', () => {
 		expect(text).toMatch(/^LSTAT +-23\.60046384 /m);
 		expect(text).toMatch(/^bias +16\.38568321 /m);
 		expect(text).toMatch(/^loss +30\.52906741 /m);
-		expect(text).toMatch(/^updates +5000 +5000 +5000 +85000$/m);
+		expect(text).toMatch(/^updates +5,000 +5,000 +5,000 +85,000$/m);
 		expect(text).not.toContain('\u001B[');
 	});
 });
