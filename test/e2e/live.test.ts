@@ -336,7 +336,7 @@ describe('what the screen offers (issue 10)', () => {
 
 /** Summary lines as printed: a label, a heading, or a continuation indented under one; a line the terminal wrapped would start otherwise. */
 const SUMMARY_LINE =
-	/^(Data|Settings|Stopped) +\S|^ {10}\S|^Racers$|^ {2}[a-z-]+ {2,}\S|^ {7,}\S|^Results +\S|^(iterations|updates|samples|RM|LSTAT|bias|loss|gap to L\*|gap %|status|  at iteration|  at samples|  at ms) +\S/;
+	/^(Data|Settings|Curvature|Stopped) +\S|^ {10}\S|^Racers$|^ {2}[a-z-]+ {2,}\S|^ {7,}\S|^Results +\S|^(iterations|updates|samples|RM|LSTAT|bias|loss|gap to L\*|gap %|status|  at iteration|  at samples|  at ms) +\S/;
 
 describe('what the screen says (issue 10)', () => {
 	it.each([
