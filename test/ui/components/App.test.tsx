@@ -10,7 +10,7 @@ import {footerText, NO_KEYS_TEXT} from '../../../src/ui/components/Footer.js';
 import {coordinateText} from '../../../src/ui/components/WeightsTable.js';
 import {ACTIONS, KEYMAP} from '../../../src/ui/keymap.js';
 import {calculateLayout} from '../../../src/ui/layout.js';
-import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
+import {advance, fullLayout, raceFromArgs, renderApp, tableCells, ticks} from './render-app.js';
 import type {AppOptions, RenderedApp, TestRace} from './render-app.js';
 
 /** The optimum row of the table: the race is on screen (the help mentions "the optimum" too). */
@@ -32,11 +32,6 @@ async function show(race: TestRace, options: AppOptions = {}): Promise<RenderedA
 /** The header's second line. */
 function clockLine(app: RenderedApp): string {
 	return app.lines()[1] ?? '';
-}
-
-/** Lets the app's loop and Ink run for a while (for checks that something did NOT happen). */
-function idle(ms = 100): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 describe('help', () => {
@@ -65,9 +60,10 @@ describe('help', () => {
 	});
 
 	it('`?` toggles it, `h` opens it, and Escape without help does nothing', async () => {
-		await show(raceFromArgs());
+		const race = raceFromArgs();
+		await show(race);
 		app!.press('\u001B');
-		await idle(50);
+		await ticks(race);
 		expect(app!.frame()).toMatch(TABLE);
 		app!.press('h');
 		await app!.until((frame) => expect(frame).toContain('Keys (?'));
@@ -87,12 +83,12 @@ describe('keys', () => {
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ paused$/));
 		expect(race.scheduler.paused).toBe(true);
 		const position = race.scheduler.race.position;
-		await idle(150);
+		await ticks(race, 5);
 		expect(race.scheduler.race.position).toBe(position);
 		app!.press(' ');
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ running$/));
 		expect(race.scheduler.paused).toBe(false);
-		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position));
+		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position), {timeout: 10_000});
 	});
 
 	it('`c` cycles the clock through samples and time back to iteration; the header and the x-axis follow', async () => {
@@ -148,7 +144,7 @@ describe('keys', () => {
 			const onExit = vi.fn<(reason: ExitReason) => void>();
 			await show(raceFromArgs(), {onExit});
 			app!.press(key);
-			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'));
+			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'), {timeout: 10_000});
 			expect(onExit).toHaveBeenCalledTimes(1);
 			app!.unmount();
 			app = undefined;
@@ -161,7 +157,7 @@ describe('keys', () => {
 		await show(race, {keys: false, onExit});
 		const before = app!.frame();
 		app!.press('?1lc+q ');
-		await idle(100);
+		await ticks(race);
 		expect(app!.frame()).toBe(before);
 		expect(race.scheduler.speed).toBe(256);
 		expect(onExit).not.toHaveBeenCalled();
@@ -178,7 +174,7 @@ describe('keys', () => {
 		const started = Date.now();
 		await show(race, {exitOnFinish: true, onExit});
 		expect(app!.lines()[0]).toMatch(/ done$/);
-		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 2000});
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 10_000});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_HOLD_MS - 50);
 		expect(FINISH_HOLD_MS).toBe(2000);
 	});
