@@ -155,7 +155,8 @@ describe('the live screen at 100×30', () => {
 	}, TIMEOUT);
 
 	it('space pauses (the header says so and GD’s iterations stop) and space resumes', async () => {
-		const term = spawnGdrace([]);
+		// Wide enough for the upd/s column (from 106 columns), which says when nothing runs any more.
+		const term = spawnGdrace([], {cols: 110, rows: 30});
 		await term.waitFor((session) => (gdIterations(session) ?? 0) > 0);
 		expect(term.screen()[0]).toMatch(/ running$/);
 
