@@ -4,6 +4,7 @@ import {
 	formatAxis,
 	formatCompact,
 	formatCount,
+	formatIteration,
 	formatDuration,
 	formatExponent,
 	formatFixed,
@@ -147,6 +148,17 @@ describe('formatGrouped', () => {
 		expect(formatGrouped(1234567.891, 2)).toBe('1,234,567.89');
 		expect(formatGrouped(-1234)).toBe('-1,234');
 		expect(formatGrouped(Number.NaN)).toBe('—');
+	});
+});
+
+describe('formatIteration (the table\'s iter column)', () => {
+	it('shows a pass in progress as a fraction, never rounded up to a pass not done (issue 10 item 3)', () => {
+		expect(formatIteration(42 / 17, 8)).toBe('    2.47');
+		expect(formatIteration(16 / 17, 6)).toBe('  0.94');
+		expect(formatIteration(12_345 + 16 / 17, 9)).toBe('12,345.94');
+		expect(formatIteration(5000, 8)).toBe('   5,000');
+		// Too narrow for the fraction: the completed passes.
+		expect(formatIteration(12_345 + 16 / 17, 6)).toBe('12,345');
 	});
 });
 

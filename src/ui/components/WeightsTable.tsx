@@ -2,7 +2,7 @@ import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
 import {SERIES_COLORS} from '../chart.js';
-import {alignRight, formatCount, formatFixed, formatGrouped, formatPercent, formatRate, formatSignificant} from '../format.js';
+import {alignRight, formatCount, formatFixed, formatGrouped, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
 import type {Rect, TableColumn} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
@@ -29,13 +29,14 @@ export type WeightsTableProps = {
 
 /**
  * Where a racer finished or diverged, in the x-axis's unit, one precision per clock: iterations
- * with separators ('2,748'; mb-epoch's fraction of a pass as '162.88'), passes over the data
+ * with separators ('2,748'; mb-epoch's fraction of a pass as '162.88', cut, not rounded), passes over the data
  * ('5.44') or ms ('13.04') with two decimals.
  */
 export function coordinateText(at: Coordinates, clock: Clock, dataRows: number): string {
 	if (clock === 'samples') return formatGrouped(at.samples / dataRows, 2);
 	if (clock === 'time') return formatGrouped(at.ms, 2);
-	return formatGrouped(at.iteration, Number.isInteger(at.iteration) ? 0 : 2);
+	// Truncated, as the iterations column: 162.996 is not yet pass 163.
+	return formatIteration(at.iteration, 24).trimStart();
 }
 
 /** The finish tolerance as the status says it: 0.01 → '±1%'. */
@@ -129,7 +130,7 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 			case 'racer':
 				return {text: racerLabel(racer.id).slice(0, w).padEnd(w), style: SLOT + (slot % SERIES_COLORS.length)};
 			case 'iterations':
-				return {text: formatCount(racer.iterations, w)};
+				return {text: formatIteration(racer.iterations, w)};
 			case 'samples':
 				return {text: formatCount(racer.samples, w)};
 			case 'weight':

@@ -91,23 +91,47 @@ describe('keys', () => {
 		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position), {timeout: 10_000});
 	});
 
-	it('`c` cycles the clock through samples and time back to iteration; the header and the x-axis follow', async () => {
+	it('`c` changes what the x-axis and the header measure, and nothing else: no racer moves (issue 10 item 1)', async () => {
 		const race = raceFromArgs();
 		advance(race, 100);
 		await show(race);
 		const unit = (): string => app!.lines()[fullLayout(100, 24).xAxis.y + 1]!.slice(0, 10).trim();
-		expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 /);
+		const where = () => race.scheduler.race.racers.map((r) => [r.updates, r.samples, r.ms, r.loss]);
+		const before = where();
+		expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · speed 256 it\/s/);
 		expect(unit()).toBe('iter');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s/));
+		// SGD has used 100 rows (0.198 passes), GD and MB-epoch 100 passes.
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · x-axis samples 0\.1976–100 passes · speed 256 it\/s/));
 		expect(unit()).toBe('passes');
-		expect(race.scheduler.race.clock).toBe('samples');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s/));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · x-axis time \S+–\S+ ms · /));
 		expect(unit()).toBe('ms');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · speed /));
 		expect(unit()).toBe('iter');
+		expect(race.scheduler.race.clock).toBe('iteration');
+		expect(race.scheduler.paused).toBe(true);
+		expect(app!.lines()[0]).toMatch(/ paused$/);
+		expect(where()).toEqual(before);
+	});
+
+	it('`k` restarts the race under the next clock with the same seed, running (issue 10 items 1, 11)', async () => {
+		const race = raceFromArgs();
+		advance(race, 100);
+		await show(race);
+		app!.press('c'); // measuring samples: a new race is measured in its own clock
+		await app!.until(() => expect(clockLine(app!)).toContain('x-axis samples'));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s · seed 2023 /));
+		expect(race.scheduler.race.clock).toBe('samples');
+		expect(race.scheduler.paused).toBe(false);
+		await app!.until(() => expect(app!.lines()[0]).toMatch(/ running$/));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s · seed 2023 /));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
+		expect(race.scheduler.seed).toBe(2023);
 	});
 
 	it('`+` and `-` (and `=` and `_`) double and halve the speed in the header', async () => {
@@ -133,10 +157,13 @@ describe('keys', () => {
 		advance(race, 200);
 		await show(race);
 		expect(clockLine(app!)).toContain('seed 2023');
+		expect(app!.lines()[0]).toMatch(/ paused$/);
 		app!.press('r');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 0 \/ 5,000 .* seed 2024 /));
-		expect(app!.frame()).toMatch(/^GD +0 /m);
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration [\d,]+ \/ 5,000 .* seed 2024 /));
 		expect(race.scheduler.seed).toBe(2024);
+		// A restart runs, even from a paused race (issue 10 item 11).
+		expect(race.scheduler.paused).toBe(false);
+		await app!.until(() => expect(app!.lines()[0]).toMatch(/ running$/));
 	});
 
 	it('`q` and Ctrl+C quit', async () => {
@@ -296,13 +323,22 @@ describe('a diverged racer', () => {
 		}
 	});
 
-	it('with every racer diverged the race is over: the header says "done"', async () => {
-		const race = raceFromArgs(['--lr', '50']);
+	it('with every racer diverged the race is over: the header says "diverged" where they stopped (issue 10 item 4)', async () => {
+		const race = raceFromArgs(['--lr', '5']);
 		advance(race, 100);
 		expect(race.scheduler.race.over).toBe(true);
 		await show(race);
-		expect(app!.lines()[0]).toMatch(/ done$/);
+		expect(app!.lines()[0]).toMatch(/ diverged$/);
+		// They stopped at 3, 3, 3 and 3/17 iterations (the next update exploded): not at 100.
+		expect(race.scheduler.race.racers.map((r) => r.position('iteration'))).toEqual([3, 3, 3, 3 / 17]);
+		expect(clockLine(app!)).toMatch(/^clock iteration 3 \/ 5,000 · /);
 		expect(app!.lines()[2]!.match(/diverged/g)).toHaveLength(4);
 		expect(app!.frame()).not.toMatch(/NaN|Infinity/);
+		const lr50 = raceFromArgs(['--lr', '50']);
+		advance(lr50, 100);
+		app!.unmount();
+		await show(lr50);
+		expect(app!.lines()[0]).toMatch(/ diverged$/);
+		expect(clockLine(app!)).toMatch(/^clock iteration 1 \/ 5,000 · /);
 	});
 });
