@@ -12,7 +12,7 @@ export type Rect = {
 	readonly height: number;
 };
 
-export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'] as const;
+export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate'] as const;
 export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
 
 /** One column of the weights table; `feature` is the weight's index for `weight` columns. */
@@ -76,6 +76,7 @@ const FOOTER_ROWS = 1;
 /** Fixed widths so that live numbers never make columns jump. */
 const COLUMN_WIDTHS: Readonly<Record<TableColumnId, number>> = {
 	racer: 9,
+	lr: 8,
 	iterations: 8,
 	// '2,530,000': the default race's sample-gradients, every digit (the samples clock compares them).
 	samples: 9,
@@ -103,7 +104,8 @@ type Addition = 'wide-status' | Exclude<TableColumnId, 'racer' | 'iterations' | 
  * column joins this list at its priority. Whenever a weight is left out the status is the last
  * column shown, and the count of missing weights goes in its title's blank tail.
  */
-const PRIORITY: readonly Addition[] = ['wide-status', 'weight', 'bias', 'samples', 'rate'];
+// The lr (issue 7) last: from 114 columns it shows.
+const PRIORITY: readonly Addition[] = ['wide-status', 'weight', 'bias', 'samples', 'rate', 'lr'];
 
 /** The narrowest frame: the required table columns. */
 export const MIN_COLUMNS = Math.max(

@@ -35,7 +35,7 @@ describe('calculateLayout', () => {
 		}
 	});
 
-	it('shows the book race’s columns at 100 columns and fits them in the width; updates per second from 106', () => {
+	it('shows the book race’s columns at 100 columns and fits them in the width; updates per second from 106, the lr from 115', () => {
 		const layout = full(100, 30);
 		expect(layout.columns.map(column => column.id)).toEqual([
 			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status',
@@ -45,6 +45,9 @@ describe('calculateLayout', () => {
 		const used = layout.columns.reduce((sum, column) => sum + column.width + 1, -1);
 		expect(used).toBeLessThanOrEqual(100);
 		expect(full(106, 30).columns.map(column => column.id)).toContain('rate');
+		expect(full(115, 30).columns.map(column => column.id)).toEqual([
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate',
+		]);
 	});
 
 	it('still fits at 60×20 with the required columns', () => {

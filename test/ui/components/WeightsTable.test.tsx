@@ -8,7 +8,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
 import WeightsTable, {statusOf, titleLine} from '../../../src/ui/components/WeightsTable.js';
-import {formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
+import {formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
 import {fitColumns, MIN_COLUMNS} from '../../../src/ui/layout.js';
 import type {FullLayout, TableColumnId} from '../../../src/ui/layout.js';
 import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
@@ -29,6 +29,8 @@ function renderTable(snapshot: RaceSnapshot, layout: FullLayout, rates: readonly
 			racers={snapshot.racers}
 			optimum={snapshot.optimum}
 			rates={rates}
+			selected={0}
+			lrMax={snapshot.curvature.lrMax}
 			clock={snapshot.clock}
 			dataRows={dataRows}
 			tolerance={snapshot.tolerance}
@@ -91,6 +93,11 @@ function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSna
 					expect(numberIn(cell.slice(cell.indexOf('@') + 1))).toBeCloseTo(racer.finished.iteration, 2);
 				}
 				break;
+			case 'lr':
+				// The first racer is selected (›); the lr as the engine has it.
+				expect(cell).toBe(`${slot === 0 ? '›' : ' '}${formatCompact(racer.lr, 3).padStart(w - 1)}`);
+				expect(numberIn(cell.slice(1))).toBe(racer.lr);
+				break;
 			case 'rate':
 				if (rate !== undefined) expect(cell).toBe(formatRate(rate, w));
 				else expect(cell.trim()).toMatch(/^[\d.]+[kMG]?\/s$/);
@@ -104,15 +111,15 @@ describe('WeightsTable', () => {
 		const race = raceFromArgs();
 		advance(race, 250);
 		const snapshot = race.scheduler.race.snapshot();
-		const layout = fullLayout(106, 24);
+		const layout = fullLayout(120, 24);
 		const rates = [1234, 0, 56.7, 12_345_678];
 		const lines = renderTable(snapshot, layout, rates, race.data.features, race.data.rows);
 		expect(lines).toHaveLength(2 + snapshot.racers.length);
 
-		const ids: TableColumnId[] = ['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'];
+		const ids: TableColumnId[] = ['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate'];
 		expect(layout.columns.map((column) => column.id)).toEqual(ids);
 		expect(tableCells(lines[0]!, layout.columns).map((cell) => cell.trim())).toEqual([
-			'racer', 'iter', 'samples', 'RM', 'LSTAT', 'bias', 'loss', 'gap', 'status', 'upd/s',
+			'racer', 'iter', 'samples', 'RM', 'LSTAT', 'bias', 'loss', 'gap', 'status', 'lr', 'upd/s',
 		]);
 
 		snapshot.racers.forEach((racer, slot) => {
@@ -127,8 +134,10 @@ describe('WeightsTable', () => {
 		// When it first came within 1 %, in the middle of pass 163; its gap now is beside it.
 		expect(epoch[8]!.trim()).toBe('reached ±1% @162.88');
 		expect(epoch[7]!.trim()).toMatch(/^0\.\d{3}%$/);
-		expect(epoch[9]!.trim()).toBe('12.3M/s');
-		expect(tableCells(lines[1]!, layout.columns)[9]!.trim()).toBe('1.23k/s');
+		expect(epoch[9]).toBe('    0.01');
+		expect(epoch[10]!.trim()).toBe('12.3M/s');
+		expect(gd[9]).toBe('›   0.01');
+		expect(gd[10]!.trim()).toBe('1.23k/s');
 	});
 
 	it('ends with the optimum: its weights, bias and L*, and nothing in the racer-only columns', () => {
