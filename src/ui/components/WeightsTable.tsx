@@ -2,7 +2,7 @@ import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
 import {SERIES_COLORS} from '../chart.js';
-import {alignRight, formatCount, formatFixed, formatGrouped, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
+import {alignRight, formatCompact, formatCount, formatFixed, formatGrouped, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
 import type {Rect, TableColumn} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
