@@ -42,6 +42,8 @@ export type Args = {
 	readonly exitOnFinish: boolean;
 	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
 	readonly hold?: string;
+	/** `--cast FILE`: record the live screen as asciicast v2. */
+	readonly cast?: string;
 };
 
 /** What to do with a command line. */
@@ -203,7 +205,12 @@ function parser(argv: readonly string[], width: number, version: string) {
 				group: 'Output:',
 				describe: 'Write every racer\'s history to FILE at the end: .csv, or .ndjson/.jsonl',
 			})
-			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export overwrite an existing file'})
+			.option('cast', {
+				type: 'string',
+				group: 'Output:',
+				describe: 'Record the live screen to FILE as an asciicast v2 recording (asciinema play FILE)',
+			})
+			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export and --cast overwrite an existing file'})
 			.option('color', {
 				type: 'boolean',
 				group: 'Output:',
@@ -307,6 +314,7 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			speed: text('speed'),
 			exitOnFinish: parsed['exit-on-finish'] === true,
 			hold: text('hold'),
+			cast: text('cast'),
 		},
 	};
 }
@@ -332,7 +340,7 @@ function explainFailure(message: string, argv: readonly string[]): string {
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'hold', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'hold', 'cast', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

@@ -17,6 +17,8 @@ import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
 import type {Args} from './args.js';
 import {UsageError} from './errors.js';
 import {parseRacerSpecs} from './racer-specs.js';
+import type {CastTarget} from './cast-file.js';
+import {checkCastTarget} from './cast-file.js';
 import type {ExportTarget} from './export.js';
 import {checkExportTarget} from './export.js';
 
@@ -92,6 +94,8 @@ export type Config = {
 	readonly output: HeadlessOutput;
 	/** Where to write the history at the end, or null. */
 	readonly export: ExportTarget | null;
+	/** Where to record the live screen (asciicast v2), or null. */
+	readonly cast: CastTarget | null;
 	/** ANSI colors: `--color`/`--no-color`, else off with `NO_COLOR`, on with `FORCE_COLOR`, else on for a TTY. */
 	readonly color: boolean;
 	/** Live screen frame cap, 1 … 120. @default 30 */
@@ -206,6 +210,10 @@ export function toConfig(args: Args, environment: Environment): Config {
 	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish);
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
+	if (args.cast !== undefined && headless) {
+		throw new UsageError('--cast records the live screen; run it in a terminal, without --plain, --json or --log');
+	}
+	const castTarget = args.cast === undefined ? null : checkCastTarget(args.cast, args.force);
 
 	return {
 		data,
@@ -217,6 +225,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 		mode: headless ? 'headless' : 'live',
 		output: args.json ? 'json' : log ?? 'summary',
 		export: exportTarget,
+		cast: castTarget,
 		color: colorEnabled(args.color, environment),
 		fps,
 		speed,

@@ -27,7 +27,12 @@ export type SummaryOptions = {
 	readonly quitEarly?: boolean;
 	/** The `--export` file written and its data rows (header not counted). @default none */
 	readonly exported?: ExportedFile;
+	/** The `--cast` recording written and its length. @default none */
+	readonly recorded?: RecordedFile;
 };
+
+/** What `--cast` wrote: the path as the user gave it and the recording's length in seconds. */
+export type RecordedFile = {readonly path: string; readonly seconds: number};
 
 /** What `--export` wrote: the path as the user gave it and the number of data rows. */
 export type ExportedFile = {readonly path: string; readonly rows: number};
@@ -105,7 +110,9 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		lines.push(`${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`.trimEnd());
 	}
 	if (!optimum.unique) lines.push('', `note: ${NOT_UNIQUE_NOTE}`);
-	if (options.exported !== undefined) lines.push('', exportedLine(options.exported));
+	if (options.exported !== undefined || options.recorded !== undefined) lines.push('');
+	if (options.exported !== undefined) lines.push(exportedLine(options.exported));
+	if (options.recorded !== undefined) lines.push(`recorded ${options.recorded.seconds.toFixed(1)} s to ${options.recorded.path}`);
 	return `${lines.join('\n')}\n`;
 }
 

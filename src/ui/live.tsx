@@ -16,12 +16,14 @@ import type {Config} from '../cli/config.js';
 import {loadConfigDataset, raceConfig} from '../cli/config.js';
 import {EXIT, ExportError, STOP_SIGNALS} from '../cli/errors.js';
 import type {StopSignal} from '../cli/errors.js';
+import {CastFile} from '../cli/cast-file.js';
 import {writeExport} from '../cli/export.js';
 import {EXPORT_HISTORY_CAPACITY} from '../cli/headless.js';
 import {formatSummary} from '../cli/summary.js';
-import type {ExportedFile} from '../cli/summary.js';
+import type {ExportedFile, RecordedFile} from '../cli/summary.js';
 import App from './App.js';
 import {LayerContext} from './components/layer-context.js';
+import {CastRecorder} from './terminal/cast.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 
 /** The terminal streams the live screen uses (the process's, unless a test passes its own). */
@@ -55,7 +57,11 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	const dataset = loadConfigDataset(config);
 	const scheduler = createScheduler(config, dataset);
 	const signals = io.signals ?? process;
-	const writer = new FrameWriter(io.stdout, {color: config.color});
+	// --cast: the frame writer draws through a recorder that passes everything on to the terminal.
+	const castFile = config.cast === null ? undefined : new CastFile(config.cast);
+	const recorder =
+		castFile === undefined ? undefined : new CastRecorder(castFile, {terminal: io.stdout, term: process.env['TERM'] ?? 'xterm-256color', title: 'gdrace'});
+	const writer = new FrameWriter(recorder ?? io.stdout, {color: config.color});
 	let stoppedBy: StopSignal | undefined;
 
 	const restore = (): void => writer.stop();
@@ -110,6 +116,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 	} finally {
 		app.cleanup();
 		writer.dispose();
+		recorder?.finish();
 		if (rawEarly && io.stdin.isTTY === true) {
 			try {
 				io.stdin.setRawMode(false);
@@ -121,9 +128,23 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 		for (const remove of listeners) remove();
 		io.stdin.off('error', ignore);
 	}
-	if (failure !== undefined) throw failure;
+	if (failure !== undefined) {
+		castFile?.abort();
+		throw failure;
+	}
 
 	let code: number = stoppedBy === undefined ? EXIT.ok : EXIT[stoppedBy];
+	let recorded: RecordedFile | undefined;
+	if (castFile !== undefined && recorder !== undefined) {
+		try {
+			castFile.finish();
+			recorded = {path: castFile.path, seconds: recorder.duration};
+		} catch (error) {
+			if (!(error instanceof ExportError)) throw error;
+			io.stderr.write(`gdrace: ${error.message}\n`);
+			if (code === EXIT.ok) code = EXIT.data;
+		}
+	}
 	let exported: ExportedFile | undefined;
 	if (config.export !== null) {
 		try {
@@ -135,6 +156,6 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 			if (code === EXIT.ok) code = EXIT.data;
 		}
 	}
-	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, exported}));
+	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, exported, recorded}));
 	return code;
 }

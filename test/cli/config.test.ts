@@ -209,6 +209,8 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--export', join(existing, 'out.csv')], ['is not a directory', 'existing.csv']],
 		[['--export', existing], ['the file exists', '--force']],
 		[['--export', join(scratch, 'folder.csv')], ['is a directory']],
+		[['--cast', join(scratch, 'x.cast'), '--plain'], ['--cast records the live screen', 'in a terminal']],
+
 	];
 
 	it.each(cases)('%j', (argv, words) => {
@@ -245,6 +247,22 @@ describe('mode', () => {
 			expect(config(flags, TERMINAL).mode).toBe('headless');
 		}
 		expect(config([], PIPE).mode).toBe('headless');
+	});
+
+	it('checks --cast in a terminal like --export: a writable directory, no existing file without --force', () => {
+		expect(config(['--cast', join(scratch, 'new.cast')], TERMINAL).cast).toEqual({path: join(scratch, 'new.cast'), force: false});
+		expect(config(['--cast', existing, '--force'], TERMINAL).cast).toEqual({path: existing, force: true});
+		expect(config([], TERMINAL).cast).toBeNull();
+		for (const [argv, words] of [
+			[['--cast', ''], ['--cast needs a file name']],
+			[['--cast', join(scratch, 'missing', 'x.cast')], ['--cast', 'does not exist']],
+			[['--cast', existing], ['--cast', 'the file exists', '--force']],
+			[['--cast', scratch], ['--cast', 'is a directory']],
+		] as const) {
+			const result = run(argv, TERMINAL);
+			expect(result.code).toBe(2);
+			for (const word of words) expect(result.message).toContain(word);
+		}
 	});
 
 	it('passes on whether stdin is a terminal (the live screen runs without keys when it is not)', () => {
@@ -299,7 +317,7 @@ describe('--help and --version', () => {
 		const groups: Record<string, readonly string[]> = {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
-			'Output:': ['--plain', '--json', '--log', '--export', '--force', '--color'],
+			'Output:': ['--plain', '--json', '--log', '--export', '--cast', '--force', '--color'],
 			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
