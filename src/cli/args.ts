@@ -40,6 +40,7 @@ export type Args = {
 	readonly fps?: string;
 	readonly speed?: string;
 	readonly exitOnFinish: boolean;
+	readonly map?: string;
 	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
 	readonly hold?: string;
 	/** `--cast FILE`: record the live screen as asciicast v2. */
@@ -230,6 +231,12 @@ function parser(argv: readonly string[], width: number, version: string) {
 				defaultDescription: String(DEFAULTS.speed),
 			})
 			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
+			.option('map', {
+				type: 'string',
+				group: 'Live screen:',
+				describe: 'The two features on the landscape map\'s axes, A,B (m shows the map)',
+				defaultDescription: 'the first two features; with one, its weight and the bias',
+			})
 			.option('hold', {
 				type: 'string',
 				group: 'Live screen:',
@@ -313,6 +320,7 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			fps: text('fps'),
 			speed: text('speed'),
 			exitOnFinish: parsed['exit-on-finish'] === true,
+			map: text('map'),
 			hold: text('hold'),
 			cast: text('cast'),
 		},
@@ -340,7 +348,7 @@ function explainFailure(message: string, argv: readonly string[]): string {
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'hold', 'cast', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'cast', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

@@ -111,6 +111,11 @@ export type Config = {
 	 * without keys: it can only be stopped by a signal or `--exit-on-finish`.
 	 */
 	readonly keys: boolean;
+	/**
+	 * The landscape map's axes as feature indices (`--map A,B`); `y` is 'bias' with one feature.
+	 * @default the first two features, or the weight and the bias with one
+	 */
+	readonly map: {readonly x: number; readonly y: number | 'bias'};
 };
 
 /** What `toConfig` needs to know about the process, passed in so that it stays pure. */
@@ -207,6 +212,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 			? DEFAULTS.fps
 			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
 	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
+	const map = mapAxes(args.map, features);
 	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish);
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
@@ -232,7 +238,28 @@ export function toConfig(args: Args, environment: Environment): Config {
 		exitOnFinish: args.exitOnFinish,
 		hold,
 		keys: environment.stdinIsTTY,
+		map,
 	};
+}
+
+/** `--map A,B`: two of the features (with one feature: it, optionally with 'bias'). */
+function mapAxes(text: string | undefined, features: readonly string[]): Config['map'] {
+	if (text === undefined) return features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'};
+	const example = features.length > 1 ? `${features[0]},${features[1]}` : `${features[0]},bias`;
+	const names = nameList('--map', text, example);
+	const index = (name: string): number => {
+		const at = features.indexOf(name);
+		if (at < 0) throw new UsageError(`--map names ${shown(name)}, which is not one of the features (${features.join(', ')}); e.g. --map ${example}`);
+		return at;
+	};
+	if (features.length === 1) {
+		if (names.length > 2 || (names.length === 2 && names[1] !== 'bias')) {
+			throw new UsageError(`with one feature the map shows its weight and the bias; use --map ${example}`);
+		}
+		return {x: index(names[0]!), y: 'bias'};
+	}
+	if (names.length !== 2) throw new UsageError(`--map needs two features, A,B; e.g. --map ${example}`);
+	return {x: index(names[0]!), y: index(names[1]!)};
 }
 
 /**

@@ -7,6 +7,10 @@
  * point of the pair, in time order) and the stride doubles. So a spike or a dip survives any
  * amount of decimation, and the newest point is always kept exactly. Storage is columnar
  * (Float64Array per coordinate) so the chart reads it without copying.
+ *
+ * With `params` > 0 every point also keeps the parameters θ = [w_0 … w_{d−1}, b] it was recorded
+ * with (d + 1 more columns), so the map draws each racer's path through weight space and the
+ * replay shows the weights at any kept point. Points are still chosen by loss alone.
  */
 import type {HistoryPoint} from './types.js';
 
@@ -19,6 +23,8 @@ export type HistoryColumns = {
 	readonly samples: Float64Array;
 	readonly ms: Float64Array;
 	readonly loss: Float64Array;
+	/** θ per kept point, one column per parameter (w_0 … w_{d−1}, b); empty without `params`. */
+	readonly theta: readonly Float64Array[];
 };
 
 /** A history's complete state as plain data (JSON-safe). */
@@ -28,11 +34,11 @@ export type HistoryState = {
 	readonly recorded: number;
 	/** Points per closed bucket (1 or 2), in order. */
 	readonly bucketSizes: readonly number[];
-	/** The closed buckets' points, [iteration, samples, ms, loss] each, in order. */
-	readonly points: readonly (readonly [number, number, number, number])[];
+	/** The closed buckets' points, [iteration, samples, ms, loss, θ…] each, in order. */
+	readonly points: readonly (readonly number[])[];
 	/** Updates in the open bucket so far. */
 	readonly openCount: number;
-	/** The open bucket's min-loss, max-loss and newest points (12 numbers). */
+	/** The open bucket's min-loss, max-loss and newest points (3 × (4 + params) numbers). */
 	readonly open: readonly number[];
 	/** Positions within the open bucket of its min- and max-loss points. */
 	readonly minSeq: number;
@@ -41,21 +47,31 @@ export type HistoryState = {
 	readonly lastKept: boolean;
 };
 
-// Offsets in `open`: three points of four coordinates.
+// Offsets in `open`: three points of four coordinates (θ of each point is in `openTheta`).
 const MIN = 0;
 const MAX = 4;
 const LAST = 8;
+// Which of the open bucket's points, for `openTheta`.
+const MIN_POINT = 0;
+const MAX_POINT = 1;
+const LAST_POINT = 2;
 
 /** Bounded, decimating history of (iteration, samples, ms, loss) points. */
 export class History {
 	/** Buckets kept: memory is O(capacity) and `length <= 2 * capacity`. */
 	readonly capacity: number;
+	/** Parameters kept per point (d + 1, or 0 for losses only). */
+	readonly params: number = 0;
 	private strideValue = 1;
 	private recordedValue = 0;
 	private readonly iterations: Float64Array;
 	private readonly samples: Float64Array;
 	private readonly times: Float64Array;
 	private readonly losses: Float64Array;
+	/** θ of the kept points, one column per parameter. */
+	private readonly thetas: Float64Array[];
+	/** θ of the open bucket's min, max and newest points, `params` each. */
+	private readonly openTheta: Float64Array;
 	private readonly bucketSizes: Uint8Array;
 	private closedBuckets = 0;
 	private closedPoints = 0;
@@ -67,13 +83,22 @@ export class History {
 	/** Points currently written after the closed ones (see `flush`); −1 when stale. */
 	private tailLength = 0;
 
-	/** An empty history of `capacity` buckets, an even integer >= 4. @default 2048 */
-	constructor(capacity: number = DEFAULT_HISTORY_CAPACITY) {
+	/**
+	 * An empty history of `capacity` buckets, an even integer >= 4, keeping `params` parameters
+	 * per point. @default capacity 2048, params 0
+	 */
+	constructor(capacity: number = DEFAULT_HISTORY_CAPACITY, params = 0) {
 		if (!(Number.isInteger(capacity) && capacity >= 4 && capacity % 2 === 0 && capacity <= 1 << 24)) {
 			throw new RangeError(`history capacity must be an even integer in [4, 2^24] (got ${capacity})`);
 		}
+		if (!(Number.isInteger(params) && params >= 0 && params <= 1 << 16)) {
+			throw new RangeError(`history params must be an integer in [0, 65536] (got ${params})`);
+		}
 		this.capacity = capacity;
+		this.params = params;
 		const size = 2 * capacity;
+		this.thetas = Array.from({length: params}, () => new Float64Array(size));
+		this.openTheta = new Float64Array(3 * params);
 		this.iterations = new Float64Array(size);
 		this.samples = new Float64Array(size);
 		this.times = new Float64Array(size);
@@ -94,9 +119,10 @@ export class History {
 	/**
 	 * Records one point, given as [iteration, samples, ms, loss] (an array rather than four
 	 * arguments: V8 boxes doubles passed to a call it does not inline, and this runs after every
-	 * update). O(1) amortised, allocates nothing.
+	 * update), with its parameters θ (the first `params` entries of `theta` are read). O(1)
+	 * amortised, allocates nothing.
 	 */
-	record(point: Float64Array): void {
+	record(point: Float64Array, theta?: Float64Array): void {
 		const iteration = point[0]!;
 		const samples = point[1]!;
 		const ms = point[2]!;
@@ -107,6 +133,10 @@ export class History {
 		open[LAST + 1] = samples;
 		open[LAST + 2] = ms;
 		open[LAST + 3] = loss;
+		const params = this.params;
+		const openTheta = this.openTheta;
+		// Plain loops: a subarray per record would allocate, and builtin calls cost (see below).
+		if (theta !== undefined) for (let p = 0; p < params; p++) openTheta[LAST_POINT * params + p] = theta[p]!;
 		// Plain stores rather than copyWithin: a builtin call per record was 10 % of a race.
 		if (seq === 0) {
 			open[MIN] = iteration;
@@ -120,6 +150,11 @@ export class History {
 			this.minSeq = 0;
 			this.maxSeq = 0;
 			this.lastKept = true;
+			for (let p = 0; p < params; p++) {
+				const value = openTheta[LAST_POINT * params + p]!;
+				openTheta[MIN_POINT * params + p] = value;
+				openTheta[MAX_POINT * params + p] = value;
+			}
 		} else if (loss < open[MIN + 3]!) {
 			open[MIN] = iteration;
 			open[MIN + 1] = samples;
@@ -127,6 +162,7 @@ export class History {
 			open[MIN + 3] = loss;
 			this.minSeq = seq;
 			this.lastKept = true;
+			for (let p = 0; p < params; p++) openTheta[MIN_POINT * params + p] = openTheta[LAST_POINT * params + p]!;
 		} else if (loss > open[MAX + 3]!) {
 			open[MAX] = iteration;
 			open[MAX + 1] = samples;
@@ -134,6 +170,7 @@ export class History {
 			open[MAX + 3] = loss;
 			this.maxSeq = seq;
 			this.lastKept = true;
+			for (let p = 0; p < params; p++) openTheta[MAX_POINT * params + p] = openTheta[LAST_POINT * params + p]!;
 		} else {
 			this.lastKept = false;
 		}
@@ -185,14 +222,34 @@ export class History {
 			samples: this.samples.subarray(0, length),
 			ms: this.times.subarray(0, length),
 			loss: this.losses.subarray(0, length),
+			theta: this.thetaColumns(length),
 		};
+	}
+
+	/** θ of the i-th kept point (a copy, `params` numbers), chronological. Throws a RangeError outside [0, length). */
+	thetaAt(i: number): number[] {
+		if (!(Number.isInteger(i) && i >= 0 && i < this.length)) {
+			throw new RangeError(`history index ${i} is outside [0, ${this.length})`);
+		}
+		return this.thetas.map((column) => column[i]!);
+	}
+
+	/** θ of the newest point, exactly as recorded (a copy), or undefined before the first record. */
+	lastTheta(): number[] | undefined {
+		if (this.recordedValue === 0) return undefined;
+		return Array.from(this.openTheta.subarray(LAST_POINT * this.params, (LAST_POINT + 1) * this.params));
+	}
+
+	/** One view per parameter over the first `length` kept points. */
+	private thetaColumns(length: number): Float64Array[] {
+		return this.thetas.map((column) => column.subarray(0, length));
 	}
 
 	/** The complete state as plain data. */
 	saveState(): HistoryState {
-		const points: [number, number, number, number][] = [];
+		const points: number[][] = [];
 		for (let i = 0; i < this.closedPoints; i++) {
-			points.push([this.iterations[i]!, this.samples[i]!, this.times[i]!, this.losses[i]!]);
+			points.push([this.iterations[i]!, this.samples[i]!, this.times[i]!, this.losses[i]!, ...this.thetas.map((column) => column[i]!)]);
 		}
 		return {
 			capacity: this.capacity,
@@ -201,7 +258,7 @@ export class History {
 			bucketSizes: Array.from(this.bucketSizes.subarray(0, this.closedBuckets)),
 			points,
 			openCount: this.openCount,
-			open: Array.from(this.open),
+			open: [...this.open, ...this.openTheta],
 			minSeq: this.minSeq,
 			maxSeq: this.maxSeq,
 			lastKept: this.lastKept,
@@ -217,7 +274,8 @@ export class History {
 			sizes.length <= this.capacity - 3 &&
 			sizes.every((size) => size === 1 || size === 2) &&
 			sizes.reduce((sum, size) => sum + size, 0) === state.points.length &&
-			state.open.length === 12 &&
+			state.open.length === 12 + 3 * this.params &&
+			state.points.every((point) => point.length === 4 + this.params) &&
 			Number.isInteger(state.openCount) &&
 			state.openCount >= 0 &&
 			state.openCount < state.stride;
@@ -230,13 +288,16 @@ export class History {
 		this.bucketSizes.set(sizes);
 		this.closedBuckets = sizes.length;
 		this.closedPoints = state.points.length;
-		state.points.forEach(([iteration, samples, ms, loss], i) => {
-			this.iterations[i] = iteration;
-			this.samples[i] = samples;
-			this.times[i] = ms;
-			this.losses[i] = loss;
+		const params = this.params;
+		state.points.forEach((point, i) => {
+			this.iterations[i] = point[0]!;
+			this.samples[i] = point[1]!;
+			this.times[i] = point[2]!;
+			this.losses[i] = point[3]!;
+			for (let p = 0; p < params; p++) this.thetas[p]![i] = point[4 + p]!;
 		});
-		this.open.set(state.open);
+		this.open.set(state.open.slice(0, 12));
+		this.openTheta.set(state.open.slice(12));
 		this.openCount = state.openCount;
 		this.minSeq = state.minSeq;
 		this.maxSeq = state.maxSeq;
@@ -321,6 +382,8 @@ export class History {
 		this.samples[to] = this.samples[from]!;
 		this.times[to] = this.times[from]!;
 		this.losses[to] = this.losses[from]!;
+		const thetas = this.thetas;
+		for (let p = 0; p < thetas.length; p++) thetas[p]![to] = thetas[p]![from]!;
 	}
 
 	private writePoint(at: number, source: Float64Array, offset: number): void {
@@ -328,5 +391,11 @@ export class History {
 		this.samples[at] = source[offset + 1]!;
 		this.times[at] = source[offset + 2]!;
 		this.losses[at] = source[offset + 3]!;
+		const thetas = this.thetas;
+		if (thetas.length > 0) {
+			// The open bucket's point: MIN, MAX or LAST, at 0, 4 or 8 in `open`.
+			const from = (offset === MIN ? MIN_POINT : offset === MAX ? MAX_POINT : LAST_POINT) * thetas.length;
+			for (let p = 0; p < thetas.length; p++) thetas[p]![at] = this.openTheta[from + p]!;
+		}
 	}
 }

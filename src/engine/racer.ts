@@ -115,7 +115,7 @@ export class Racer {
 	readonly name: string;
 	/** What the user chose. */
 	readonly spec: RacerSpec;
-	/** Loss after every update (and at the start), bounded and decimated. */
+	/** Loss and θ after every update (and at the start), bounded and decimated. */
 	readonly history: History;
 	/** The full-data loss at the initial weights. */
 	readonly initialLoss: number = 0;
@@ -191,7 +191,7 @@ export class Racer {
 		this.finishGap = options.tolerance * Math.max(options.objective.lossStar, FINISH_FLOOR * options.initialLoss);
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
 		this.upi = this.policy.updatesPerIteration;
-		this.history = new History(options.historyCapacity);
+		this.history = new History(options.historyCapacity, data.dims + 1);
 		this.batch = {rows: null, start: 0, count: 0};
 		this.dims = data.dims;
 		this.sums = new Float64Array(data.dims + 1);
@@ -202,7 +202,7 @@ export class Racer {
 		this.gapValue = this.measured[0]!;
 		this.lossValue = this.measured[1]!;
 		this.point[3] = this.lossValue;
-		this.history.record(this.point);
+		this.history.record(this.point, this.current);
 		if (this.gapValue <= this.finishGap) {
 			this.finishedAt = {iteration: 0, samples: 0, ms: 0};
 		}
@@ -577,7 +577,7 @@ export class Racer {
 		point[0] = iteration;
 		point[1] = samples;
 		point[3] = loss;
-		this.history.record(point);
+		this.history.record(point, next);
 		if (gap <= this.finishGap && this.finishedAt === null) {
 			this.finishedAt = {iteration, samples, ms: point[2]!};
 		}

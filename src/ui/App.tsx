@@ -1,10 +1,14 @@
 import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput, useStdin} from 'ink';
+import {Landscape} from '../engine/landscape.js';
+import type {LandscapeAxes} from '../engine/landscape.js';
+import {INITIAL_BIAS, INITIAL_WEIGHT} from '../engine/racer.js';
 import type {Scheduler} from '../engine/scheduler.js';
 import Footer from './components/Footer.js';
 import Header from './components/Header.js';
 import type {HeaderData} from './components/Header.js';
 import HelpOverlay from './components/HelpOverlay.js';
+import LandscapeMap from './components/LandscapeMap.js';
 import {LayerContext} from './components/layer-context.js';
 import LossChart from './components/LossChart.js';
 import TooSmall from './components/TooSmall.js';
@@ -14,7 +18,9 @@ import useTerminalSize from './hooks/use-terminal-size.js';
 import {resolveKeys} from './keymap.js';
 import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
-import {chartView, initialUiState, uiReducer} from './ui-state.js';
+import {mapByDefault, panels} from './panels.js';
+import {moveCursor, pointAt, replaySnapshot} from './replay.js';
+import {chartView, initialUiState, spansDecade, uiReducer} from './ui-state.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
 export type ExitReason = 'quit' | 'finished';
@@ -33,13 +39,15 @@ export type AppProps = {
 	readonly finishHoldMs?: number;
 	/** Called once before the app unmounts itself. */
 	readonly onExit?: (reason: ExitReason) => void;
+	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
+	readonly mapAxes?: LandscapeAxes;
 };
 
 /** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, onExit}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, onExit, mapAxes}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -51,7 +59,29 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
 	const [frame, command] = useRace(scheduler, {fps});
 	const {snapshot} = frame;
-	const racers = scheduler.race.racers;
+	const race = scheduler.race;
+	const racers = race.racers;
+	const landscape = useMemo(
+		() => new Landscape(race.objective, mapAxes ?? (data.features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'})),
+		[race.objective, mapAxes, data.features.length],
+	);
+	const start = useMemo(
+		() => ({x: INITIAL_WEIGHT, y: landscape.yIndex === data.features.length ? INITIAL_BIAS : INITIAL_WEIGHT}),
+		[landscape, data.features.length],
+	);
+	const showMap = ui.map ?? mapByDefault(columns);
+	const autoLog = spansDecade(race.initialLoss, snapshot.optimum.loss);
+	const replayable = frame.paused || snapshot.over;
+	// Replay shows the race as it was at the cursor: the table's values, the map's paths.
+	const cursor = replayable ? ui.cursor : null;
+	const replay = useMemo(() => {
+		if (cursor === null) return null;
+		const histories = racers.map((racer) => racer.history.columns());
+		return {
+			counts: histories.map((history) => pointAt(history, snapshot.clock, data.rows, cursor) + 1),
+			racers: snapshot.racers.map((racer, slot) => replaySnapshot(racer, histories[slot]!, race.objective, snapshot.clock, data.rows, cursor)),
+		};
+	}, [cursor, racers, snapshot, data.rows, race.objective]);
 	const layout = useMemo(
 		() => calculateLayout(columns, rows, snapshot.racers.length, data.features.length),
 		[columns, rows, snapshot.racers.length, data.features.length],
@@ -79,7 +109,17 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						dispatch({type: 'toggle-help'});
 						break;
 					case 'log':
-						dispatch({type: 'toggle-log'});
+						dispatch({type: 'toggle-log', from: autoLog});
+						break;
+					case 'map':
+						dispatch(next.refit ? {type: 'refit-map'} : {type: 'toggle-map', from: showMap});
+						break;
+					case 'smooth':
+						dispatch({type: 'cycle-smoothing'});
+						break;
+					case 'replay':
+						// Only a paused or finished race can be replayed: live, the keys do nothing.
+						if (replayable) dispatch({type: 'replay', to: moveCursor(cursor, next.move, snapshot.position), end: snapshot.position});
 						break;
 					case 'gap':
 						dispatch({type: 'toggle-gap'});
@@ -94,11 +134,12 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					case 'clock':
 					case 'restart':
 						command(next.action);
+						if (next.action === 'restart' || next.action === 'clock') dispatch({type: 'replay', to: null, end: 0});
 						break;
 				}
 			}
 		},
-		[command, leave, scheduler],
+		[command, leave, scheduler, autoLog, showMap, replayable, cursor, snapshot.position],
 	);
 
 	useInput(
@@ -112,6 +153,11 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 		{isActive: keys && isRawModeSupported},
 	);
 
+	// A race that runs again leaves the replay.
+	useEffect(() => {
+		if (!replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
+	}, [replayable, ui.cursor]);
+
 	useEffect(() => {
 		if (!exitOnFinish || !snapshot.over) return;
 		const timer = setTimeout(() => leave('finished'), finishHoldMs);
@@ -123,46 +169,73 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	}
 
 	const body = layout.footer.y - layout.legend.y;
+	const areas = panels(layout, showMap);
 	return (
 		<Box flexDirection="column" width={layout.width}>
 			<Header
 				rect={layout.header}
 				data={data}
 				clock={snapshot.clock}
-				position={snapshot.position}
+				position={cursor ?? snapshot.position}
 				epochs={snapshot.epochs}
 				seed={snapshot.seed}
 				speed={frame.speed}
 				elapsedMs={frame.elapsedMs}
 				paused={frame.paused}
 				over={snapshot.over}
+				replay={cursor !== null}
 				color={color}
 			/>
 			{ui.help ? (
 				<HelpOverlay width={layout.width} height={body} />
 			) : (
 				<>
-					<LossChart
-						racers={racers}
-						lossStar={snapshot.optimum.loss}
-						view={chartView(ui)}
-						clock={snapshot.clock}
-						dataRows={data.rows}
-						epochs={snapshot.epochs}
-						hidden={ui.hidden}
-						color={color}
-						legend={layout.legend}
-						labels={layout.labels}
-						plot={layout.plot}
-						xAxis={layout.xAxis}
-						version={frame.frame}
-					/>
+					<Box width={layout.width}>
+						{areas.chart === null ? null : (
+							<LossChart
+								racers={racers}
+								lossStar={snapshot.optimum.loss}
+								view={chartView(ui, autoLog)}
+								clock={snapshot.clock}
+								dataRows={data.rows}
+								epochs={snapshot.epochs}
+								hidden={ui.hidden}
+								color={color}
+								legend={areas.chart.legend}
+								labels={areas.chart.labels}
+								plot={areas.chart.plot}
+								xAxis={areas.chart.xAxis}
+								version={frame.frame}
+								smoothing={ui.smoothing}
+								cursor={cursor}
+							/>
+						)}
+						{areas.gutter > 0 ? <Box width={areas.gutter} /> : null}
+						{areas.map === null ? null : (
+							<LandscapeMap
+								racers={racers}
+								landscape={landscape}
+								xName={data.features[landscape.xIndex] ?? ''}
+								yName={data.features[landscape.yIndex] ?? 'bias'}
+								start={start}
+								hidden={ui.hidden}
+								color={color}
+								counts={replay?.counts ?? null}
+								fit={ui.mapFit}
+								legend={areas.map.legend}
+								labels={areas.map.labels}
+								plot={areas.map.plot}
+								xAxis={areas.map.xAxis}
+								version={frame.frame}
+							/>
+						)}
+					</Box>
 					<WeightsTable
 						rect={layout.table}
 						columns={layout.columns}
 						features={data.features}
 						hiddenWeights={layout.hiddenWeights}
-						racers={snapshot.racers}
+						racers={replay?.racers ?? snapshot.racers}
 						optimum={snapshot.optimum}
 						rates={frame.rates}
 						clock={snapshot.clock}
@@ -171,7 +244,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					/>
 				</>
 			)}
-			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui)}} />
+			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}} />
 		</Box>
 	);
 }

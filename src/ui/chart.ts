@@ -17,6 +17,8 @@ import type {PlotConfig} from 'asciichart';
 import {TIME_UNIT_MS} from '../engine/types.js';
 import type {Clock} from '../engine/types.js';
 import {formatAxis, formatCompact, formatSignificant} from './format.js';
+import {decadeRange, niceRange, niceStep} from './scale.js';
+import type {Range} from './scale.js';
 import {SPACE} from './terminal/cells.js';
 import type {Canvas} from './terminal/cells.js';
 import type {CellStyle, Color} from './terminal/style.js';
@@ -46,6 +48,8 @@ export const LOSS_STAR_GLYPH = '╌';
 /** Marks where a diverged racer's curve stops. */
 export const DIVERGED_GLYPH = '×';
 const AXIS_GLYPH = '│';
+/** The replay cursor's line, in the blank cells of its column. */
+export const CURSOR_GLYPH = '┊';
 const AXIS_TICK_GLYPH = '┤';
 
 /** Width of the y labels when not given, the blank before the axis included (src/ui/layout.ts's LABEL_WIDTH). */
@@ -101,6 +105,10 @@ export type ChartOptions = {
 	readonly color?: boolean;
 	/** Width of each y label string. @default 10 */
 	readonly labelWidth?: number;
+	/** The curves are smoothed with this weight (the caption says so; the chart does not smooth). @default 0 */
+	readonly smoothing?: number;
+	/** The replay cursor in clock units: a dim vertical line at its column. @default none */
+	readonly cursor?: number | null;
 };
 
 /** The chart, ready to show. */
@@ -155,48 +163,6 @@ function symbolsOf(glyphs: string): NonNullable<PlotConfig['symbols']> {
 	const [h, v, topLeft, topRight, bottomLeft, bottomRight] = [...glyphs] as [string, string, string, string, string, string];
 	// asciichart's order of the corners: ╰ ╭ ╮ ╯.
 	return ['┼', '┤', '╶', '╴', h, bottomLeft, topLeft, topRight, bottomRight, v];
-}
-
-const NICE = [1, 2, 5, 10] as const;
-
-/** The smallest 1-2-5 step that cuts `span` into at most `intervals` pieces. */
-function niceStep(span: number, intervals: number): number {
-	const raw = span / Math.max(1, intervals);
-	const base = 10 ** Math.floor(Math.log10(raw));
-	for (const m of NICE) {
-		if (m * base >= raw * (1 - 1e-12)) return m * base;
-	}
-	return 10 * base;
-}
-
-type Range = {readonly lo: number; readonly hi: number; readonly step: number};
-
-/** [lo, hi] rounded out to multiples of a 1-2-5 step, at most `intervals` steps. */
-function niceRange(lo: number, hi: number, intervals: number): Range {
-	let span = hi - lo;
-	if (!(span > 0)) span = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1;
-	let step = niceStep(span, intervals);
-	for (let tries = 0; tries < 8; tries++) {
-		const a = Math.floor(lo / step + 1e-9) * step;
-		let b = Math.ceil(hi / step - 1e-9) * step;
-		if (b <= a) b = a + step;
-		if (Number.isFinite(a) && Number.isFinite(b) && Math.round((b - a) / step) <= intervals) return {lo: a, hi: b, step};
-		if (!Number.isFinite(b)) return {lo: a, hi: hi > a ? hi : a + span, step: span};
-		step = niceStep(step * 1.5, 1);
-	}
-	return {lo, hi: hi > lo ? hi : lo + span, step: span};
-}
-
-/** A range in whole decades of log10 values, in steps of 1, 2, 5, 10… decades, at most `intervals` steps. */
-function decadeRange(lo: number, hi: number, intervals: number): Range {
-	let a = Math.floor(lo + 1e-9);
-	let b = Math.ceil(hi - 1e-9);
-	if (b <= a) b = a + 1;
-	let step = 1;
-	while ((b - a) / step > intervals) step = niceStep(step * 1.5, 1);
-	a = Math.floor(a / step) * step;
-	b = Math.ceil(b / step) * step;
-	return {lo: a, hi: b, step};
 }
 
 type Tick = {readonly value: number; readonly label: string; readonly priority: number};
@@ -581,12 +547,26 @@ export function buildChart(options: ChartOptions): ChartModel {
 		}
 	}
 
+	const cursor = options.cursor;
+	if (cursor !== undefined && cursor !== null && Number.isFinite(cursor) && width > 1) {
+		const column = Math.min(width - 1, Math.max(1, Math.round((cursor / epochs) * span)));
+		for (let r = 0; r < height; r++) {
+			const at = r * width + column;
+			if (canvas.chars[at] === SPACE || canvas.styles[at] === PALETTE_LOSS_STAR) {
+				canvas.chars[at] = CURSOR_GLYPH.charCodeAt(0);
+				canvas.styles[at] = PALETTE_LOSS_STAR;
+			}
+		}
+	}
+
 	const axis = xAxis(width, clock, epochs);
 	const lossStarText = Number.isFinite(lossStar) ? formatSignificant(lossStar, 12, 6).trim() : '—';
+	const smoothing = options.smoothing ?? 0;
+	const smoothed = smoothing > 0 ? `, smooth ${smoothing}` : '';
 	const caption =
 		view === 'gap'
-			? `loss − L* (log scale); L* = ${lossStarText}; the bottom row is the optimum reached`
-			: `${view === 'log' ? 'loss (log scale)' : 'loss'}; ${LOSS_STAR_GLYPH} L* = ${lossStarText}`;
+			? `loss − L* (log scale)${smoothed}; L* = ${lossStarText}; the bottom row is the optimum reached`
+			: `${view === 'log' ? 'loss (log scale)' : 'loss'}${smoothed}; ${LOSS_STAR_GLYPH} L* = ${lossStarText}`;
 	return {
 		canvas,
 		yLabels,

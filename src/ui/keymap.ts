@@ -13,8 +13,11 @@ export const ACTIONS = [
 	'clock',
 	'log',
 	'gap',
+	'map',
 	'toggle',
 	'restart',
+	'smooth',
+	'replay',
 	'help',
 	'quit',
 ] as const;
@@ -74,8 +77,18 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		active: (context) => context.view !== 'gap',
 	},
 	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
+	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
+	replay: {
+		label: '←/→',
+		keys: ['left', 'right', 'pageup', 'pagedown', 'home', 'end'],
+		short: 'replay',
+		help: 'replay (paused or over); PgUp/Dn, Home, End',
+		footer: false,
+		active: (context) => context.paused || context.over,
+	},
 	help: {label: '?', keys: ['?', 'h'], short: 'help', help: 'show or hide this help', footer: true, pinned: true},
 	quit: {
 		label: 'q',
@@ -87,14 +100,42 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	},
 };
 
-/** What a key press asks for. `index` is the 0-based racer for `toggle`. */
-export type Command = {readonly action: Exclude<Action, 'toggle'>} | {readonly action: 'toggle'; readonly index: number};
+/** How a replay key moves the cursor: a step or ten back or forth, to the start, or back to live. */
+export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'start' | 'end';
+
+/**
+ * What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's;
+ * `refit` says `f` (fit the map again) rather than `m` (show or hide it).
+ */
+export type Command =
+	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map'>}
+	| {readonly action: 'toggle'; readonly index: number}
+	| {readonly action: 'map'; readonly refit: boolean}
+	| {readonly action: 'replay'; readonly move: ReplayMove};
 
 /** The subset of Ink's `Key` that matters here. */
 export type KeyInfo = {
 	readonly ctrl?: boolean;
 	readonly escape?: boolean;
+	readonly shift?: boolean;
+	readonly leftArrow?: boolean;
+	readonly rightArrow?: boolean;
+	readonly pageUp?: boolean;
+	readonly pageDown?: boolean;
+	readonly home?: boolean;
+	readonly end?: boolean;
 };
+
+/** The replay keys' moves (Ink reports these keys as flags, not characters). */
+function replayMove(key: KeyInfo): ReplayMove | undefined {
+	if (key.leftArrow) return key.shift ? 'back-far' : 'back';
+	if (key.rightArrow) return key.shift ? 'forward-far' : 'forward';
+	if (key.pageUp) return 'back-far';
+	if (key.pageDown) return 'forward-far';
+	if (key.home) return 'start';
+	if (key.end) return 'end';
+	return undefined;
+}
 
 const byKey = new Map<string, Action>();
 for (const action of ACTIONS) {
@@ -118,6 +159,11 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 		return input.toLowerCase() === 'c' ? [{action: 'quit'}] : [];
 	}
 
+	const move = replayMove(key);
+	if (move !== undefined) {
+		return [{action: 'replay', move}];
+	}
+
 	if (key.escape) {
 		return [];
 	}
@@ -125,11 +171,13 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 	const commands: Command[] = [];
 	for (const character of input) {
 		const action = byKey.get(character) ?? byKey.get(character.toLowerCase());
-		if (action === undefined) {
+		if (action === undefined || action === 'replay') {
 			continue;
 		}
 
-		commands.push(action === 'toggle' ? {action, index: Number(character) - 1} : {action});
+		if (action === 'toggle') commands.push({action, index: Number(character) - 1});
+		else if (action === 'map') commands.push({action, refit: character.toLowerCase() === 'f'});
+		else commands.push({action});
 	}
 
 	return commands;

@@ -90,6 +90,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 				color={config.color}
 				keys={config.keys}
 				exitOnFinish={config.exitOnFinish}
+				mapAxes={config.map}
 				finishHoldMs={config.hold * 1000}
 				// Leave the screen before Ink's unmount renders a last frame with the layers gone.
 				onExit={restore}

@@ -2,36 +2,74 @@
  * The screen's own state (what is shown, not what is raced), changed only through `uiReducer`
  * over a tagged union of actions, so every key's effect is testable without rendering.
  */
+import {nextSmoothing} from './smoothing.js';
 
 /** The chart's y-axis: linear loss, log10 loss, or log10 of the gap to the optimum. */
 export type ChartView = 'linear' | 'log' | 'gap';
 
 export type UiState = {
-	/** `l`: log scale for the loss (kept as it is while the gap view is on). */
-	readonly log: boolean;
+	/**
+	 * `l`: log scale for the loss (kept as it is while the gap view is on); null until the first
+	 * `l`: the chart's own choice (see `chartView`).
+	 */
+	readonly log: boolean | null;
 	/** `g`: the gap view (always on a log scale). */
 	readonly gap: boolean;
 	/** Racers hidden from the chart, by index. */
 	readonly hidden: ReadonlySet<number>;
 	readonly help: boolean;
+	/** `m`: the landscape map shown; null until the first `m`: shown where it fits beside the chart. */
+	readonly map: boolean | null;
+	/** `f` counts refits of the map's view. */
+	readonly mapFit: number;
+	/** `e`: the smoothing weight of the curves (0 = off). */
+	readonly smoothing: number;
+	/** The replay cursor in clock units, or null when live. */
+	readonly cursor: number | null;
 };
 
 export type UiAction =
-	| {readonly type: 'toggle-log'}
+	| {readonly type: 'toggle-log'; readonly from?: boolean}
+	| {readonly type: 'toggle-map'; readonly from: boolean}
+	| {readonly type: 'refit-map'}
+	| {readonly type: 'cycle-smoothing'}
+	/** Moves the cursor to `to` (clamped to [0, end]); `to` = null leaves the replay. */
+	| {readonly type: 'replay'; readonly to: number | null; readonly end: number}
 	| {readonly type: 'toggle-gap'}
 	| {readonly type: 'toggle-racer'; readonly index: number; readonly racers: number}
 	| {readonly type: 'toggle-help'}
 	| {readonly type: 'close-help'};
 
-/** @default linear view, every racer shown, no help */
-export const initialUiState: UiState = {log: false, gap: false, hidden: new Set(), help: false};
+/** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live */
+export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null};
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'toggle-log': {
 			// The gap view is always log: flipping the switch there would change nothing visible now
 			// and surprise later, back in the loss view.
-			return state.gap ? state : {...state, log: !state.log};
+			return state.gap ? state : {...state, log: !(state.log ?? action.from ?? false)};
+		}
+
+		case 'toggle-map': {
+			return {...state, map: !(state.map ?? action.from)};
+		}
+
+		case 'refit-map': {
+			return {...state, mapFit: state.mapFit + 1};
+		}
+
+		case 'cycle-smoothing': {
+			return {...state, smoothing: nextSmoothing(state.smoothing)};
+		}
+
+		case 'replay': {
+			if (action.to === null || !Number.isFinite(action.to)) {
+				return state.cursor === null ? state : {...state, cursor: null};
+			}
+
+			const cursor = Math.min(Math.max(0, action.end), Math.max(0, action.to));
+			return cursor === state.cursor ? state : {...state, cursor};
 		}
 
 		case 'toggle-gap': {
@@ -63,11 +101,19 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 	}
 }
 
-/** The view the chart draws: the gap view wins over the log switch, which it implies. */
-export function chartView(state: UiState): ChartView {
+/**
+ * The view the chart draws: the gap view wins over the log switch, which it implies. Until the
+ * first `l` the scale is `autoLog`'s (log when the losses span more than a decade).
+ */
+export function chartView(state: UiState, autoLog = false): ChartView {
 	if (state.gap) {
 		return 'gap';
 	}
 
-	return state.log ? 'log' : 'linear';
+	return (state.log ?? autoLog) ? 'log' : 'linear';
+}
+
+/** Whether the chart opens in log scale: the losses it shows (from the start's down to L*) span more than a decade. */
+export function spansDecade(initialLoss: number, lossStar: number): boolean {
+	return initialLoss > 10 * lossStar;
 }

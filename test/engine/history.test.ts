@@ -126,3 +126,64 @@ describe('History', () => {
 		expect(new History().last()).toBeUndefined();
 	});
 });
+
+describe('History with θ per point', () => {
+	/** θ of update i: [i, −2i, 1 + i/10], a function of the iteration, so every kept point can be checked. */
+	function thetaOf(i: number): number[] {
+		return [i, 0 - 2 * i, 1 + i / 10]; // 0 − 2i, not −2i: no −0 (JSON has none)
+	}
+
+	function recordWithTheta(history: History, losses: (i: number) => number, count: number): void {
+		const point = new Float64Array(4);
+		const theta = new Float64Array(3);
+		for (let i = 0; i < count; i++) {
+			point[0] = i;
+			point[1] = 30 * i;
+			point[2] = i / 1000;
+			point[3] = losses(i);
+			theta.set(thetaOf(i));
+			history.record(point, theta);
+		}
+	}
+
+	test('every kept point carries the θ it was recorded with, through any decimation; memory stays bounded', () => {
+		for (const count of [5, 100, 1000, 200_000]) {
+			const history = new History(64, 3);
+			recordWithTheta(history, (i) => (i === 777 ? 1e9 : 1000 / (i + 1) + (i % 5)), count);
+			expect(history.length).toBeLessThanOrEqual(128);
+			const columns = history.columns();
+			expect(columns.theta).toHaveLength(3);
+			for (let k = 0; k < history.length; k++) {
+				const i = columns.iteration[k]!;
+				expect([columns.theta[0]![k], columns.theta[1]![k], columns.theta[2]![k]]).toEqual(thetaOf(i));
+				expect(history.thetaAt(k)).toEqual(thetaOf(i));
+			}
+			expect(history.lastTheta()).toEqual(thetaOf(count - 1));
+			expect(columns.iteration.at(-1)).toBe(count - 1);
+			// The spike is kept, with its θ.
+			if (count > 777) expect(history.thetaAt(Array.from(columns.loss).indexOf(1e9))).toEqual(thetaOf(777));
+		}
+	});
+
+	test('save and restore keep θ and continue identically', () => {
+		const a = new History(16, 3);
+		recordWithTheta(a, (i) => Math.cos(i) * 100, 333);
+		const b = new History(16, 3);
+		b.restoreState(JSON.parse(JSON.stringify(a.saveState())));
+		const point = new Float64Array([333, 9990, 0.333, 7]);
+		const theta = Float64Array.from(thetaOf(333));
+		a.record(point, theta);
+		b.record(point, theta);
+		expect(b.saveState()).toEqual(a.saveState());
+		expect(b.columns().theta.map((c) => Array.from(c))).toEqual(a.columns().theta.map((c) => Array.from(c)));
+		// A state without θ does not fit a history with θ.
+		expect(() => new History(16, 2).restoreState(a.saveState())).toThrow(RangeError);
+	});
+
+	test('without params: no θ columns', () => {
+		const history = new History(16);
+		recordAll(history, (i) => i, 10);
+		expect(history.columns().theta).toEqual([]);
+		expect(history.lastTheta()).toEqual([]);
+	});
+});

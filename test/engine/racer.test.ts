@@ -269,3 +269,19 @@ describe('observers', () => {
 		expect(calls).toBe(2);
 	});
 });
+
+describe('the history keeps θ', () => {
+	test('every kept point: its loss is the loss of its θ; the first is the start, the newest the current weights', () => {
+		const race = new Race({...bookConfig(), historyCapacity: 16});
+		race.advance(300);
+		for (const racer of race.racers) {
+			const {loss, theta} = racer.history.columns();
+			expect(theta).toHaveLength(3);
+			expect([theta[0]![0], theta[1]![0], theta[2]![0]]).toEqual([0, 0, 1]);
+			for (let k = 0; k < loss.length; k++) {
+				expect(race.objective.loss(Float64Array.of(theta[0]![k]!, theta[1]![k]!, theta[2]![k]!))).toBe(loss[k]);
+			}
+			expect(racer.history.lastTheta()).toEqual([...racer.weights, racer.bias]);
+		}
+	});
+});

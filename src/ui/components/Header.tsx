@@ -31,6 +31,8 @@ export type HeaderProps = {
 	readonly elapsedMs: number;
 	readonly paused: boolean;
 	readonly over: boolean;
+	/** Replaying: `position` is the replay cursor's, and the state says 'replay'. @default false */
+	readonly replay?: boolean;
 	readonly color: boolean;
 };
 
@@ -72,14 +74,14 @@ export function stateText(paused: boolean, over: boolean): string {
 /** Two lines: the data set, then the race's clock, position, seed, speed, elapsed time and state. */
 const PALETTE: readonly CellStyle[] = [{}];
 
-function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, color}: HeaderProps) {
-	const state = stateText(paused, over);
-	const stateColor = over ? 'green' : paused ? 'yellow' : 'cyan';
+function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color}: HeaderProps) {
+	const state = replay ? 'replay' : stateText(paused, over);
+	const stateColor = replay ? 'magenta' : over ? 'green' : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
 	const second = fitParts(
 		[
-			`clock ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
+			`${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
 			`speed ${speedText(clock, speed)}`,
 			`seed ${seed}`,
 			`elapsed ${formatDuration(elapsedMs)}`,
@@ -100,7 +102,7 @@ function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, pa
 					</Text>
 				</Box>
 				<Box width={stateWidth} height={1} justifyContent="flex-end">
-					<Text bold color={color ? stateColor : undefined} inverse={!color && paused}>
+					<Text bold color={color ? stateColor : undefined} inverse={!color && (paused || replay)}>
 						{state}
 					</Text>
 				</Box>

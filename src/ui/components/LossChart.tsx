@@ -3,7 +3,9 @@ import {Box, Text} from 'ink';
 import type {Racer} from '../../engine/racer.js';
 import type {Clock} from '../../engine/types.js';
 import {buildChart, DIVERGED_GLYPH, legendGlyph, LOSS_STAR_GLYPH, seriesColor} from '../chart.js';
+import type {ChartHistory} from '../chart.js';
 import {formatSignificant} from '../format.js';
+import {smooth} from '../smoothing.js';
 import type {Rect} from '../layout.js';
 import type {Canvas} from '../terminal/cells.js';
 import type {CellStyle} from '../terminal/style.js';
@@ -37,7 +39,16 @@ export type LossChartProps = {
 	readonly xAxis: Rect;
 	/** Changes whenever the racers' histories may have changed (the frame counter). */
 	readonly version: number;
+	/** Smoothing weight of the curves (TensorBoard's debiased EMA), 0 for raw. @default 0 */
+	readonly smoothing?: number;
+	/** The replay cursor in clock units, or null when live. @default null */
+	readonly cursor?: number | null;
 };
+
+/** A history with its losses smoothed (a new loss column; the rest shared), or as it is at weight 0. */
+function smoothed(history: ChartHistory, weight: number): ChartHistory {
+	return weight > 0 ? {...history, loss: smooth(history.loss, weight)} : history;
+}
 
 /** The canvas as plain text lines (its characters without styles). */
 export function canvasLines(canvas: Canvas): string[] {
@@ -55,6 +66,8 @@ type LegendProps = {
 	readonly lossStar: number;
 	readonly view: ChartView;
 	readonly color: boolean;
+	/** The curves' smoothing weight: the caption says `smooth 0.9`. @default 0 */
+	readonly smoothing?: number;
 };
 
 /** What the y-axis shows, as the legend says it: the long form where it fits, else the short one. */
@@ -92,8 +105,10 @@ export function planLegend(
 	racers: number,
 	view: ChartView,
 	starText: string,
+	smoothing = 0,
 ): LegendPlan {
-	const [long, short] = Y_CAPTIONS[view];
+	const smoothed = smoothing > 0 ? ` smooth ${smoothing}` : '';
+	const [long, short] = Y_CAPTIONS[view].map((caption) => caption + (smoothed === '' ? '' : `,${smoothed}`)) as [string, string];
 	const tries = [
 		{glyphs: 2, separator: '  ', caption: long},
 		{glyphs: 2, separator: '  ', caption: short},
@@ -111,7 +126,7 @@ export function planLegend(
 }
 
 /** One entry per racer, numbered as the 1–9 keys toggle them, in its curve's color and glyph; then L*; then what the y-axis shows. */
-const Legend = memo(function Legend({width, racers, hidden, lossStar, view, color}: LegendProps) {
+const Legend = memo(function Legend({width, racers, hidden, lossStar, view, color, smoothing = 0}: LegendProps) {
 	const star = `   ${LOSS_STAR_GLYPH}${LOSS_STAR_GLYPH} L* ${formatSignificant(lossStar, 12, 6).trim()}`;
 	const plan = planLegend(
 		width,
@@ -123,6 +138,7 @@ const Legend = memo(function Legend({width, racers, hidden, lossStar, view, colo
 		racers.length,
 		view,
 		star,
+		smoothing,
 	);
 	const entries = racers.map((racer, slot) => {
 		const off = hidden.has(slot);
@@ -200,7 +216,7 @@ const Axes = memo(function Axes({yLabels, xTicks, xLabels, xUnit, labels, plot, 
  * Ink's frame of the same commit reach the terminal together.
  */
 function LossChart(props: LossChartProps) {
-	const {racers, lossStar, view, clock, dataRows, epochs, hidden, color, legend, labels, plot, xAxis, version} = props;
+	const {racers, lossStar, view, clock, dataRows, epochs, hidden, color, legend, labels, plot, xAxis, version, smoothing = 0, cursor = null} = props;
 	const sink = useContext(LayerContext);
 	const model = useMemo(
 		() =>
@@ -208,7 +224,7 @@ function LossChart(props: LossChartProps) {
 				series: racers.map((racer, slot) => ({
 					id: racer.id,
 					slot,
-					history: racer.history.columns(),
+					history: smoothed(racer.history.columns(), smoothing),
 					hidden: hidden.has(slot),
 					diverged: racer.state === 'diverged',
 				})),
@@ -221,10 +237,12 @@ function LossChart(props: LossChartProps) {
 				height: plot.height,
 				color,
 				labelWidth: labels.width,
+				smoothing,
+				cursor,
 			}),
 		// `version` stands for the histories, which change in place.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version],
+		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version, smoothing, cursor],
 	);
 
 	useLayoutEffect(() => {
@@ -256,7 +274,7 @@ function LossChart(props: LossChartProps) {
 	const plotText = useMemo(() => (sink === null ? canvasLines(model.canvas).join('\n') : null), [sink, model]);
 	return (
 		<Box flexDirection="column" width={legend.width}>
-			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} view={view} color={color} />
+			<Legend width={legend.width} racers={legendRacers} hidden={hidden} lossStar={lossStar} view={view} color={color} smoothing={smoothing} />
 			<Axes
 				yLabels={yLabels}
 				xTicks={model.xTicks}

@@ -18,12 +18,20 @@ afterEach(() => {
 
 const LAYOUT = fullLayout(100, 24);
 
-/** The book race 300 iterations in, paused, on screen at 100×24. */
-async function bookRace(): Promise<{race: TestRace; app: RenderedApp}> {
+/**
+ * The book race 300 iterations in, paused, on screen at 100×24. Its losses span more than a
+ * decade (600 down to L* = 30.5), so it opens in log scale; with `linear`, `l` makes it linear.
+ */
+async function bookRace(linear = false): Promise<{race: TestRace; app: RenderedApp}> {
 	const race = raceFromArgs();
 	advance(race, 300);
 	app = renderApp(race, {columns: 100, rows: 24});
 	await app.until((frame) => expect(frame).toContain('optimum'));
+	if (linear) {
+		expect(app.lines()[LAYOUT.legend.y]).toMatch(/ loss \(log scale\)$/);
+		app.press('l');
+		await app.until((frame) => expect(frame.split('\n')[LAYOUT.legend.y]).toMatch(/ loss$/));
+	}
 	return {race, app};
 }
 
@@ -116,8 +124,8 @@ describe('planLegend', () => {
 });
 
 describe('the y-axis', () => {
-	it('is linear at first: evenly spaced labels, and the L* line where L* falls between them', async () => {
-		const {race, app} = await bookRace();
+	it('opens in log scale (losses over a decade); `l` makes it linear: evenly spaced labels, the L* line where L* falls', async () => {
+		const {race, app} = await bookRace(true);
 		const lines = app.lines();
 		const labels = yLabels(lines);
 		expect(labels.length).toBeGreaterThanOrEqual(3);
@@ -136,7 +144,7 @@ describe('the y-axis', () => {
 	});
 
 	it('`l` switches to a log scale: labels a power of ten apart, L* placed on it; `l` again switches back', async () => {
-		const {race, app} = await bookRace();
+		const {race, app} = await bookRace(true);
 		const linear = yLabels(app.lines());
 		app.press('l');
 		await app.until((frame) => expect(frame).toContain('loss (log scale)'));
@@ -160,7 +168,7 @@ describe('the y-axis', () => {
 	});
 
 	it('`g` plots the gap to L* on a log scale: no L* line, the bottom label is "≤"; `g` again goes back', async () => {
-		const {app} = await bookRace();
+		const {app} = await bookRace(true);
 		const linear = yLabels(app.lines());
 		app.press('g');
 		await app.until((frame) => expect(frame).toContain('loss − L* (log scale)'));

@@ -122,6 +122,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			exitOnFinish={options.exitOnFinish ?? false}
 			{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 			onExit={options.onExit}
+			mapAxes={race.config.map}
 		/>,
 	);
 	const stdout = instance.stdout as unknown as SizedStdout;
