@@ -45,6 +45,11 @@ export type Args = {
 	readonly hold?: string;
 	/** `--cast FILE`: record the live screen as asciicast v2. */
 	readonly cast?: string;
+	/** `--render`: with `--cast`, render the whole race offline in virtual time. */
+	readonly render: boolean;
+	/** `--cols N`, `--rows N`: the size `--render` draws at. */
+	readonly cols?: string;
+	readonly rows?: string;
 };
 
 /** What to do with a command line. */
@@ -211,6 +216,13 @@ function parser(argv: readonly string[], width: number, version: string) {
 				group: 'Output:',
 				describe: 'Record the live screen to FILE as an asciicast v2 recording (asciinema play FILE)',
 			})
+			.option('render', {
+				type: 'boolean',
+				group: 'Output:',
+				describe: 'With --cast: render the whole race offline, in virtual time at --fps and --speed, as fast as the machine draws',
+			})
+			.option('cols', {type: 'string', group: 'Output:', describe: 'Width --render draws at', defaultDescription: String(DEFAULTS.renderSize.cols)})
+			.option('rows', {type: 'string', group: 'Output:', describe: 'Height --render draws at', defaultDescription: String(DEFAULTS.renderSize.rows)})
 			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export and --cast overwrite an existing file'})
 			.option('color', {
 				type: 'boolean',
@@ -231,6 +243,11 @@ function parser(argv: readonly string[], width: number, version: string) {
 				defaultDescription: String(DEFAULTS.speed),
 			})
 			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
+			.option('demo', {
+				type: 'boolean',
+				group: 'Live screen:',
+				describe: `Preset for demos and recordings: ${DEMO_ARGS.join(' ')} (any flag given overrides it)`,
+			})
 			.option('map', {
 				type: 'string',
 				group: 'Live screen:',
@@ -270,8 +287,10 @@ function parser(argv: readonly string[], width: number, version: string) {
 class YargsFailure extends Error {}
 
 /** Parses a command line (without `node` and the script). Never prints, never exits. */
-export function parseArgs(argv: readonly string[], options: ParseOptions = {}): ParseResult {
+export function parseArgs(given: readonly string[], options: ParseOptions = {}): ParseResult {
 	const version = options.version ?? packageVersion();
+	// --demo is a preset: its flags come first, so that any flag given overrides it (the last wins).
+	const argv = given.includes('--demo') ? [...DEMO_ARGS, ...given.filter((token) => token !== '--demo')] : given;
 	const taken = takeLrFlags(argv);
 	if ('error' in taken) return {kind: 'error', message: taken.error};
 	let output = '';
@@ -323,6 +342,9 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			map: text('map'),
 			hold: text('hold'),
 			cast: text('cast'),
+			render: parsed.render === true,
+			cols: text('cols'),
+			rows: text('rows'),
 		},
 	};
 }
@@ -345,10 +367,21 @@ function explainFailure(message: string, argv: readonly string[]): string {
 	return `${oneLine(message.replace(/\s+/g, ' ').trim())} (see gdrace --help)`;
 }
 
+/**
+ * `--demo`: a preset for recordings and projectors: the note's four racers plus momentum and
+ * Adam, a race of about 23 s that ends by itself after its finished chart stayed up 2 s.
+ */
+export const DEMO_ARGS: readonly string[] = [
+	'--optimizers', 'gd,sgd,mb-random,mb-epoch,momentum,adam:lr=0.1',
+	'--epochs', '3000',
+	'--speed', '128',
+	'--exit-on-finish',
+];
+
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'cast', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'cast', 'render', 'cols', 'rows', 'demo', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

@@ -61,8 +61,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 			// and inverse too (the only pause cue without color). The frame writer decides about
 			// color (config.color), so chalk always styles: FORCE_COLOR outranks chalk's flag check.
 			process.env['FORCE_COLOR'] = '3';
-			const {runLive} = await import('../ui/live.js');
+			const {runLive} = await import('./live.js');
 			return await runLive(config);
+		}
+		if (config.mode === 'render') {
+			const env = process.env;
+			env['NODE_ENV'] ??= 'production';
+			process.env['FORCE_COLOR'] = '3';
+			const {runRender} = await import('./render.js');
+			return await runRender(config, dataset, io);
 		}
 		return await runHeadless(config, dataset, io);
 	} catch (error) {

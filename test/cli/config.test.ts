@@ -100,6 +100,15 @@ describe('every flag', () => {
 		expect(config(['--exit-on-finish', '--hold', '3600']).hold).toBe(3600);
 	});
 
+	it('--demo: the note\'s four plus momentum and Adam, about 23 s of race, exit on finish; any flag given overrides it', () => {
+		const demo = config(['--demo'], TERMINAL);
+		expect(demo.racers.map((racer) => racer.id)).toEqual(['gd', 'sgd', 'mb-random', 'mb-epoch', 'momentum', 'adam']);
+		expect(demo.racers.find((racer) => racer.id === 'adam')?.lr).toBe(0.1);
+		expect(demo).toMatchObject({epochs: 3000, speed: 128, exitOnFinish: true, hold: 2, mode: 'live'});
+		expect(config(['--epochs', '100', '--demo', '--no-exit-on-finish'], TERMINAL)).toMatchObject({epochs: 100, exitOnFinish: false});
+		expect(config(['--demo', '--optimizers', 'gd'], TERMINAL).racers.map((racer) => racer.id)).toEqual(['gd']);
+	});
+
 	it('takes the last of a repeated flag', () => {
 		expect(config(['--epochs', '1', '--epochs', '2']).epochs).toBe(2);
 	});
@@ -317,8 +326,8 @@ describe('--help and --version', () => {
 		const groups: Record<string, readonly string[]> = {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
-			'Output:': ['--plain', '--json', '--log', '--export', '--cast', '--force', '--color'],
-			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold'],
+			'Output:': ['--plain', '--json', '--log', '--export', '--cast', '--render', '--cols', '--rows', '--force', '--color'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold', '--demo'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
 		for (const [group, flags] of Object.entries(groups)) {

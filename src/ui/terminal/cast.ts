@@ -63,6 +63,7 @@ export class CastRecorder extends EventEmitter implements TerminalStream {
 	private closed = false;
 	private events = 0;
 	private lastTime = 0;
+	private lastOutput = '';
 	private readonly onResize = (): void => {
 		const next = this.measure();
 		if (next.columns !== this.size.columns || next.rows !== this.size.rows) {
@@ -121,7 +122,10 @@ export class CastRecorder extends EventEmitter implements TerminalStream {
 	write(data: string): boolean {
 		if (!this.closed) {
 			const recorded = data.replace(ALT_SCREEN, '');
-			if (recorded !== '') this.event('o', recorded);
+			if (recorded !== '') {
+				this.lastOutput = recorded;
+				this.event('o', recorded);
+			}
 		}
 		return this.terminal === undefined ? true : this.terminal.write(data) !== false;
 	}
@@ -141,7 +145,8 @@ export class CastRecorder extends EventEmitter implements TerminalStream {
 	 */
 	finish(): void {
 		if (this.closed) return;
-		this.event('o', `${RESTORE}\u001B[${this.size.rows};1H`);
+		// The frame writer's stop already reset the pen and showed the cursor, most of the time.
+		this.event('o', `${this.lastOutput.endsWith(RESTORE) ? '' : RESTORE}\u001B[${this.size.rows};1H`);
 		this.closed = true;
 		this.terminal?.off('resize', this.onResize);
 		this.terminal?.off('drain', this.onDrain);
