@@ -148,7 +148,7 @@ async function runOneByOne(race: Race, config: Config, out: Output, stopped: () 
 			onIteration: (r) => out.write(seedIteration(r.iterations, config.epochs, r.weights, r.bias, r.loss)),
 		});
 		try {
-			while (!racer.advanceTo(race.position, race.clock, performance.now() + WORK_SLICE_MS)) {
+			while (!racer.advanceTo(race.target, race.clock, performance.now() + WORK_SLICE_MS)) {
 				await breathe(out);
 				if (stopped()) return;
 			}

@@ -76,7 +76,7 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	/** A row: label, one cell per racer, then the optimum's cell. */
 	type Row = {readonly label: string; readonly cells: readonly string[]; readonly paints?: readonly ((text: string) => string)[]};
 	const rows: Row[] = [
-		{label: 'iterations', cells: [...racers.map((racer) => integer(racer.iterations)), '']},
+		{label: 'iterations', cells: [...racers.map((racer) => iteration(racer.iterations)), '']},
 		{label: 'updates', cells: [...racers.map((racer) => integer(racer.updates)), '']},
 		{label: 'samples', cells: [...racers.map((racer) => integer(racer.samples)), '']},
 		...data.features.map((feature, j) => ({

@@ -11,11 +11,12 @@ import {INITIAL_BIAS, INITIAL_WEIGHT, Racer} from './racer.js';
 import {CLOCKS} from './types.js';
 import type {Clock, Curvature, FinalStatus, Optimum, RaceConfig, RaceSnapshot, RacerSnapshot} from './types.js';
 
-/**
- * Work slice per racer per round, ms: when a deadline cuts the work, every racer has had the same
- * number of rounds, so they stay within about a slice of CPU time of each other.
- */
-export const SLICE_MS = 0.1;
+/** The smallest round, in clock units (unless less is left): racers stay level within one unit. */
+export const MIN_STEP = 1;
+/** CPU time units each spec's throwaway racer runs before the race (see the constructor). */
+const WARM_UP_UNITS = 10;
+/** Share of the time left before a deadline that one round is sized to take. */
+const ROUND_SHARE = 0.5;
 
 /** Throws a RangeError naming the first thing wrong with `config`. */
 export function assertRaceConfig(config: RaceConfig): void {
@@ -55,9 +56,20 @@ export function finalStatus(s: RacerSnapshot): FinalStatus {
 	return s.finished === null ? 'done' : 'finished';
 }
 
-/** The racers of a config, the optimum, and the common target they are brought to. */
+/**
+ * The racers of a config, the optimum, and how far they have been brought together.
+ *
+ * Two positions, in clock units: the target (where the speed wants the race to be: `extend`) and
+ * the level (where every running racer has been brought: `position`). `catchUp` moves the level
+ * toward the target in rounds: each round raises it by a step and brings every racer to the new
+ * level before the next round starts, so between calls the racers are level — in the iteration
+ * and samples clocks each is at the last update that does not pass the level, in the time clock
+ * each has spent at least the level's CPU time — and a deadline only decides how many rounds run.
+ * The step is sized from the measured cost of a clock unit so that a round fits the time left
+ * before the deadline (at least one unit, or what is left to the target).
+ */
 export class Race {
-	/** The config it was made from (its clock is the starting clock). */
+	/** The config it was made from. */
 	readonly config: RaceConfig;
 	/** The data's least-squares problem, shared by the racers. */
 	readonly objective: Objective;
@@ -69,14 +81,17 @@ export class Race {
 	readonly initialLoss: number;
 	/** The racers, in config order. */
 	readonly racers: readonly Racer[];
-	private clockValue: Clock;
-	private target = 0;
+	private targetValue = 0;
+	private levelValue = 0;
+	/** Measured ms per clock unit of a round (every racer's work), 0 until measured. */
+	private unitCost = 0;
+	/** The largest round so far, in units: a round is at most twice as large (a bad first estimate costs little). */
+	private maxStep = 0;
 
 	/** Builds the data statistics and the optimum once, then the racers. Throws a RangeError for a bad config. */
 	constructor(config: RaceConfig) {
 		assertRaceConfig(config);
 		this.config = config;
-		this.clockValue = config.clock;
 		this.objective = new Objective(config.data);
 		this.optimum = this.objective.optimum;
 		this.curvature = curvature(config.data);
@@ -93,17 +108,40 @@ export class Race {
 			historyCapacity: config.historyCapacity ?? DEFAULT_HISTORY_CAPACITY,
 			initialLoss: this.initialLoss,
 		};
+		// The first racer to run would pay for compiling the code every racer shares, and its CPU
+		// time (the time clock's budget, and a coordinate of every history point) would show it. A
+		// throwaway racer per spec (another seed, a small history) runs first, so every racer
+		// starts on warm code.
+		for (const spec of config.racers) {
+			new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4}).advanceTo(WARM_UP_UNITS, 'time');
+		}
 		this.racers = config.racers.map((spec) => new Racer(spec, options));
 	}
 
-	/** The clock positions are measured in. */
+	/**
+	 * The clock the race is scheduled by, fixed for the race: every racer gets the same budget in
+	 * it. (What a screen measures its axis in is the screen's business: every racer records all
+	 * three coordinates.)
+	 */
 	get clock(): Clock {
-		return this.clockValue;
+		return this.config.clock;
 	}
 
-	/** The target every racer is being brought to, in clock units (at most `config.epochs`). */
+	/**
+	 * Where every racer is, in clock units: the level all running racers have been brought to (at
+	 * most `config.epochs`). When every racer has diverged, the furthest point any of them reached
+	 * (the level may have been raised past where they stopped).
+	 */
 	get position(): number {
-		return this.target;
+		if (this.racers.some((racer) => racer.state !== 'diverged')) {
+			return this.levelValue;
+		}
+		return Math.max(0, ...this.racers.map((racer) => racer.position(this.config.clock)));
+	}
+
+	/** Where the race is headed (raised by `extend`, at most `config.epochs`); `position` catches up with it. */
+	get target(): number {
+		return this.targetValue;
 	}
 
 	/** True when every racer is done or diverged. */
@@ -111,35 +149,17 @@ export class Race {
 		return this.racers.every((racer) => racer.state !== 'running');
 	}
 
-	/**
-	 * Switches the clock. Mid-race the target becomes the furthest racer's position in the new
-	 * clock (capped at the end), so the racers behind catch up to it, and racers done in the old
-	 * clock run again if the end is still ahead of them. Once the race is over only the clock (the
-	 * chart's axis) changes: no racer moves.
-	 */
-	setClock(clock: Clock): void {
-		if (!CLOCKS.includes(clock)) {
-			throw new RangeError(`unknown clock: ${String(clock)} (expected one of ${CLOCKS.join(', ')})`);
-		}
-		if (clock === this.clockValue) {
-			return;
-		}
-		const over = this.over;
-		this.clockValue = clock;
-		this.target = Math.min(this.config.epochs, Math.max(...this.racers.map((racer) => racer.position(clock))));
-		if (!over) {
-			for (const racer of this.racers) {
-				racer.reopen();
-			}
-		}
-	}
-
 	/** Raises the target by `units` (capped at the end) without doing any work. */
 	extend(units: number): void {
 		if (!(Number.isFinite(units) && units >= 0)) {
 			throw new RangeError(`units must be a finite number >= 0 (got ${units})`);
 		}
-		this.target = Math.min(this.config.epochs, this.target + units);
+		this.targetValue = Math.min(this.config.epochs, this.targetValue + units);
+	}
+
+	/** Drops what is left of the target: it becomes the level, so no further call moves a racer. */
+	hold(): void {
+		this.targetValue = this.levelValue;
 	}
 
 	/**
@@ -152,27 +172,37 @@ export class Race {
 	}
 
 	/**
-	 * Works toward the current target, round-robin in slices of SLICE_MS per racer, until every
-	 * racer is caught up or `deadline` passes (every racer gets at least one chunk per call, so
-	 * even a past deadline makes progress). True when all are caught up.
+	 * Brings the racers to the target in level rounds (see the class comment) until they are
+	 * there or `deadline` passes; every call runs at least one round, so even a past deadline
+	 * makes progress. True when all are caught up.
 	 */
 	catchUp(deadline = Infinity): boolean {
-		const clock = this.clockValue;
-		const target = this.target;
-		for (;;) {
-			let caughtUp = true;
+		const clock = this.config.clock;
+		for (let rounds = 0; ; rounds++) {
+			if (this.levelValue >= this.targetValue || this.over) {
+				return true;
+			}
+			const started = performance.now();
+			if (rounds > 0 && started >= deadline) {
+				return false;
+			}
+			const left = this.targetValue - this.levelValue;
+			let step = left;
+			if (deadline !== Infinity) {
+				const fits = this.unitCost > 0 ? (ROUND_SHARE * (deadline - started)) / this.unitCost : 0;
+				step = Math.min(left, Math.max(MIN_STEP, Math.min(fits, 2 * this.maxStep)));
+			}
+			const level = step === left ? this.targetValue : this.levelValue + step;
 			for (const racer of this.racers) {
-				if (racer.state !== 'running') {
-					continue;
-				}
-				const sliceEnd = Math.min(deadline, performance.now() + SLICE_MS);
-				if (!racer.advanceTo(target, clock, sliceEnd)) {
-					caughtUp = false;
-				}
+				racer.advanceTo(level, clock);
 			}
-			if (caughtUp || performance.now() >= deadline) {
-				return caughtUp;
+			const elapsed = performance.now() - started;
+			const units = level - this.levelValue;
+			if (units >= MIN_STEP && elapsed > 0) {
+				this.unitCost = elapsed / units;
 			}
+			this.maxStep = Math.max(this.maxStep, units);
+			this.levelValue = level;
 		}
 	}
 
@@ -184,8 +214,9 @@ export class Race {
 	/** The whole race as plain data. */
 	snapshot(): RaceSnapshot {
 		return {
-			clock: this.clockValue,
-			position: this.target,
+			clock: this.config.clock,
+			position: this.position,
+			target: this.targetValue,
 			epochs: this.config.epochs,
 			seed: this.config.seed,
 			over: this.over,

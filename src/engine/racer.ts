@@ -48,6 +48,7 @@ const SAMPLE_LIMIT = 1;
 const MS_LIMIT = 2;
 const MS_BASE = 3;
 const COST = 4;
+const PARTIAL = 5;
 const MAX_CHUNK = 1 << 22;
 // Rule codes for the dispatch in Racer.step (RULES order).
 const SGD = 0;
@@ -160,12 +161,14 @@ export class Racer {
 	private chunk = FIRST_CHUNK;
 	/** Set by `runChunk`: whether it stopped because the racer reached the target. */
 	private caughtUp = false;
+	/** Rows the next update may use at most (a partial last batch, see `advanceTo`); 0 = no cap. */
+	private rowCap = 0;
 	/**
 	 * The current chunk's limits and timing, [update limit, sample limit, ms limit, ms at start,
-	 * measured ms per update], in an array rather than arguments or fields for the same reason as
+	 * measured ms per update, partial last batch allowed (1 or 0)], in an array rather than arguments or fields for the same reason as
 	 * `point`.
 	 */
-	private readonly chunkState = new Float64Array(5);
+	private readonly chunkState = new Float64Array(6);
 	private listeners: readonly RacerListener[] = [];
 
 	/** A racer at the initial weights. Throws a RangeError for a bad hyperparameter. */
@@ -332,7 +335,10 @@ export class Racer {
 	 * Does updates while behind `target` (in `clock` units). For the iteration and samples clocks it
 	 * never overshoots: an update is done only if the position after it is <= target, so equal
 	 * budgets are exact and the result does not depend on how calls cut the work. For the time
-	 * clock it runs while the position is < target (the overshoot carries over). Works in chunks and
+	 * clock it runs while the position is < target (the overshoot carries over). At the race's end
+	 * in the samples clock, a racer whose next batch would pass the end does one last update on the
+	 * rows left (the first ones of that batch), so that every racer spends exactly the same number
+	 * of sample-gradients — except a full-batch racer, which only spends whole passes. Works in chunks and
 	 * checks `deadline` (a performance.now() value) between them, always doing at least one chunk.
 	 * Returns true when caught up (or not running), false when the deadline cut the work.
 	 * Caught up at a target >= the race's end, the racer is done.
@@ -345,11 +351,14 @@ export class Racer {
 		const chunk = this.chunkState;
 		chunk[UPDATE_LIMIT] = clock === 'iteration' ? target * this.upi : Infinity;
 		chunk[SAMPLE_LIMIT] = clock === 'samples' ? target * this.data.rows : Infinity;
+		chunk[PARTIAL] = clock === 'samples' && target >= this.epochs && this.policy.kind !== 'full' ? 1 : 0;
 		chunk[MS_LIMIT] = clock === 'time' ? target * TIME_UNIT_MS : Infinity;
 		for (;;) {
-			const budget = this.chunk;
 			const msBase = this.msValue;
 			const cost = chunk[COST]!;
+			// The time clock's first update runs alone, so that a cold start (code not yet optimised,
+			// caches cold) is measured before more updates are charged against a small budget.
+			const budget = clock === 'time' && cost === 0 ? 1 : this.chunk;
 			chunk[MS_BASE] = msBase;
 			const started = performance.now();
 			const done = this.runChunk(budget, clock === 'samples');
@@ -379,16 +388,6 @@ export class Racer {
 		}
 	}
 
-	/**
-	 * The race's end moved in this racer's clock (the clock changed): a done racer runs again until
-	 * it is caught up at the end in the new clock.
-	 */
-	reopen(): void {
-		if (this.status === 'done') {
-			this.status = 'running';
-		}
-	}
-
 	/** Its current state, as plain data for the UI and the summaries. */
 	snapshot(): RacerSnapshot {
 		return {
@@ -400,7 +399,7 @@ export class Racer {
 			lr: this.params[PARAM_LR]!,
 			lrChanges: this.lrChangeList,
 			batchSize: this.policy.batchSize,
-			iterations: this.iterations,
+			iterations: this.updatesValue / this.upi,
 			updates: this.updatesValue,
 			samples: this.samplesValue,
 			ms: this.msValue,
@@ -490,11 +489,16 @@ export class Racer {
 		let done = 0;
 		this.caughtUp = false;
 		while (done < budget) {
-			if (
-				this.updatesValue + 1 > updateLimit ||
-				(bySamples && this.samplesValue + policy.nextCount() > sampleLimit) ||
-				msBase + done * cost >= msLimit
-			) {
+			if (bySamples && this.samplesValue + policy.nextCount() > sampleLimit) {
+				const room = sampleLimit - this.samplesValue;
+				if (chunk[PARTIAL] === 1 && room >= 1) {
+					this.rowCap = Math.floor(room);
+				} else {
+					this.caughtUp = true;
+					break;
+				}
+			}
+			if (this.updatesValue + 1 > updateLimit || msBase + done * cost >= msLimit) {
 				this.caughtUp = true;
 				break;
 			}
@@ -517,6 +521,10 @@ export class Racer {
 	private step(): boolean {
 		const batch = this.batch;
 		this.policy.select(this.rng, batch);
+		if (this.rowCap > 0) {
+			batch.count = Math.min(batch.count, this.rowCap);
+			this.rowCap = 0;
+		}
 		const count = batch.count;
 		const current = this.current;
 		const sums = this.sums;

@@ -26,6 +26,11 @@ export type SchedulerOptions = {
 	readonly paused?: boolean;
 };
 
+/** The clock after `clock`: iteration → samples → time → iteration. */
+export function nextClock(clock: Clock): Clock {
+	return CLOCKS[(CLOCKS.indexOf(clock) + 1) % CLOCKS.length]!;
+}
+
 function clampSpeed(speed: number): number {
 	if (Number.isNaN(speed)) {
 		throw new RangeError('speed must be a number');
@@ -33,7 +38,7 @@ function clampSpeed(speed: number): number {
 	return Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed));
 }
 
-/** A race under user control: pause, step, speed, clock and restart. */
+/** A race under user control: pause, step, speed, and restart (under the same clock or the next). */
 export class Scheduler {
 	private raceValue: Race;
 	private speedValue: number;
@@ -67,14 +72,21 @@ export class Scheduler {
 		return this.raceValue.config.seed;
 	}
 
+	/** The clock the race is scheduled by. */
+	get clock(): Clock {
+		return this.raceValue.clock;
+	}
+
 	/** Whether every racer had reached the target at the end of the last tick. */
 	get caughtUpAtLastTick(): boolean {
 		return this.caughtUp;
 	}
 
-	/** Freezes the target. */
+	/** Freezes the race where every racer is (the target drops to the level): nothing moves until resumed or stepped. */
 	pause(): void {
 		this.pausedValue = true;
+		this.raceValue.hold();
+		this.caughtUp = true;
 	}
 
 	/** Lets the target move again. */
@@ -84,7 +96,11 @@ export class Scheduler {
 
 	/** Pause if running, resume if paused. */
 	togglePause(): void {
-		this.pausedValue = !this.pausedValue;
+		if (this.pausedValue) {
+			this.resume();
+		} else {
+			this.pause();
+		}
 	}
 
 	/** Twice as fast (at most MAX_SPEED). */
@@ -107,34 +123,35 @@ export class Scheduler {
 		this.raceValue.extend(1);
 	}
 
-	/** Switches the race's clock (see `Race.setClock`). */
-	setClock(clock: Clock): void {
-		this.raceValue.setClock(clock);
-	}
-
-	/** Switches to the next clock: iteration → samples → time → iteration. */
-	cycleClock(): void {
-		const next = CLOCKS[(CLOCKS.indexOf(this.raceValue.clock) + 1) % CLOCKS.length]!;
-		this.raceValue.setClock(next);
-	}
-
-	/** A fresh race with the same settings and current clock, and a new seed. @default seed + 1 */
-	restart(seed: number = this.seed + 1): void {
-		this.raceValue = new Race({...this.raceValue.config, seed, clock: this.raceValue.clock});
+	/**
+	 * A fresh race with the same settings, running (not paused). By default the next seed (seed +
+	 * 1) under the same clock, as `r` does; `k` passes the same seed and the next clock.
+	 */
+	restart({seed = this.seed + 1, clock = this.clock}: {readonly seed?: number; readonly clock?: Clock} = {}): void {
+		this.raceValue = new Race({...this.raceValue.config, seed, clock});
+		this.pausedValue = false;
 		this.caughtUp = true;
 	}
 
+	/** Restarts the race under the next clock (iteration → samples → time → iteration) with the same seed. */
+	restartWithNextClock(): void {
+		this.restart({seed: this.seed, clock: nextClock(this.clock)});
+	}
+
 	/**
-	 * One frame: unless paused, raises the target by speed × dtMs / 1000 clock units — but not while
-	 * the racers still lag behind it, so a slow machine never builds a backlog — then works toward
-	 * the target for at most about `budgetMs`. Returns whether every racer caught up.
+	 * One frame: unless paused, raises the target by speed × dtMs / 1000 clock units — but never
+	 * more than that ahead of where the racers are, so a slow machine builds no backlog — then
+	 * brings the racers toward it, level (see `Race.catchUp`), for at most about `budgetMs`.
+	 * Returns whether every racer caught up.
 	 */
 	tick(dtMs: number, budgetMs: number): boolean {
 		const deadline = performance.now() + Math.max(0, budgetMs);
 		const race = this.raceValue;
-		if (!this.pausedValue && this.caughtUp && !race.over) {
+		if (!this.pausedValue && !race.over) {
 			const dt = Number.isFinite(dtMs) ? Math.min(MAX_TICK_MS, Math.max(0, dtMs)) : 0;
-			race.extend((this.speedValue * dt) / 1000);
+			const units = (this.speedValue * dt) / 1000;
+			const position = race.position;
+			race.extend(position >= race.target ? units : Math.max(0, position + units - race.target));
 		}
 		this.caughtUp = race.catchUp(deadline);
 		return this.caughtUp;

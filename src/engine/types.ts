@@ -4,7 +4,7 @@
  * same snapshots.
  */
 
-/** How each scheduler tick is shared among the racers (SPEC §2). */
+/** How each scheduler tick is shared among the racers (SPEC §2); fixed for a race. */
 export const CLOCKS = ['iteration', 'samples', 'time'] as const;
 export type Clock = (typeof CLOCKS)[number];
 
@@ -160,7 +160,10 @@ export type RacerSnapshot = {
 	readonly lrChanges: readonly LrChange[];
 	/** Rows per update actually used: N for full, 1 for one, min(size, N) for random and epoch. */
 	readonly batchSize: number;
-	/** Completed iterations. */
+	/**
+	 * Iterations in the racer's own sense, fractional inside an mb-epoch pass (update k of 17 → k/17),
+	 * so that it always describes the same moment as the loss, weights and samples beside it.
+	 */
 	readonly iterations: number;
 	/** Parameter updates applied (mb-epoch: about N / batchSize per iteration). */
 	readonly updates: number;
@@ -184,9 +187,15 @@ export type RacerSnapshot = {
 };
 
 export type RaceSnapshot = {
+	/** The clock the race is scheduled by (fixed for the race). */
 	readonly clock: Clock;
-	/** The clock position every racer is being brought to, in clock units. */
+	/**
+	 * Where every racer is, in clock units: the level all running racers have been brought to;
+	 * when every racer diverged, the furthest any got. See `Race.position`.
+	 */
 	readonly position: number;
+	/** Where the race is headed, in clock units (>= position while the racers catch up). */
+	readonly target: number;
 	readonly epochs: number;
 	readonly seed: number;
 	/** True when every racer is done or diverged. */

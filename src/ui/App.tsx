@@ -22,7 +22,8 @@ import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {mapByDefault, panels} from './panels.js';
 import {moveCursor, pointAt, replaySnapshot} from './replay.js';
-import {chartView, initialUiState, spansDecade, uiReducer} from './ui-state.js';
+import {chartView, initialUiState, spansDecade, uiReducer, viewClock} from './ui-state.js';
+import {positionRange, viewExtent} from './clock-view.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
 export type ExitReason = 'quit' | 'finished';
@@ -131,14 +132,22 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					case 'toggle':
 						dispatch({type: 'toggle-racer', index: next.index, racers: scheduler.race.racers.length});
 						break;
+					case 'clock':
+						// What the screen measures in: no racer moves.
+						dispatch({type: 'cycle-view', race: scheduler.race.clock});
+						break;
+					case 'reclock':
+						command('reclock');
+						dispatch({type: 'reset-view'});
+						dispatch({type: 'replay', to: null, end: 0});
+						break;
 					case 'pause':
 					case 'step':
 					case 'faster':
 					case 'slower':
-					case 'clock':
 					case 'restart':
 						command(next.action);
-						if (next.action === 'restart' || next.action === 'clock') dispatch({type: 'replay', to: null, end: 0});
+						if (next.action === 'restart') dispatch({type: 'replay', to: null, end: 0});
 						break;
 				}
 			}
@@ -172,6 +181,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	}
 
 	const body = layout.footer.y - layout.legend.y;
+	const view = viewClock(ui, snapshot.clock);
 	const areas = panels(layout, showMap);
 	return (
 		<Box flexDirection="column" width={layout.width}>
@@ -181,8 +191,12 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				clock={snapshot.clock}
 				position={cursor ?? snapshot.position}
 				epochs={snapshot.epochs}
+				view={view}
+				range={positionRange(replay?.racers ?? snapshot.racers, view, data.rows)}
 				seed={snapshot.seed}
 				speed={frame.speed}
+				achieved={frame.achieved}
+				diverged={snapshot.racers.every((racer) => racer.state === 'diverged')}
 				elapsedMs={frame.elapsedMs}
 				paused={frame.paused}
 				over={snapshot.over}
@@ -199,9 +213,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 								racers={racers}
 								lossStar={snapshot.optimum.loss}
 								view={chartView(ui, autoLog)}
-								clock={snapshot.clock}
+								clock={view}
 								dataRows={data.rows}
-								epochs={snapshot.epochs}
+								epochs={viewExtent(snapshot, view, data.rows)}
 								hidden={ui.hidden}
 								color={color}
 								legend={areas.chart.legend}
@@ -210,7 +224,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 								xAxis={areas.chart.xAxis}
 								version={frame.frame}
 								smoothing={ui.smoothing}
-								cursor={cursor}
+								// The cursor is a moment in the race's clock: one x only when the axis measures in it.
+								cursor={view === snapshot.clock ? cursor : null}
 							/>
 						)}
 						{areas.gutter > 0 ? <Box width={areas.gutter} /> : null}
@@ -241,7 +256,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						racers={replay?.racers ?? snapshot.racers}
 						optimum={snapshot.optimum}
 						rates={frame.rates}
-						clock={snapshot.clock}
+						clock={view}
 						dataRows={data.rows}
 						color={color}
 					/>

@@ -130,6 +130,18 @@ export function formatCount(value: number, width: number): string {
 	return alignRight('#'.repeat(width + 1), width);
 }
 
+/**
+ * An iteration count in a fixed width: whole with separators, or with two decimals inside an
+ * mb-epoch pass (`2.47`), truncated rather than rounded so it never shows a pass not yet done.
+ */
+export function formatIteration(value: number, width: number): string {
+	if (!Number.isFinite(value) || Number.isInteger(value)) return formatCount(value, width);
+	const whole = Math.floor(value);
+	const hundredths = Math.floor((value - whole) * 100);
+	const text = `${formatCount(whole, 24).trimStart()}.${String(hundredths).padStart(2, '0')}`;
+	return text.length <= width ? text.padStart(width) : formatCount(whole, width);
+}
+
 /** A rate per second, compact: 12345 → '12.3k/s'. Negative or non-finite rates show as a dash. */
 export function formatRate(perSecond: number, width: number): string {
 	if (!Number.isFinite(perSecond) || perSecond < 0) return alignRight(NOT_A_NUMBER, width);

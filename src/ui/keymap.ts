@@ -16,6 +16,7 @@ export const ACTIONS = [
 	'map',
 	'toggle',
 	'restart',
+	'reclock',
 	'smooth',
 	'replay',
 	'help',
@@ -64,7 +65,7 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		label: 'c',
 		keys: ['c'],
 		short: 'clock',
-		help: 'cycle the clock: iteration → samples → time (the x-axis follows)',
+		help: 'measure in iterations → samples → time',
 		footer: true,
 	},
 	// The gap view is always on a log scale: there `l` would flip a setting nobody sees.
@@ -80,6 +81,13 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	reclock: {
+		label: 'k',
+		keys: ['k'],
+		short: 'new clock',
+		help: 'restart under the next clock, same seed',
+		footer: false,
+	},
 	smooth: {label: 'e', keys: ['e'], short: 'smooth', help: 'smooth curves: off, 0.6, 0.9, 0.99', footer: false},
 	replay: {
 		label: '←/→',

@@ -1,3 +1,6 @@
+import type {Clock} from '../engine/types.js';
+import {nextClock} from '../engine/scheduler.js';
+
 /**
  * The screen's own state (what is shown, not what is raced), changed only through `uiReducer`
  * over a tagged union of actions, so every key's effect is testable without rendering.
@@ -26,6 +29,8 @@ export type UiState = {
 	readonly smoothing: number;
 	/** The replay cursor in clock units, or null when live. */
 	readonly cursor: number | null;
+	/** `c`: the clock the x-axis and the header measure in; null = the race's own clock. */
+	readonly view: Clock | null;
 };
 
 export type UiAction =
@@ -38,10 +43,14 @@ export type UiAction =
 	| {readonly type: 'toggle-gap'}
 	| {readonly type: 'toggle-racer'; readonly index: number; readonly racers: number}
 	| {readonly type: 'toggle-help'}
+	/** `c`: the next clock to measure in, after the one shown (`race` is the race's clock). */
+	| {readonly type: 'cycle-view'; readonly race: Clock}
+	/** A new race under another clock: measure in its clock. */
+	| {readonly type: 'reset-view'}
 	| {readonly type: 'close-help'};
 
-/** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live */
-export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null};
+/** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live, measured in the race's clock */
+export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null, view: null};
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
@@ -98,7 +107,21 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'close-help': {
 			return state.help ? {...state, help: false} : state;
 		}
+
+		case 'cycle-view': {
+			const next = nextClock(state.view ?? action.race);
+			return {...state, view: next === action.race ? null : next};
+		}
+
+		case 'reset-view': {
+			return state.view === null ? state : {...state, view: null};
+		}
 	}
+}
+
+/** The clock the screen measures in: the chosen one, or the race's. */
+export function viewClock(state: UiState, race: Clock): Clock {
+	return state.view ?? race;
 }
 
 /**

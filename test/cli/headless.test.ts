@@ -68,6 +68,34 @@ describe('runHeadless', () => {
 		expect(signals.listenerCount('SIGTERM')).toBe(0);
 	});
 
+	it('runs the racers level: stopped by a signal, every racer is at the same iteration as a --json run to it (issue 10 item 20)', async () => {
+		for (const clock of ['iteration', 'samples']) {
+			const config = configOf(['--json', '--epochs', '1e12', '--clock', clock]);
+			const stdout = sink();
+			const signals = new EventEmitter();
+			const running = runHeadless(config, loadConfigDataset(config), {stdout, stderr: sink(), signals});
+			signals.emit('SIGINT'); // handled after the first slice of work, however much that was
+			expect(await running).toBe(130);
+			type Json = {racers: {iterations: number; samples: number; loss: number; weights: number[]}[]};
+			const stopped = JSON.parse(stdout.text()) as Json;
+			const positions = stopped.racers.map((r) => (clock === 'iteration' ? r.iterations : r.samples / 506));
+			const top = Math.max(...positions);
+			expect(top).toBeGreaterThan(0);
+			for (const position of positions) expect(top - position, clock).toBeLessThan(1);
+			// The whole passes every racer reached: a --json run to there gives the same racers (gd, sgd exactly).
+			if (clock === 'iteration') {
+				const level = Math.min(...positions.map(Math.floor));
+				const straight = configOf(['--json', '--epochs', String(level), '--optimizers', 'gd,sgd']);
+				const out = sink();
+				await runHeadless(straight, loadConfigDataset(straight), {stdout: out, stderr: sink(), signals: new EventEmitter()});
+				const reference = JSON.parse(out.text()) as Json;
+				for (const [index, racer] of reference.racers.entries()) {
+					if (stopped.racers[index]!.iterations === level) expect(stopped.racers[index]!.weights).toEqual(racer.weights);
+				}
+			}
+		}
+	});
+
 	it('stops quietly with 0 when stdout is a closed pipe (EPIPE)', async () => {
 		const config = configOf(['--log', 'ndjson', '--epochs', '100000000', '--optimizers', 'sgd']);
 		const stderr = sink();

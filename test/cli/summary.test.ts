@@ -32,6 +32,7 @@ function racer(overrides: Partial<RacerSnapshot> & Pick<RacerSnapshot, 'id' | 'n
 const SNAPSHOT: RaceSnapshot = {
 	clock: 'iteration',
 	position: 5000,
+	target: 5000,
 	epochs: 5000,
 	seed: 2023,
 	over: true,

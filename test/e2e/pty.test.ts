@@ -1,6 +1,9 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {spawn as spawnPty} from 'node-pty';
 import {afterEach, describe, expect, it} from 'vitest';
-import {disposeAll, gdraceCommand, keyBytes, spawnTerminal, terminalEnv} from './pty.js';
+import {disposeAll, gdraceCommand, keepLastOutput, keyBytes, spawnTerminal, terminalEnv} from './pty.js';
 import type {TerminalSession} from './pty.js';
 
 // The harness proves itself on small stand-in programs, so it can be trusted before gdrace's
@@ -23,7 +26,7 @@ function isGone(pid: number): boolean {
 }
 
 /** Resolve once `predicate` holds, polling; reject after `timeout` ms. */
-async function until(predicate: () => boolean, timeout = 5000): Promise<void> {
+async function until(predicate: () => boolean, timeout = 15_000): Promise<void> {
 	const deadline = Date.now() + timeout;
 	while (!predicate()) {
 		if (Date.now() > deadline) {
@@ -241,6 +244,38 @@ describe('spawnTerminal', () => {
 		expect(isGone(pid) || isGone(childPid)).toBe(false);
 		term.dispose();
 		await until(() => isGone(pid) && isGone(childPid));
+	});
+});
+
+describe('keepLastOutput', () => {
+	it('reads what the program wrote last when node-pty destroys the stream before this process read it', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-pty-'));
+		const ready = join(dir, 'ready');
+		// The program writes, then says so through a file, then stays (so that only the destroy ends the stream).
+		const pty = spawnPty('sh', ['-c', 'printf "last words\\n"; : > "$0"; sleep 30', ready], {
+			name: 'xterm-256color',
+			cols: 80,
+			rows: 24,
+			env: terminalEnv(),
+			encoding: null,
+		});
+		try {
+			const received: Buffer[] = [];
+			pty.onData((data: string | Buffer) => received.push(Buffer.from(data)));
+			keepLastOutput(pty, (chunk) => received.push(chunk));
+			// This event loop stays blocked, so the stream cannot read, until the output is in the pty.
+			const deadline = Date.now() + 20_000;
+			while (!existsSync(ready) && Date.now() < deadline) {
+				// Busy: no await.
+			}
+			expect(existsSync(ready)).toBe(true);
+			// What node-pty does 200 ms after an exit when the stream has not closed.
+			(pty as unknown as {_socket: {destroy(): void}})._socket.destroy();
+			expect(Buffer.concat(received).toString('utf8')).toContain('last words');
+		} finally {
+			pty.kill('SIGKILL');
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });
 

@@ -13,7 +13,7 @@
  * expect(term.scrollback().join('\n')).toContain('optimum');
  * ```
  */
-import {existsSync} from 'node:fs';
+import {existsSync, readSync} from 'node:fs';
 import {constants as osConstants} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {spawn as spawnPty} from 'node-pty';
@@ -40,7 +40,7 @@ export type SpawnOptions = {
 
 /** Options of `waitFor`. */
 export type WaitOptions = {
-	/** Give up after this many milliseconds. @default 5000 */
+	/** Give up after this many milliseconds (generous: Node loading Ink on a loaded machine takes seconds). @default 20,000 */
 	readonly timeout?: number;
 	/** Poll the screen this often, in milliseconds. @default 20 */
 	readonly interval?: number;
@@ -237,7 +237,7 @@ export type TerminalSession = {
 	resize(cols: number, rows: number): void;
 	/** Wait until the screen satisfies `condition`; on timeout or early exit, reject with the screen. */
 	waitFor(condition: Condition, options?: WaitOptions): Promise<void>;
-	/** Wait until the program ends and its last output is on screen. @default timeout 5000 ms */
+	/** Wait until the program ends and its last output is on screen. @default timeout 20,000 ms */
 	waitForExit(timeout?: number): Promise<ExitStatus>;
 	/** Resolve once every byte received so far has been parsed onto the screen. */
 	settled(): Promise<void>;
@@ -263,6 +263,43 @@ process.once('exit', disposeAll);
 const signalNames = new Map<number, NodeJS.Signals>(
 	Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
+
+/**
+ * node-pty (lib/unixTerminal.js) reports a child's exit only once the master's read stream has
+ * closed, and destroys that stream if it has not closed 200 ms after the exit: whatever the child
+ * wrote last and this process has not read yet is dropped. On a loaded machine that is the
+ * summary, or the output of a command run after gdrace. So before that destroy, read what is left
+ * (the master is non-blocking: reading stops at EAGAIN, or EIO once the terminal is gone).
+ */
+export function keepLastOutput(pty: IPty, receive: (chunk: Buffer) => void): void {
+	const internals = pty as unknown as {_socket?: {destroy(...args: unknown[]): unknown}; _fd?: unknown};
+	const socket = internals._socket;
+	const fd = internals._fd;
+	if (socket === undefined || typeof socket.destroy !== 'function' || typeof fd !== 'number') {
+		return;
+	}
+	const destroy = socket.destroy.bind(socket);
+	let drained = false;
+	socket.destroy = (...args: unknown[]) => {
+		if (!drained) {
+			drained = true;
+			const buffer = Buffer.alloc(1 << 16);
+			for (;;) {
+				let read = 0;
+				try {
+					read = readSync(fd, buffer, 0, buffer.length, null);
+				} catch {
+					break;
+				}
+				if (read <= 0) {
+					break;
+				}
+				receive(Buffer.from(buffer.subarray(0, read)));
+			}
+		}
+		return destroy(...args);
+	};
+}
 
 /** Spawn `command args` in a `cols`×`rows` pseudo-terminal, with a user's interactive environment. */
 export function spawnTerminal(
@@ -308,14 +345,17 @@ export function spawnTerminal(
 			resolve(exit);
 		});
 	});
-	pty.onData((data: string | Buffer) => {
-		const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+	const receive = (chunk: Buffer): void => {
 		chunks.push(chunk);
 		bytes += chunk.length;
 		if (!disposed) {
 			term.write(chunk);
 		}
+	};
+	pty.onData((data: string | Buffer) => {
+		receive(typeof data === 'string' ? Buffer.from(data) : data);
 	});
+	keepLastOutput(pty, receive);
 
 	const settled = (): Promise<void> =>
 		new Promise((resolve) => {
@@ -435,7 +475,7 @@ export function spawnTerminal(
 				pty.resize(newCols, newRows);
 			}
 		},
-		async waitFor(condition, {timeout = 5000, interval = 20} = {}) {
+		async waitFor(condition, {timeout = 20_000, interval = 20} = {}) {
 			const test =
 				typeof condition === 'string'
 					? () => session.text().includes(condition)
@@ -460,7 +500,7 @@ export function spawnTerminal(
 				await Promise.race([new Promise((resolve) => setTimeout(resolve, interval)), exited]);
 			}
 		},
-		async waitForExit(timeout = 5000) {
+		async waitForExit(timeout = 20_000) {
 			let timer: NodeJS.Timeout | undefined;
 			const timedOut = new Promise<never>((_, reject) => {
 				timer = setTimeout(

@@ -1,6 +1,7 @@
-import {describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {Objective} from '../../src/engine/optimum.js';
 import {Race, finalStatus} from '../../src/engine/race.js';
-import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
+import type {RaceSnapshot} from '../../src/engine/types.js';
 import {bookConfig, dataOf, relativeError, spec, syntheticData} from './fixtures.js';
 
 /** A snapshot without its timing (CPU time differs between runs, nothing else may). */
@@ -57,10 +58,9 @@ describe('clocks and sample accounting', () => {
 		const by = (id: string) => race.snapshot().racers.find((s) => s.id === id)!;
 		expect([by('gd').updates, by('gd').samples]).toEqual([1, 506]);
 		expect([by('sgd').updates, by('sgd').samples]).toEqual([506, 506]);
-		expect([by('mb-random').updates, by('mb-random').samples]).toEqual([16, 480]);
+		expect([by('mb-random').updates, by('mb-random').samples]).toEqual([16, 480]); // mid-race: no partial batch
 		expect([by('mb-epoch').updates, by('mb-epoch').samples]).toEqual([17, 506]);
 		race.advance(2);
-		expect([by('mb-random').updates, by('mb-random').samples]).toEqual([50, 1500]); // floor(3·506 / 30)
 		for (const racer of race.racers) {
 			expect(racer.position('samples')).toBeLessThanOrEqual(3);
 		}
@@ -164,46 +164,153 @@ describe('chunking, determinism and stream independence', () => {
 	});
 });
 
-describe('changing the clock mid-race', () => {
-	test('the target becomes the furthest racer in the new clock; the others catch up', () => {
-		const race = new Race(bookConfig({epochs: 10_000}));
-		race.advance(10);
-		race.setClock('samples');
+describe('level racers (issue 10 items 2, 4, 20)', () => {
+	/** Every racer's position in the race's clock. */
+	const positions = (race: Race): number[] => race.racers.map((r) => r.position(race.clock));
+
+	test('deadline-cut work leaves every racer level with the race position, as a run straight to it would', () => {
+		for (const clock of ['iteration', 'samples'] as const) {
+			const race = new Race(bookConfig({clock, epochs: 1e9}));
+			race.extend(1e6);
+			// A deadline already past: each call does one round, whatever the machine's speed.
+			for (let call = 0; call < 12; call++) {
+				expect(race.catchUp(performance.now() - 1)).toBe(false);
+				const level = race.position;
+				expect(level).toBeGreaterThan(0);
+				expect(level).toBeLessThan(race.target);
+				for (const [index, position] of positions(race).entries()) {
+					// Never past the level, and within one update of it (less than a clock unit).
+					expect(position, `${clock} racer ${index}`).toBeLessThanOrEqual(level);
+					expect(position, `${clock} racer ${index}`).toBeGreaterThan(level - 1);
+				}
+			}
+			// The same point as a race run straight to it: bit-identical racers.
+			const straight = new Race(bookConfig({clock, epochs: 1e9}));
+			straight.advance(race.position);
+			expect(timeless(straight.snapshot())).toEqual(timeless(race.snapshot()));
+		}
+	});
+
+	test('rounds grow with the measured cost: a generous deadline does many units per call, still level', () => {
+		const race = new Race(bookConfig({epochs: 1e9}));
+		race.extend(1e9);
+		for (let call = 0; call < 5; call++) {
+			race.catchUp(performance.now() + 5);
+		}
+		const level = race.position;
+		expect(level).toBeGreaterThan(5); // more than one unit per call once the cost is known
+		const whole = Math.floor(level);
+		expect(race.racers.map((r) => r.updates)).toEqual([whole, whole, whole, Math.floor(17 * level)]);
+	});
+
+	test('the time clock: every racer has spent at least the level', () => {
+		const race = new Race(bookConfig({clock: 'time', epochs: 1e6}));
+		race.extend(1e6);
+		for (let call = 0; call < 5; call++) {
+			race.catchUp(performance.now() - 1);
+			for (const position of positions(race)) {
+				expect(position).toBeGreaterThanOrEqual(race.position);
+			}
+		}
+	});
+
+	test('when every racer diverges the position is the furthest any got, not the level raised past them', () => {
+		const all = bookConfig().racers.map((s) => ({...s, lr: 5}));
+		const race = new Race(bookConfig({racers: all}));
+		race.extend(5000);
+		while (!race.catchUp(performance.now() - 1)) {
+			// one round per call: the level passes the point where the racers blew up
+		}
+		expect(race.over).toBe(true);
+		expect(race.racers.every((r) => r.state === 'diverged')).toBe(true);
+		expect(race.racers.map((r) => r.position('iteration'))).toEqual([3, 3, 3, 3 / 17]);
+		expect(race.position).toBe(3);
+		expect(race.snapshot().position).toBe(3);
+		// One racer still going: the level is where it is.
+		const mixed = new Race(bookConfig({racers: [...all.slice(0, 3), {...all[3]!, lr: 0.01}]}));
+		mixed.advance(10);
+		expect(mixed.position).toBe(10);
+		expect(mixed.racer('mb-epoch')!.position('iteration')).toBe(10);
+	});
+
+	test('hold drops what is left of the target: nothing moves after it', () => {
+		const race = new Race(bookConfig({epochs: 1e9}));
+		race.extend(1e6);
+		race.catchUp(performance.now() - 1);
+		race.hold();
+		const before = race.snapshot();
+		expect(race.target).toBe(before.position);
+		expect(race.catchUp()).toBe(true);
+		expect(timeless(race.snapshot())).toEqual(timeless(before));
+	});
+
+	test('the clock is the config\'s, fixed for the race', () => {
+		const race = new Race(bookConfig({clock: 'samples'}));
 		expect(race.clock).toBe('samples');
-		expect(race.position).toBe(10); // gd and mb-epoch: 10 passes
-		race.catchUp();
-		const by = (id: string): RacerSnapshot => race.snapshot().racers.find((s) => s.id === id)!;
-		expect(by('sgd').samples).toBe(5060);
-		expect(by('mb-random').samples).toBe(5040); // 168 × 30 <= 5060
-		expect(by('gd').samples).toBe(5060);
-		race.setClock('iteration');
-		expect(race.position).toBe(5060); // sgd's iterations
-		race.setClock('samples');
-		expect(race.position).toBe(10);
+		expect('setClock' in race).toBe(false);
+	});
+});
+
+describe('the time clock is fair for small budgets (issue 10 item 5)', () => {
+	afterEach(() => {
+		vi.restoreAllMocks();
 	});
 
-	test('racers done in the old clock run again if the end is still ahead of them', () => {
-		const race = new Race(bookConfig({epochs: 20, racers: [spec('gd'), spec('sgd')]}));
-		race.advance(20);
-		expect(race.over).toBe(true);
-		// Over: only the axis changes.
-		race.setClock('samples');
-		expect(race.racer('sgd')!.updates).toBe(20);
-		expect(race.over).toBe(true);
+	test('with a cold start and a known cost per update, no racer is charged much beyond the budget', () => {
+		// An injected clock: every update (one loss measurement) takes 1/16 ms, and the process's
+		// first three take 1 ms each (code not yet compiled), whoever runs them.
+		let now = 0;
+		let calls = 0;
+		vi.spyOn(performance, 'now').mockImplementation(() => now);
+		const measure = Objective.prototype.measure;
+		vi.spyOn(Objective.prototype, 'measure').mockImplementation(function (this: Objective, theta, out) {
+			now += ++calls <= 3 ? 1 : 1 / 16; // binary fractions: the fake times add exactly
+			measure.call(this, theta, out);
+		});
+		const race = new Race(bookConfig({clock: 'time', epochs: 1})); // 0.1 ms each
+		race.advance(1);
+		for (const racer of race.racers) {
+			// At least the budget, at most one update beyond it (not 8 updates, not the cold start).
+			expect(racer.ms, racer.id).toBeGreaterThanOrEqual(0.1 - 1e-12);
+			expect(racer.ms, racer.id).toBeLessThanOrEqual(0.1 + 1 / 16);
+			expect(racer.updates, racer.id).toBe(2);
+		}
+	});
+});
 
-		const midway = new Race(bookConfig({epochs: 20, racers: [spec('gd'), spec('sgd')]}));
-		midway.extend(20);
-		midway.racer('gd')!.advanceTo(20, 'iteration');
-		expect(midway.racer('gd')!.state).toBe('done');
-		midway.setClock('samples'); // gd at 20 passes; sgd far behind; not over yet
-		expect(midway.racer('gd')!.state).toBe('running');
-		midway.catchUp();
-		expect(midway.racer('sgd')!.samples).toBe(20 * 506);
-		expect(midway.over).toBe(true);
+describe('the samples clock is exact at the end (issue 10 item 19)', () => {
+	test('every racer spends the same sample-gradients: mb-random\'s last batch is cut to the rows left', () => {
+		for (const epochs of [1, 3]) {
+			const race = new Race(bookConfig({clock: 'samples', epochs}));
+			race.advance(epochs);
+			expect(race.racers.map((r) => r.samples)).toEqual([506, 506, 506, 506].map((n) => n * epochs));
+		}
+		// Epochs 1: 16 batches of 30 and one of 26.
+		const race = new Race(bookConfig({clock: 'samples', epochs: 1}));
+		race.advance(1);
+		expect(race.racer('mb-random')!.updates).toBe(17);
+		const history = race.racer('mb-random')!.history.columns().samples;
+		expect(history.at(-1)! - history.at(-2)!).toBe(26);
 	});
 
-	test('an unknown clock is refused', () => {
-		expect(() => new Race(bookConfig()).setClock('wall' as 'time')).toThrow(/unknown clock: wall/);
+	test('the cut batch is the first rows of the full one: the run up to it is unchanged', () => {
+		const config = bookConfig({clock: 'samples', epochs: 1, racers: [spec('mb-random')]});
+		const cut = new Race(config);
+		cut.advance(1);
+		const whole = new Race({...config, clock: 'iteration', epochs: 17});
+		whole.advance(16);
+		const a = cut.racer('mb-random')!.history.columns();
+		const b = whole.racer('mb-random')!.history.columns();
+		expect(Array.from(a.loss.subarray(0, 17))).toEqual(Array.from(b.loss.subarray(0, 17)));
+	});
+
+	test('only at the end: mid-race budgets stop before a batch that does not fit; full batches never split', () => {
+		const race = new Race(bookConfig({clock: 'samples', epochs: 2.5}));
+		race.advance(1.5);
+		expect(race.racer('mb-random')!.samples).toBe(750); // 25 × 30 <= 759
+		race.advance(1);
+		const samples = race.racers.map((r) => r.samples);
+		expect(samples).toEqual([1012, 1265, 1265, 1265]); // gd spends whole passes: 2 × 506
 	});
 });
 

@@ -9,24 +9,21 @@
  * Then a few of the same cases in the live screen through a pseudo-terminal (the data and the
  * flags are checked before the screen starts, so no frame may ever be drawn), and a 200 MB file.
  */
-import {spawn, spawnSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {disposeAll, spawnGdrace} from '../e2e/pty.js';
 import type {JsonDoc, RunResult} from './helpers.js';
-import {CLI, cleanEnv, expectNoNonFinite, expectOneLine, gdraceRun, parseJson, scratchDir, sleep} from './helpers.js';
+import {CLI, cleanEnv, expectNoNonFinite, expectOneLine, gdraceRun, parseJson, readOverrideDropped, scratchDir, sleep} from './helpers.js';
 
 const scratch = scratchDir('bad-input');
 afterAll(() => scratch.cleanup());
 afterEach(disposeAll);
 
-/** A user without privileges, to make a chmod 000 file unreadable when the tests run as root (root reads anything). */
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
-/** Whether this process may start a child as `nobody` (root can, unless a container forbids setuid). */
-const canDropPrivileges = isRoot && spawnSync('true', {uid: NOBODY, gid: NOBODY}).status === 0;
+/** How a chmod 000 file is made unreadable for the CLI (as root: without the capabilities that read any file), or null when it cannot be. */
+const unprivileged = readOverrideDropped();
 
 /** The same small data set, written plainly: the reference the quoted and CRLF variants must equal. */
 const PLAIN_ROWS = [
@@ -82,7 +79,7 @@ type Case = {
 	readonly message?: RegExp;
 	/** For a valid input: checks of the output. */
 	readonly check?: (result: RunResult) => void;
-	/** The file must be unreadable: chmod 000, and as root the CLI runs as `nobody`. */
+	/** The file must be unreadable: chmod 000, and the CLI runs unable to read it even as root. */
 	readonly unreadable?: string;
 };
 
@@ -284,8 +281,6 @@ beforeAll(async () => {
 	mkdirSync(scratch.path('folder.csv'));
 	scratch.write('secret.csv', plain);
 	chmodSync(scratch.path('secret.csv'), 0o000);
-	// `nobody` must be able to reach the files (mkdtemp makes the directory 0700).
-	chmodSync(scratch.dir, 0o755);
 	const result = await gdraceRun(['--json', ...data('plain.csv')], {cwd: scratch.dir});
 	expect(result.code).toBe(0);
 	plainJson = parseJson(result.stdout);
@@ -366,9 +361,9 @@ describe.concurrent('headless: bad input gets one line and exit 1 (data) or 2 (u
 	}, 90_000);
 
 	it.for(CASES)('$name', async (c, {skip}) => {
-		// As root without the means to drop privileges, no file is unreadable: nothing to test.
-		if (c.unreadable !== undefined && isRoot && !canDropPrivileges) skip('running as root and cannot run the CLI as nobody');
-		const result = await gdraceRun(['--plain', ...c.args], {cwd: scratch.dir, ...(c.unreadable !== undefined && isRoot ? {uid: NOBODY} : {})});
+		// As root without the means to drop the read override, no file is unreadable: nothing to test.
+		if (c.unreadable !== undefined && unprivileged === null) skip('running as root and cannot drop the capabilities that read any file');
+		const result = await gdraceRun(['--plain', ...c.args], {cwd: scratch.dir, unprivileged: c.unreadable !== undefined});
 		if (c.unreadable !== undefined) {
 			// Sanity: the file really is unreadable for the user the CLI ran as.
 			expect(statSync(scratch.path(c.unreadable)).mode & 0o777).toBe(0);
@@ -407,7 +402,7 @@ describe('the same bad input in the live screen (a pseudo-terminal)', () => {
 	it.each(LIVE_CASES)('%s: one line, exit %i, no frame drawn', async (_name, code, args, pattern) => {
 		// Wide enough that the message does not wrap.
 		const term = spawnGdrace(args, {cwd: scratch.dir, cols: 250, rows: 30});
-		expect(await term.waitForExit(10_000)).toEqual({exitCode: code, signal: null});
+		expect(await term.waitForExit(20_000)).toEqual({exitCode: code, signal: null});
 		// stdout and stderr share the terminal: the only output is the message line.
 		const lines = term.text().split('\n');
 		expect(lines).toHaveLength(1);

@@ -5,10 +5,12 @@
  * --force, and with --force it is replaced whole (a new file renamed over it), never rewritten in
  * place.
  */
-import {existsSync, linkSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, watch, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {constants, existsSync, linkSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {open} from 'node:fs/promises';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {disposeAll, spawnGdrace} from '../e2e/pty.js';
-import {RACER_IDS, expectOneLine, expectTerminalRestored, gdraceAsync, gdraceRun, readCsvExport, scratchDir, sleep, waitForStopListeners} from './helpers.js';
+import {CLI, RACER_IDS, cleanEnv, expectOneLine, expectTerminalRestored, gdraceAsync, gdraceRun, parseJson, readCsvExport, scratchDir, until, waitForStopListeners} from './helpers.js';
 
 const scratch = scratchDir('export');
 afterAll(() => scratch.cleanup());
@@ -20,9 +22,9 @@ const ENDLESS = ['--epochs', '10000000000'];
 // Each test its own process and file names: side by side.
 describe.concurrent('an interrupted run never leaves a truncated file under the final name', {timeout: 60_000}, () => {
 	it('SIGKILL mid-race: no file under the final name, no temporary file', async () => {
-		const run = gdraceAsync(['--plain', ...ENDLESS, '--optimizers', 'sgd', '--export', 'killed.csv'], {cwd: scratch.dir});
-		await waitForStopListeners(run.child.pid as number);
-		await sleep(300);
+		// The ndjson log shows the race has begun: kill once its first line is out.
+		const run = gdraceAsync(['--log', 'ndjson', ...ENDLESS, '--optimizers', 'sgd', '--export', 'killed.csv'], {cwd: scratch.dir});
+		await until(() => run.stdout().includes('\n'), 20_000);
 		run.child.kill('SIGKILL');
 		const result = await run.done;
 		expect(result.signal).toBe('SIGKILL');
@@ -30,49 +32,46 @@ describe.concurrent('an interrupted run never leaves a truncated file under the 
 		expect(scratch.temporaryFiles('killed.csv')).toEqual([]);
 	}, 30_000);
 
-	it('SIGKILL while the export is being written: the final name is absent or complete, never truncated', async () => {
-		let caughtMidWrite = 0;
-		let attempts = 0;
-		// inotify makes the kill land within the write almost always; try until it has, at most 5 times.
-		for (let attempt = 0; attempt < 5 && caughtMidWrite === 0; attempt++) {
-			attempts++;
-			const name = `mid-write-${attempt}.csv`;
-			const run = gdraceAsync(['--plain', ...ENDLESS, '--export', name], {cwd: scratch.dir});
-			const pid = run.child.pid as number;
-			const temporary = `.${name}.${pid}.tmp`;
-			// The moment the temporary file appears, the export is being written: kill then.
-			const watcher = watch(scratch.dir, (_event, file) => {
-				if (file === temporary) run.child.kill('SIGKILL');
-			});
-			try {
-				// Let the histories fill up (a bigger export, a longer write), then ask for the export.
-				await waitForStopListeners(pid);
-				await sleep(1000);
-				run.child.kill('SIGTERM');
-				const result = await run.done;
-				const final = scratch.path(name);
-				const finalExists = existsSync(final);
-				const temporaryExists = existsSync(scratch.path(temporary));
-				// Whatever the moment of the kill, a file under the final name is whole.
-				if (finalExists) readCsvExport(final);
-				else if (result.signal !== 'SIGKILL') throw new Error(`exit ${result.code} without the export: ${result.stderr}`);
-				if (temporaryExists) {
-					// Killed mid-write (or between the link and the unlink): the partial data is only in the temporary file.
-					if (!finalExists) caughtMidWrite++;
-					rmSync(scratch.path(temporary));
-				}
-			} finally {
-				watcher.close();
-			}
+	it('SIGKILL while the export is being written: nothing under the final name, never a truncated file', async () => {
+		// The temporary file's name is known before the run (`.NAME.PID.tmp`, and `exec` keeps the
+		// shell's pid): made a FIFO, it holds the writer mid-write for as long as the test does not read,
+		// so the kill lands during the write every time, whatever the machine's load.
+		const name = 'mid-write.csv';
+		const script = 'mkfifo ".$0.$$.tmp" && exec "$@"';
+		const child = spawn('sh', ['-c', script, name, process.execPath, CLI, '--plain', '--epochs', '5000', '--export', name], {
+			cwd: scratch.dir,
+			env: cleanEnv(),
+			stdio: 'ignore',
+		});
+		const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+		const temporary = scratch.path(`.${name}.${child.pid}.tmp`);
+		await until(() => existsSync(temporary), 20_000);
+		// Opening the read end waits for the writer to open the temporary file: the race is over then.
+		const opening = open(temporary, 'r');
+		const reader = await Promise.race([opening, exited.then(() => undefined)]);
+		if (reader === undefined) {
+			// Not opened: unblock the pending open (a writer that gives up at once) before failing.
+			await open(temporary, constants.O_WRONLY | constants.O_NONBLOCK).then((fd) => fd.close(), () => undefined);
+			await (await opening).close();
+			throw new Error('gdrace ended before it wrote the export');
 		}
-		console.log(`export killed mid-write in ${caughtMidWrite} of ${attempts} attempts`);
-		expect(caughtMidWrite, 'the kill never landed during the write: the test proved nothing').toBeGreaterThan(0);
-	}, 60_000);
+		try {
+			const {bytesRead, buffer} = await reader.read(Buffer.alloc(4096), 0, 4096, null);
+			// The export has begun (and is far longer than the 64 KiB a pipe holds: the writer is blocked in it).
+			expect(buffer.subarray(0, bytesRead).toString('utf8')).toMatch(/^racer,iteration,samples,ms,loss\ngd,0,0,0,/);
+			child.kill('SIGKILL');
+			expect(await exited).toBe('SIGKILL');
+		} finally {
+			await reader.close();
+		}
+		expect(existsSync(scratch.path(name))).toBe(false);
+		rmSync(temporary);
+	}, 30_000);
 
 	it('SIGTERM mid-race: exit 143, the summary says so, and the export holds every racer, complete', async () => {
 		const run = gdraceAsync(['--plain', ...ENDLESS, '--export', 'stopped.csv'], {cwd: scratch.dir});
+		// Whenever the signal lands once gdrace listens, everything below holds.
 		await waitForStopListeners(run.child.pid as number);
-		await sleep(300);
 		run.child.kill('SIGTERM');
 		const result = await run.done;
 		expect({code: result.code, signal: result.signal}).toEqual({code: 143, signal: null});
@@ -91,17 +90,22 @@ describe.concurrent('an interrupted run never leaves a truncated file under the 
 	it('SIGINT mid-race with an .ndjson export: exit 130, every line a complete JSON object', async () => {
 		const run = gdraceAsync(['--json', ...ENDLESS, '--optimizers', 'gd,sgd', '--export', 'stopped.ndjson'], {cwd: scratch.dir});
 		await waitForStopListeners(run.child.pid as number);
-		await sleep(300);
 		run.child.kill('SIGINT');
 		const result = await run.done;
 		expect(result.code).toBe(130);
-		expect(JSON.parse(result.stdout)).toMatchObject({stoppedBy: 'SIGINT'});
+		const doc = parseJson(result.stdout);
+		expect(doc).toMatchObject({stoppedBy: 'SIGINT'});
 		const text = readFileSync(scratch.path('stopped.ndjson'), 'utf8');
 		expect(text.endsWith('\n')).toBe(true);
-		const points = text.trimEnd().split('\n').map((line) => JSON.parse(line) as {racer: string; loss: number});
-		expect(points.length).toBeGreaterThan(2);
-		expect(new Set(points.map((point) => point.racer))).toEqual(new Set(['gd', 'sgd']));
+		const points = text.trimEnd().split('\n').map((line) => JSON.parse(line) as {racer: string; iteration: number; loss: number});
 		for (const point of points) expect(Number.isFinite(point.loss)).toBe(true);
+		// Each racer from its starting point to where --json says it stopped (however far that was).
+		for (const id of ['gd', 'sgd']) {
+			const mine = points.filter((point) => point.racer === id);
+			expect(mine[0]?.iteration, id).toBe(0);
+			expect(mine.at(-1)?.iteration, id).toBe(doc.racers.find((racer) => racer.id === id)?.iterations);
+		}
+		expect(points.length).toBe(points.filter((point) => point.racer === 'gd' || point.racer === 'sgd').length);
 	}, 30_000);
 });
 
@@ -138,8 +142,8 @@ describe.concurrent('an existing file', {timeout: 30_000}, () => {
 
 	it('a file that appears under the name during the run is left alone; the history is kept in the temporary file', async () => {
 		const run = gdraceAsync(['--plain', ...ENDLESS, '--optimizers', 'sgd', '--export', 'appeared.csv'], {cwd: scratch.dir});
+		// The name is checked before the race, and gdrace listens for signals just before it starts.
 		await waitForStopListeners(run.child.pid as number);
-		await sleep(300);
 		writeFileSync(scratch.path('appeared.csv'), 'somebody else\n');
 		run.child.kill('SIGTERM');
 		const result = await run.done;
@@ -151,7 +155,9 @@ describe.concurrent('an existing file', {timeout: 30_000}, () => {
 			`"appeared.csv" appeared while the race ran and was left alone; the history is in "${temporary}" (rename it, or rerun with --force to overwrite)`,
 		);
 		expect(readFileSync(scratch.path('appeared.csv'), 'utf8')).toBe('somebody else\n');
-		expect(readCsvExport(scratch.path(temporary)).length).toBeGreaterThan(1);
+		const kept = readCsvExport(scratch.path(temporary));
+		expect(kept[0]).toMatchObject({racer: 'sgd', iteration: 0});
+		expect(kept.every((row) => row.racer === 'sgd')).toBe(true);
 		rmSync(scratch.path(temporary));
 	}, 30_000);
 });

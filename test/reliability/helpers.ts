@@ -7,9 +7,10 @@
  */
 import {spawn, spawnSync} from 'node:child_process';
 import type {SpawnSyncOptions} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import xterm from '@xterm/headless';
 import {expect} from 'vitest';
 import {gdraceCommand} from '../e2e/pty.js';
 import type {TerminalSession} from '../e2e/pty.js';
@@ -36,9 +37,46 @@ export type RunOptions = {
 	readonly env?: Readonly<Record<string, string | undefined>>;
 	/** Kill after this many ms. @default 60,000 */
 	readonly timeout?: number;
-	/** Run as another user (uid = gid); used to make a chmod 000 file unreadable when the tests run as root. */
-	readonly uid?: number;
+	/**
+	 * Run without the power to read any file whatever its mode (see `readOverrideDropped`), so that
+	 * a chmod 000 file is unreadable even when the tests run as root.
+	 */
+	readonly unprivileged?: boolean;
 };
+
+let dropPrefix: readonly string[] | null | undefined;
+
+/**
+ * The command prefix that runs a program unable to read a chmod 000 file: nothing when the tests
+ * do not run as root; as root, `setpriv` dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the
+ * bounding set (the program stays uid 0, so the checkout need not be readable by any other user,
+ * as running it as `nobody` would need). `null` when that cannot be done here (no setpriv, or a
+ * container that forbids it): checked once by trying to read such a file.
+ */
+export function readOverrideDropped(): readonly string[] | null {
+	if (dropPrefix !== undefined) return dropPrefix;
+	if (process.getuid?.() !== 0) return (dropPrefix = []);
+	const prefix = ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search', '--'];
+	const dir = mkdtempSync(join(tmpdir(), 'gdrace-probe-'));
+	try {
+		const file = join(dir, 'secret');
+		writeFileSync(file, 'x');
+		chmodSync(file, 0o000);
+		const run = (command: string, ...args: string[]) => spawnSync(prefix[0] as string, [...prefix.slice(1), command, ...args], {stdio: 'ignore'}).status;
+		dropPrefix = run('true') === 0 && run('cat', file) !== 0 ? prefix : null;
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+	return dropPrefix;
+}
+
+/** The program and arguments that run the CLI with `args` as `options` say. */
+function cliCommand(args: readonly string[], options: RunOptions): [string, string[]] {
+	const prefix = options.unprivileged === true ? readOverrideDropped() : [];
+	if (prefix === null) throw new Error('cannot run the CLI without the power to read any file here');
+	if (prefix.length === 0) return [process.execPath, [CLI, ...args]];
+	return [prefix[0] as string, [...prefix.slice(1), process.execPath, CLI, ...args]];
+}
 
 /** The environment a user's shell gives: no color switches, no debug traces. */
 export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv {
@@ -60,10 +98,10 @@ export function gdrace(args: readonly string[], options: RunOptions = {}): RunRe
 		timeout: options.timeout ?? 60_000,
 		maxBuffer: 64 << 20,
 		stdio: ['ignore', 'pipe', 'pipe'],
-		...(options.uid === undefined ? {} : {uid: options.uid, gid: options.uid}),
 	};
 	const start = performance.now();
-	const result = spawnSync(process.execPath, [CLI, ...args], spawnOptions);
+	const [command, argv] = cliCommand(args, options);
+	const result = spawnSync(command, argv, spawnOptions);
 	if (result.error !== undefined) throw result.error;
 	return {
 		code: result.status,
@@ -85,11 +123,11 @@ export type RunningCli = {
 /** Starts the built CLI without waiting for it (to signal or kill it mid-run). */
 export function gdraceAsync(args: readonly string[], options: RunOptions = {}): RunningCli {
 	const start = performance.now();
-	const child = spawn(process.execPath, [CLI, ...args], {
+	const [command, argv] = cliCommand(args, options);
+	const child = spawn(command, argv, {
 		cwd: options.cwd,
 		env: cleanEnv(options.env),
 		stdio: ['ignore', 'pipe', 'pipe'],
-		...(options.uid === undefined ? {} : {uid: options.uid, gid: options.uid}),
 	});
 	let stdout = '';
 	let stderr = '';
@@ -307,4 +345,19 @@ export function expectTerminalRestored(term: TerminalSession): string {
 	const stray = after.replace(/\u001B\[[0-9;]*m/g, '').match(/\u001B[^\n]{0,12}/);
 	expect(stray, 'no escape sequence but SGR after the screen closed').toBeNull();
 	return after;
+}
+
+/** The screen as it was just before the terminal was restored: the last frame the user saw. */
+export async function lastFrameBeforeRestore(term: TerminalSession): Promise<string[]> {
+	const raw = term.raw();
+	const cut = raw.lastIndexOf('\u001B[0m\u001B[?7h\u001B[?25h\u001B[?1049l');
+	expect(cut).toBeGreaterThan(0);
+	const replay = new xterm.Terminal({cols: term.cols, rows: term.rows, allowProposedApi: true});
+	try {
+		await new Promise<void>((resolve) => replay.write(raw.slice(0, cut), resolve));
+		const buffer = replay.buffer.active;
+		return Array.from({length: replay.rows}, (_, row) => buffer.getLine(buffer.baseY + row)?.translateToString(true) ?? '');
+	} finally {
+		replay.dispose();
+	}
 }

@@ -9,7 +9,8 @@ import {expectTerminalRestored, sleep} from './helpers.js';
 
 afterEach(disposeAll);
 
-const STORM_MS = 10_000;
+/** Resizes in the storm: about 10 s of them at one every 20 ms (a count, not a time, so that a loaded machine does the same storm, only slower). */
+const RESIZES = 500;
 const EVERY_MS = 20;
 
 /** Sizes the storm picks from: the degenerate ones of the issue, tiny, odd, huge, and the usual. */
@@ -80,21 +81,18 @@ describe('a resize storm', () => {
 			seed = (seed * 48271) % 2147483647;
 			return SIZES[seed % SIZES.length] as readonly [number, number];
 		};
-		let resizes = 0;
 		const smallest = {cols: Infinity, rows: Infinity};
 		const start = Date.now();
-		while (Date.now() - start < STORM_MS) {
+		for (let resizes = 0; resizes < RESIZES; resizes++) {
 			const [cols, rows] = pick();
 			term.resize(cols, rows);
 			smallest.cols = Math.min(smallest.cols, cols);
 			smallest.rows = Math.min(smallest.rows, rows);
-			resizes++;
 			expect(term.exit, `the program ended during the storm:\n${term.raw().slice(-2000)}`).toBeUndefined();
 			await sleep(EVERY_MS);
 		}
-		const perSecond = resizes / ((Date.now() - start) / 1000);
-		console.log(`resize storm: ${resizes} resizes in ${((Date.now() - start) / 1000).toFixed(1)} s (${perSecond.toFixed(0)}/s)`);
-		expect(perSecond).toBeGreaterThan(24);
+		const seconds = (Date.now() - start) / 1000;
+		console.log(`resize storm: ${RESIZES} resizes in ${seconds.toFixed(1)} s (${(RESIZES / seconds).toFixed(0)}/s)`);
 		expect(smallest).toEqual({cols: 1, rows: 1});
 
 		// Too small to draw: the screen says so instead of a broken layout.
@@ -122,5 +120,5 @@ describe('a resize storm', () => {
 		expect(await term.waitForExit(10_000)).toEqual({exitCode: 0, signal: null});
 		expectTerminalRestored(term);
 		expect(term.scrollback().join('\n')).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
-	}, 60_000);
+	}, 120_000);
 });

@@ -4,6 +4,7 @@ import {
 	formatAxis,
 	formatCompact,
 	formatCount,
+	formatIteration,
 	formatDuration,
 	formatExponent,
 	formatFixed,
@@ -107,6 +108,17 @@ describe('formatCount', () => {
 	it('never rounds up to 1000 of a unit', () => {
 		expect(formatCount(999_999, 6)).toBe('    1M');
 		expect(formatCount(999_499, 6)).toBe('  999k');
+	});
+});
+
+describe('formatIteration (the table\'s iter column)', () => {
+	it('shows a pass in progress as a fraction, never rounded up to a pass not done (issue 10 item 3)', () => {
+		expect(formatIteration(42 / 17, 8)).toBe('    2.47');
+		expect(formatIteration(16 / 17, 6)).toBe('  0.94');
+		expect(formatIteration(12_345 + 16 / 17, 9)).toBe('12,345.94');
+		expect(formatIteration(5000, 8)).toBe('   5,000');
+		// Too narrow for the fraction: the completed passes.
+		expect(formatIteration(12_345 + 16 / 17, 6)).toBe('12,345');
 	});
 });
 

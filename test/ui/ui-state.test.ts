@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {chartView, initialUiState, uiReducer} from '../../src/ui/ui-state.js';
+import {chartView, initialUiState, uiReducer, viewClock} from '../../src/ui/ui-state.js';
 
 describe('uiReducer', () => {
 	it('toggles the log scale and the gap view; the gap view wins', () => {
@@ -19,6 +19,23 @@ describe('uiReducer', () => {
 		state = uiReducer(state, {type: 'toggle-racer', index: 1, racers: 4});
 		expect(state.hidden.size).toBe(0);
 		expect(uiReducer(state, {type: 'toggle-racer', index: 4, racers: 4})).toBe(state);
+	});
+
+	it('`c` cycles the measured clock from the race\'s own; a new race resets it', () => {
+		let state = initialUiState;
+		const seen = [];
+		for (let i = 0; i < 3; i++) {
+			state = uiReducer(state, {type: 'cycle-view', race: 'samples'});
+			seen.push([state.view, viewClock(state, 'samples')]);
+		}
+		expect(seen).toEqual([
+			['time', 'time'],
+			['iteration', 'iteration'],
+			[null, 'samples'],
+		]);
+		state = uiReducer(state, {type: 'cycle-view', race: 'iteration'});
+		expect(uiReducer(state, {type: 'reset-view'}).view).toBeNull();
+		expect(uiReducer(initialUiState, {type: 'reset-view'})).toBe(initialUiState);
 	});
 
 	it('opens and closes the help', () => {

@@ -21,13 +21,22 @@ export type HeaderProps = {
 	/** The header's two rows, in frame coordinates. */
 	readonly rect: Rect;
 	readonly data: HeaderData;
+	/** The clock the race is scheduled by. */
 	readonly clock: Clock;
-	/** The clock position the racers are brought to, in clock units. */
+	/** Where every racer is, in `clock` units (the race's position). */
 	readonly position: number;
 	readonly epochs: number;
+	/** The clock the screen measures in (`c`); the racers' range in it is shown when it is not `clock`. @default clock */
+	readonly view?: Clock;
+	/** The lowest and highest racer position in `view` units. */
+	readonly range?: readonly [number, number];
 	readonly seed: number;
-	/** Clock units per second. */
+	/** Clock units per second asked for. */
 	readonly speed: number;
+	/** Clock units per second achieved, when the machine does not keep up with `speed`. @default null */
+	readonly achieved?: number | null;
+	/** Every racer diverged: the state says so rather than "done". @default false */
+	readonly diverged?: boolean;
 	readonly elapsedMs: number;
 	readonly paused: boolean;
 	readonly over: boolean;
@@ -41,6 +50,21 @@ export function clockPosition(clock: Clock, units: number): string {
 	if (clock === 'time') return `${amount(units * TIME_UNIT_MS)} ms`;
 	if (clock === 'samples') return `${amount(units)} passes`;
 	return formatCount(Math.floor(units), 16).trimStart();
+}
+
+/** The racers' positions in a clock other than the race's: `samples 0.988–470 passes`, or one value when they agree. */
+export function rangeText(clock: Clock, [low, high]: readonly [number, number]): string {
+	const lowText = clockPosition(clock, low);
+	const highText = clockPosition(clock, high);
+	if (lowText === highText) return `${clock} ${highText}`;
+	const unit = / \D+$/.exec(highText)?.[0] ?? '';
+	return `${clock} ${lowText.slice(0, lowText.length - unit.length)}–${highText}`;
+}
+
+/** The speed part: what is asked for, or what is achieved when the machine does not keep up. */
+export function speedPart(clock: Clock, speed: number, achieved: number | null): string {
+	if (achieved === null) return `speed ${speedText(clock, speed)}`;
+	return `speed ${speedText(clock, achieved)} (set ${speedText(clock, speed).replace(/ .*$/, '')})`;
 }
 
 /** Up to four significant digits below 1,000 ('12.35'), whole with separators above ('2,637'). */
@@ -67,22 +91,29 @@ export function fitParts(parts: readonly string[], width: number): string {
 }
 
 /** The race's state as one word. */
-export function stateText(paused: boolean, over: boolean): string {
-	return over ? 'done' : paused ? 'paused' : 'running';
+export function stateText(paused: boolean, over: boolean, diverged = false): string {
+	return over ? (diverged ? 'diverged' : 'done') : paused ? 'paused' : 'running';
 }
 
-/** Two lines: the data set, then the race's clock, position, seed, speed, elapsed time and state. */
 const PALETTE: readonly CellStyle[] = [{}];
 
-function Header({rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color}: HeaderProps) {
-	const state = replay ? 'replay' : stateText(paused, over);
-	const stateColor = replay ? 'magenta' : over ? 'green' : paused ? 'yellow' : 'cyan';
+/**
+ * Two lines: the data set, then the race's clock and where every racer is in it (or the replay
+ * cursor), the racers' range in the measured clock when `c` chose another, speed, seed, elapsed
+ * time and state.
+ */
+function Header(props: HeaderProps) {
+	const {rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color} = props;
+	const view = props.view ?? clock;
+	const state = replay ? 'replay' : stateText(paused, over, props.diverged);
+	const stateColor = replay ? 'magenta' : over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
 	const second = fitParts(
 		[
 			`${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
-			`speed ${speedText(clock, speed)}`,
+			...(view === clock || props.range === undefined ? [] : [`x-axis ${rangeText(view, props.range)}`]),
+			speedPart(clock, speed, props.achieved ?? null),
 			`seed ${seed}`,
 			`elapsed ${formatDuration(elapsedMs)}`,
 		],

@@ -2,7 +2,7 @@ import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
 import {SERIES_COLORS} from '../chart.js';
-import {alignRight, formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../format.js';
+import {alignRight, formatCompact, formatCount, formatFixed, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
 import type {Rect, TableColumn} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
@@ -92,7 +92,7 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 			case 'racer':
 				return {text: racerLabel(racer.id).slice(0, w).padEnd(w), style: SLOT + (slot % SERIES_COLORS.length)};
 			case 'iterations':
-				return {text: formatCount(racer.iterations, w)};
+				return {text: formatIteration(racer.iterations, w)};
 			case 'samples':
 				return {text: formatCount(racer.samples, w)};
 			case 'weight':

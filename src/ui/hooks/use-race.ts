@@ -12,14 +12,19 @@ export type RaceFrame = {
 	/** Wall time the race has been running, pauses excluded, ms. */
 	readonly elapsedMs: number;
 	readonly paused: boolean;
-	/** Clock units per second. */
+	/** Clock units per second asked for (`+`/`-`). */
 	readonly speed: number;
+	/**
+	 * Clock units per second achieved over about the last second, when the machine cannot keep up
+	 * with `speed` (below 90 % of it); null while it keeps up, paused or over.
+	 */
+	readonly achieved: number | null;
 	/** Counts frames; changes whenever anything shown may have changed. */
 	readonly frame: number;
 };
 
 /** Commands the screen sends to the scheduler. */
-export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'clock' | 'restart';
+export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'reclock' | 'restart';
 
 export type RaceOptions = {
 	/** Frames per second the loop aims for. @default 30 */
@@ -36,8 +41,23 @@ const MAX_FRAME_MS = 250;
 const MAX_TICK_INTERVAL_MS = 1000 / 30;
 /** Window of the updates-per-second figures. */
 const RATE_WINDOW_MS = 1000;
+/** Shortest window the achieved speed is judged over, ms. */
+const SPEED_WINDOW_MS = 500;
+/** Below this share of the speed asked for, the header shows the speed achieved. */
+const KEEPING_UP = 0.9;
 
-type RateSample = {readonly time: number; readonly updates: readonly number[]};
+type RateSample = {readonly time: number; readonly updates: readonly number[]; readonly position: number};
+
+/** Clock units per second the race moved between the oldest sample and the newest, or null over too short a window. */
+export function achievedSpeed(samples: readonly RateSample[]): number | null {
+	const first = samples[0];
+	const last = samples.at(-1);
+	if (first === undefined || last === undefined || last.time - first.time < SPEED_WINDOW_MS) {
+		return null;
+	}
+
+	return Math.max(0, (last.position - first.position) / ((last.time - first.time) / 1000));
+}
 
 /** Updates per second per racer between the oldest sample in the window and the newest. */
 export function ratesFrom(samples: readonly RateSample[]): number[] {
@@ -76,19 +96,22 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: 
 	const take = useCallback((snapshot: RaceSnapshot = scheduler.race.snapshot()): RaceFrame => {
 		const now = clock.now();
 		const samples = rateSamples.current;
-		samples.push({time: now, updates: snapshot.racers.map(racer => racer.updates)});
+		samples.push({time: now, updates: snapshot.racers.map(racer => racer.updates), position: snapshot.position});
 		while (samples.length > 2 && now - (samples[0]?.time ?? now) > RATE_WINDOW_MS) {
 			samples.shift();
 		}
 
 		lastKey.current = frameKey(snapshot, scheduler.paused, scheduler.speed);
 		frameCount.current++;
+		const achieved = achievedSpeed(samples);
+		const lagging = !scheduler.paused && !snapshot.over && achieved !== null && achieved < KEEPING_UP * scheduler.speed;
 		return {
 			snapshot,
 			rates: ratesFrom(samples),
 			elapsedMs: elapsed.current,
 			paused: scheduler.paused,
 			speed: scheduler.speed,
+			achieved: lagging ? achieved : null,
 			frame: frameCount.current,
 		};
 	}, [scheduler, clock]);
@@ -172,8 +195,10 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: 
 					break;
 				}
 
-				case 'clock': {
-					scheduler.cycleClock();
+				case 'reclock': {
+					scheduler.restartWithNextClock();
+					elapsed.current = 0;
+					rateSamples.current = [];
 					break;
 				}
 

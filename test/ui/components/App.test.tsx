@@ -10,7 +10,7 @@ import {footerText, NO_KEYS_TEXT} from '../../../src/ui/components/Footer.js';
 import {coordinateText} from '../../../src/ui/components/WeightsTable.js';
 import {ACTIONS, KEYMAP} from '../../../src/ui/keymap.js';
 import {calculateLayout} from '../../../src/ui/layout.js';
-import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
+import {advance, fullLayout, raceFromArgs, renderApp, tableCells, ticks} from './render-app.js';
 import type {AppOptions, RenderedApp, TestRace} from './render-app.js';
 
 /** The optimum row of the table: the race is on screen (the help mentions "the optimum" too). */
@@ -32,11 +32,6 @@ async function show(race: TestRace, options: AppOptions = {}): Promise<RenderedA
 /** The header's second line. */
 function clockLine(app: RenderedApp): string {
 	return app.lines()[1] ?? '';
-}
-
-/** Lets the app's loop and Ink run for a while (for checks that something did NOT happen). */
-function idle(ms = 100): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 describe('help', () => {
@@ -65,9 +60,10 @@ describe('help', () => {
 	});
 
 	it('`?` toggles it, `h` opens it, and Escape without help does nothing', async () => {
-		await show(raceFromArgs());
+		const race = raceFromArgs();
+		await show(race);
 		app!.press('\u001B');
-		await idle(50);
+		await ticks(race);
 		expect(app!.frame()).toMatch(TABLE);
 		app!.press('h');
 		await app!.until((frame) => expect(frame).toContain('Keys (?'));
@@ -87,31 +83,55 @@ describe('keys', () => {
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ paused$/));
 		expect(race.scheduler.paused).toBe(true);
 		const position = race.scheduler.race.position;
-		await idle(150);
+		await ticks(race, 5);
 		expect(race.scheduler.race.position).toBe(position);
 		app!.press(' ');
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ running$/));
 		expect(race.scheduler.paused).toBe(false);
-		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position));
+		await vi.waitFor(() => expect(race.scheduler.race.position).toBeGreaterThan(position), {timeout: 10_000});
 	});
 
-	it('`c` cycles the clock through samples and time back to iteration; the header and the x-axis follow', async () => {
+	it('`c` changes what the x-axis and the header measure, and nothing else: no racer moves (issue 10 item 1)', async () => {
 		const race = raceFromArgs();
 		advance(race, 100);
 		await show(race);
 		const unit = (): string => app!.lines()[fullLayout(100, 24).xAxis.y + 1]!.slice(0, 10).trim();
-		expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 /);
+		const where = () => race.scheduler.race.racers.map((r) => [r.updates, r.samples, r.ms, r.loss]);
+		const before = where();
+		expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · speed 256 it\/s/);
 		expect(unit()).toBe('iter');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s/));
+		// SGD has used 100 rows (0.198 passes), GD and MB-epoch 100 passes.
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · x-axis samples 0\.1976–100 passes · speed 256 it\/s/));
 		expect(unit()).toBe('passes');
-		expect(race.scheduler.race.clock).toBe('samples');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s/));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · x-axis time \S+–\S+ ms · /));
 		expect(unit()).toBe('ms');
 		app!.press('c');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 100 \/ 5,000 · speed /));
 		expect(unit()).toBe('iter');
+		expect(race.scheduler.race.clock).toBe('iteration');
+		expect(race.scheduler.paused).toBe(true);
+		expect(app!.lines()[0]).toMatch(/ paused$/);
+		expect(where()).toEqual(before);
+	});
+
+	it('`k` restarts the race under the next clock with the same seed, running (issue 10 items 1, 11)', async () => {
+		const race = raceFromArgs();
+		advance(race, 100);
+		await show(race);
+		app!.press('c'); // measuring samples: a new race is measured in its own clock
+		await app!.until(() => expect(clockLine(app!)).toContain('x-axis samples'));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s · seed 2023 /));
+		expect(race.scheduler.race.clock).toBe('samples');
+		expect(race.scheduler.paused).toBe(false);
+		await app!.until(() => expect(app!.lines()[0]).toMatch(/ running$/));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s · seed 2023 /));
+		app!.press('k');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
+		expect(race.scheduler.seed).toBe(2023);
 	});
 
 	it('`+` and `-` (and `=` and `_`) double and halve the speed in the header', async () => {
@@ -137,10 +157,13 @@ describe('keys', () => {
 		advance(race, 200);
 		await show(race);
 		expect(clockLine(app!)).toContain('seed 2023');
+		expect(app!.lines()[0]).toMatch(/ paused$/);
 		app!.press('r');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 0 \/ 5,000 .* seed 2024 /));
-		expect(app!.frame()).toMatch(/^GD +0 /m);
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration [\d,]+ \/ 5,000 .* seed 2024 /));
 		expect(race.scheduler.seed).toBe(2024);
+		// A restart runs, even from a paused race (issue 10 item 11).
+		expect(race.scheduler.paused).toBe(false);
+		await app!.until(() => expect(app!.lines()[0]).toMatch(/ running$/));
 	});
 
 	it('`q` and Ctrl+C quit', async () => {
@@ -148,7 +171,7 @@ describe('keys', () => {
 			const onExit = vi.fn<(reason: ExitReason) => void>();
 			await show(raceFromArgs(), {onExit});
 			app!.press(key);
-			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'));
+			await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'), {timeout: 10_000});
 			expect(onExit).toHaveBeenCalledTimes(1);
 			app!.unmount();
 			app = undefined;
@@ -161,7 +184,7 @@ describe('keys', () => {
 		await show(race, {keys: false, onExit});
 		const before = app!.frame();
 		app!.press('?1lc+q ');
-		await idle(100);
+		await ticks(race);
 		expect(app!.frame()).toBe(before);
 		expect(race.scheduler.speed).toBe(256);
 		expect(onExit).not.toHaveBeenCalled();
@@ -178,7 +201,7 @@ describe('keys', () => {
 		const started = Date.now();
 		await show(race, {exitOnFinish: true, onExit});
 		expect(app!.lines()[0]).toMatch(/ done$/);
-		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 2000});
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('finished'), {timeout: FINISH_HOLD_MS + 10_000});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(FINISH_HOLD_MS - 50);
 		expect(FINISH_HOLD_MS).toBe(2000);
 	});
@@ -300,13 +323,22 @@ describe('a diverged racer', () => {
 		}
 	});
 
-	it('with every racer diverged the race is over: the header says "done"', async () => {
-		const race = raceFromArgs(['--lr', '50']);
+	it('with every racer diverged the race is over: the header says "diverged" where they stopped (issue 10 item 4)', async () => {
+		const race = raceFromArgs(['--lr', '5']);
 		advance(race, 100);
 		expect(race.scheduler.race.over).toBe(true);
 		await show(race);
-		expect(app!.lines()[0]).toMatch(/ done$/);
+		expect(app!.lines()[0]).toMatch(/ diverged$/);
+		// They stopped at 3, 3, 3 and 3/17 iterations (the next update exploded): not at 100.
+		expect(race.scheduler.race.racers.map((r) => r.position('iteration'))).toEqual([3, 3, 3, 3 / 17]);
+		expect(clockLine(app!)).toMatch(/^clock iteration 3 \/ 5,000 · /);
 		expect(app!.lines()[2]!.match(/diverged/g)).toHaveLength(4);
 		expect(app!.frame()).not.toMatch(/NaN|Infinity/);
+		const lr50 = raceFromArgs(['--lr', '50']);
+		advance(lr50, 100);
+		app!.unmount();
+		await show(lr50);
+		expect(app!.lines()[0]).toMatch(/ diverged$/);
+		expect(clockLine(app!)).toMatch(/^clock iteration 1 \/ 5,000 · /);
 	});
 });

@@ -53,6 +53,32 @@ export function advance(race: TestRace, units: number): void {
 	race.scheduler.race.catchUp();
 }
 
+/**
+ * Resolves once the app's loop has ticked the scheduler `count` more times. Keys typed before are
+ * handled by then (Ink reads them, and flushes a lone Escape, before the loop's next timer), so a
+ * check that a key did NOT change something can follow without a fixed sleep.
+ */
+export async function ticks(race: TestRace, count = 3): Promise<void> {
+	const scheduler = race.scheduler;
+	let seen = 0;
+	const tick = scheduler.tick;
+	scheduler.tick = function (this: Scheduler, ...args: Parameters<Scheduler['tick']>) {
+		seen++;
+		return tick.apply(this, args);
+	};
+	try {
+		await vi.waitFor(
+			() => {
+				if (seen < count) throw new Error(`the loop ticked ${seen} of ${count} times`);
+			},
+			{timeout: 10_000, interval: 5},
+		);
+	} finally {
+		// The prototype's method again.
+		delete (scheduler as {tick?: unknown}).tick;
+	}
+}
+
 /** Cuts a table line into its cells: each column's width, one blank apart (as WeightsTable draws them). */
 export function tableCells(line: string, columns: readonly TableColumn[]): string[] {
 	const cells: string[] = [];
@@ -133,7 +159,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 		lines: () => frame().split('\n'),
 		press: (keys) => instance.stdin.write(keys),
 		resize: (columns, rows) => resize(stdout, columns, rows),
-		until: (check, timeout = 2000) => vi.waitFor(() => check(frame()), {timeout, interval: 10}),
+		until: (check, timeout = 10_000) => vi.waitFor(() => check(frame()), {timeout, interval: 10}),
 		unmount: () => {
 			instance.unmount();
 			instance.cleanup();
