@@ -272,7 +272,9 @@ function parser(argv: readonly string[], width: number, version: string) {
 					'  gdrace --plain --clock samples               a fair-compute race, summary only\n' +
 					'  gdrace --log seed --optimizers gd            the note\'s own log, to diff\n' +
 					'  gdrace --optimizers gd,momentum,adam:lr=0.1  the note\'s GD against momentum and Adam\n' +
-					'  gdrace --json --export history.csv           JSON summary and the full history',
+					'  gdrace --json --export history.csv           JSON summary and the full history\n' +
+					'  gdrace --demo --cast demo.cast --render      a README animation, rendered in seconds\n' +
+					'  gdrace serve                                 the race over SSH: ssh -p 2222 127.0.0.1 (gdrace serve --help)',
 			)
 			.wrap(width)
 			.strict()
