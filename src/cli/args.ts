@@ -136,13 +136,13 @@ function parser(argv: readonly string[], width: number, version: string) {
 			.option('data', {
 				type: 'string',
 				group: 'Data:',
-				describe: 'CSV file with a header row',
+				describe: 'CSV file with a header row; - reads it from stdin',
 				defaultDescription: 'the bundled Boston housing data (data/boston.csv)',
 			})
 			.option('features', {
 				type: 'string',
 				group: 'Data:',
-				describe: 'Feature columns, comma separated (any number)',
+				describe: 'Feature columns, comma separated (any number); a name holding a comma in double quotes, as in CSV: \'"x,y",b\'',
 				defaultDescription: DEFAULTS.features.join(','),
 			})
 			.option('target', {type: 'string', group: 'Data:', describe: 'Target column', defaultDescription: DEFAULTS.target})
@@ -265,7 +265,7 @@ function parser(argv: readonly string[], width: number, version: string) {
 			.version('version', 'Show the version number', version)
 			.group(['help', 'version'], 'Options:')
 			.epilog(
-				'Exit codes: 0 done (a diverged racer is a result), 1 bad data or export, 2 bad flag, ' +
+				'Exit codes: 0 done (a diverged racer is a result), 1 bad data, export or stdout, 2 bad flag, ' +
 					'129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n' +
 					'Examples:\n' +
 					'  gdrace                                       the study note\'s race, live\n' +
@@ -288,12 +288,51 @@ function parser(argv: readonly string[], width: number, version: string) {
 
 class YargsFailure extends Error {}
 
+/** The on/off flags: `--x`, `--no-x`, and (as yargs allows) `--x=true` / `--x=false`, nothing else. */
+export const SWITCHES = ['shuffle', 'plain', 'json', 'force', 'color', 'exit-on-finish'] as const;
+
+/**
+ * What yargs would get wrong in a command line: `--data -` (yargs takes a lone `-` for an
+ * argument of its own, so the flag would look empty and `-` unknown) becomes `--data=-`; a switch
+ * given a value (`--shuffle=maybe`, `--force=2`, `--color=xyz`, which yargs silently reads as off)
+ * is an error message. Returns the tokens to parse, or the message.
+ */
+function checkTokens(argv: readonly string[]): {readonly tokens: readonly string[]} | {readonly message: string} {
+	const tokens: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i] as string;
+		if (token === '--') {
+			tokens.push(...argv.slice(i));
+			break;
+		}
+		const switchValue = /^--(?:no-)?([\w-]+)=(.*)$/s.exec(token);
+		if (switchValue !== null && (SWITCHES as readonly string[]).includes(switchValue[1] ?? '')) {
+			const value = switchValue[2] ?? '';
+			if (value !== 'true' && value !== 'false') {
+				const name = switchValue[1] ?? '';
+				return {
+					message: `--${name} is a switch and takes no value, got ${JSON.stringify(oneLine(value))}; write --${name} to turn it on or --no-${name} to turn it off`,
+				};
+			}
+		}
+		if (/^--[\w.-]+$/.test(token) && argv[i + 1] === '-' && !(SWITCHES as readonly string[]).includes(token.slice(2).replace(/^no-/, ''))) {
+			tokens.push(`${token}=-`);
+			i++;
+			continue;
+		}
+		tokens.push(token);
+	}
+	return {tokens};
+}
+
 /** Parses a command line (without `node` and the script). Never prints, never exits. */
 export function parseArgs(given: readonly string[], options: ParseOptions = {}): ParseResult {
 	const version = options.version ?? packageVersion();
 	// --demo is a preset: its flags come first, so that any flag given overrides it (the last wins).
 	const argv = given.includes('--demo') ? [...DEMO_ARGS, ...given.filter((token) => token !== '--demo')] : given;
-	const taken = takeLrFlags(argv);
+	const checked = checkTokens(argv);
+	if ('message' in checked) return {kind: 'error', message: checked.message};
+	const taken = takeLrFlags(checked.tokens);
 	if ('error' in taken) return {kind: 'error', message: taken.error};
 	let output = '';
 	let parsed: Record<string, unknown>;
@@ -357,6 +396,9 @@ function explainFailure(message: string, argv: readonly string[]): string {
 	if (unknown !== null) {
 		const first = (unknown[1] ?? '').split(', ')[0] ?? '';
 		const written = argv.find((token) => token === first || token.replace(/^--?(?:no-)?/, '').split('=')[0] === first);
+		if (written === '-' || first === '-') {
+			return 'unexpected argument "-"; to read the CSV from stdin write --data - (e.g. cat houses.csv | gdrace --data - --plain)';
+		}
 		if (written !== undefined && !written.startsWith('-')) {
 			const hint = /[./\\]/.test(written) ? `; to race on a file use --data ${oneLine(written)}` : '';
 			return `unexpected argument ${JSON.stringify(written)}: gdrace takes only flags${hint} (see gdrace --help)`;

@@ -6,10 +6,14 @@
  * the data loader's, with exit code 1.
  *
  * Decisions: `--seed` takes 0 … 2^32 − 1 (numpy's range); `--json` with `--log` is refused (both
- * want stdout); `--log seed` needs the iteration clock (its `Epoch : i / N` counts iterations);
- * a feature listed twice, or the target among the features, is a usage error (the flags alone are
- * wrong, whatever the file); live-screen flags are validated in every mode and ignored headless.
+ * want stdout), and so is `--plain` with either (it asks for the summary table they replace);
+ * `--log seed` needs the iteration clock (its `Epoch : i / N` counts iterations); a feature listed
+ * twice, or the target among the features, is a usage error (the flags alone are wrong, whatever
+ * the file); `--data -` reads stdin, which must then not be a terminal; live-screen flags are
+ * validated in every mode and ignored headless.
  */
+import {isatty} from 'node:tty';
+import {STDIN_PATH} from '../data/csv.js';
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
 import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
 import type {Clock, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
@@ -141,7 +145,9 @@ export type Environment = {
 export function processEnvironment(): Environment {
 	return {
 		stdoutIsTTY: process.stdout.isTTY === true,
-		stdinIsTTY: process.stdin.isTTY === true,
+		// isatty, not process.stdin.isTTY: creating process.stdin makes a pipe non-blocking, and
+		// `--data -` reads it synchronously.
+		stdinIsTTY: isatty(0),
 		env: process.env,
 	};
 }
@@ -182,11 +188,16 @@ export function toConfig(args: Args, environment: Environment): Config {
 	if (features.includes(target)) {
 		throw new UsageError(`${JSON.stringify(target)} is both the target and a feature; remove it from --features or choose another --target`);
 	}
+	const path = args.data === undefined ? DEFAULTS.data : nonEmpty('--data', args.data, 'a CSV file path, e.g. --data houses.csv');
+	if (path === STDIN_PATH && environment.stdinIsTTY) {
+		throw new UsageError('--data - reads the CSV from stdin, but stdin is the terminal; pipe the file in, e.g. gdrace --data - < houses.csv');
+	}
 	const data: DatasetOptions = {
-		path: args.data === undefined ? DEFAULTS.data : nonEmpty('--data', args.data, 'a CSV file path, e.g. --data houses.csv'),
+		path,
 		features,
 		target,
 		scale: args.scale === undefined ? DEFAULTS.scale : choice<Scale>('--scale', args.scale, SCALES),
+		...(path === STDIN_PATH ? {source: 'stdin'} : {}),
 	};
 
 	const lr = args.lr === undefined ? DEFAULTS.lr : positive('--lr', args.lr, '0.01');
@@ -206,6 +217,10 @@ export function toConfig(args: Args, environment: Environment): Config {
 	const log = args.log === undefined ? undefined : choice<LogFormat>('--log', args.log, LOG_FORMATS);
 	if (args.json && log !== undefined) {
 		throw new UsageError('--json and --log both write to stdout; choose one (--export FILE keeps the history beside --json)');
+	}
+	if (args.plain && (args.json || log !== undefined)) {
+		const other = args.json ? '--json' : `--log ${log}`;
+		throw new UsageError(`--plain prints the summary table and ${other} prints ${args.json ? 'a JSON document' : 'a log'} instead; choose one (either runs without the live screen)`);
 	}
 	const clock = args.clock === undefined ? DEFAULTS.clock : choice<Clock>('--clock', args.clock, CLOCKS);
 	if (log === 'seed' && clock !== 'iteration') {
@@ -360,10 +375,52 @@ function choice<T extends string>(flag: string, text: string, allowed: readonly 
 	throw new UsageError(`${what}; choose one of ${allowed.join(', ')}`);
 }
 
-/** A comma-separated list of names, trimmed, none empty, none twice. */
+/**
+ * A comma-separated list of column names (`--features`, `--map`), read like a CSV record so that
+ * any header name can be given: a name in double quotes may hold commas (`"x,y",b`) and `""`
+ * inside quotes is one quote. Names are trimmed (as the header's are), none empty, none twice.
+ */
 function nameList(flag: string, text: string, example: string): readonly string[] {
+	const quoting = `a name with a comma goes in double quotes, e.g. ${flag} '"x,y",b'`;
 	if (text.trim() === '') throw new UsageError(`${flag} needs at least one name; e.g. ${flag} ${example}`);
-	const names = text.split(',').map((name) => name.trim());
+	const names: string[] = [];
+	let i = 0;
+	for (;;) {
+		while (text[i] === ' ' || text[i] === '\t') i++;
+		let name: string;
+		if (text[i] === '"') {
+			const start = i;
+			name = '';
+			i++;
+			for (;;) {
+				if (i >= text.length) {
+					throw new UsageError(`${flag} ${shown(text)}: the quote at character ${start + 1} is never closed; end the name with " (write "" for a quote inside it)`);
+				}
+				if (text[i] === '"') {
+					if (text[i + 1] === '"') {
+						name += '"';
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				name += text[i];
+				i++;
+			}
+			while (text[i] === ' ' || text[i] === '\t') i++;
+			if (i < text.length && text[i] !== ',') {
+				throw new UsageError(`${flag} ${shown(text)}: unexpected ${shown(text[i] ?? '')} after the quoted name ${shown(name)}; separate names with commas (${quoting})`);
+			}
+		} else {
+			const end = text.indexOf(',', i);
+			name = text.slice(i, end < 0 ? text.length : end);
+			i = end < 0 ? text.length : end;
+		}
+		names.push(name.trim());
+		if (i >= text.length) break;
+		i++; // the comma
+	}
 	const seen = new Set<string>();
 	for (const name of names) {
 		if (name === '') {

@@ -80,8 +80,9 @@ export function temporaryPath(path: string, pid = process.pid): string {
 }
 
 /**
- * Checks an `--export` path before the race starts: a known extension, an existing writable
- * directory, and no existing file unless `force`. Throws `UsageError` (exit code 2).
+ * Checks an `--export` path before the race starts: a known extension, an existing directory
+ * where a file can be created (tried), and no existing file unless `force`. Throws `UsageError`
+ * (exit code 2).
  */
 export function checkExportTarget(path: string, force: boolean): ExportTarget {
 	const name = JSON.stringify(path);
@@ -109,11 +110,32 @@ export function checkExportTarget(path: string, force: boolean): ExportTarget {
 	try {
 		existing = lstatSync(path);
 	} catch {
+		probe(path, name, shownDirectory);
 		return {path, format, force};
 	}
 	if (existing.isDirectory()) throw new UsageError(`--export ${name} is a directory; give a file name ending in .csv, .ndjson or .jsonl`);
 	if (!force) throw new UsageError(`--export ${name}: the file exists; add --force to overwrite it, or choose another name`);
+	probe(path, name, shownDirectory);
 	return {path, format, force};
+}
+
+/**
+ * Creates and removes an empty file beside the export (`.FILE.<pid>.probe`): the one test that a
+ * file can really be made there. Permission bits and `access` say yes for root in /proc or on a
+ * read-only mount, and the race would then run to its end before the export fails.
+ */
+function probe(path: string, name: string, shownDirectory: string): void {
+	const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+	let fd: number;
+	try {
+		fd = openSync(temporary, 'wx', 0o644);
+	} catch (error) {
+		// A stale probe of an earlier run with the same pid: the directory does take files.
+		if (errorCode(error) === 'EEXIST') return;
+		throw new UsageError(`--export ${name}: cannot create a file in ${shownDirectory}: ${describe(error)}; choose another directory`);
+	}
+	closeSync(fd);
+	removeQuietly(temporary);
 }
 
 /** CSV lines (`racer,iteration,samples,ms,loss`, header first) or NDJSON objects of every racer's history. */

@@ -16,11 +16,14 @@ import {loadConfigDataset, toConfig} from './config.js';
 import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
 import {runHeadless} from './headless.js';
 import {SERVE_HELP, parseServeArgs} from './serve-args.js';
+import {stdoutClosed, writeText} from './output.js';
 
 /** The process's streams and environment, passed in so that tests can run `main` in-process. */
 export type Io = Environment & {
 	readonly stdout: Writable & {readonly columns?: number};
 	readonly stderr: Writable;
+	/** stdout was closed when the process started (`>&-`): nothing printed could be seen. @default false */
+	readonly stdoutClosed?: boolean;
 };
 
 /** The running process's streams and environment. */
@@ -29,8 +32,10 @@ export function processIo(): Io {
 		stdout: process.stdout,
 		stderr: process.stderr,
 		stdoutIsTTY: process.stdout.isTTY === true,
-		stdinIsTTY: process.stdin.isTTY === true,
+		// Not process.stdin.isTTY: creating process.stdin makes a pipe non-blocking (`--data -` reads it).
+		stdinIsTTY: isatty(0),
 		env: process.env,
+		stdoutClosed: stdoutClosed(),
 	};
 }
 
@@ -42,15 +47,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 	try {
 		if (argv[0] === 'serve') return await serve(argv.slice(1), io);
 		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
-		if (parsed.kind === 'help' || parsed.kind === 'version') {
-			io.stdout.write(`${parsed.text}\n`);
-			return EXIT.ok;
-		}
 		if (parsed.kind === 'error') {
 			say(parsed.message);
 			return EXIT.usage;
 		}
+		if (parsed.kind === 'help' || parsed.kind === 'version') {
+			if (io.stdoutClosed === true) return closedStdout(say);
+			const error = await writeText(io.stdout, `${parsed.text}\n`);
+			// A reader that stops early (`gdrace --help | head -3`, EPIPE) chose to: not an error.
+			if (error === undefined || errorCode(error) === 'EPIPE') return EXIT.ok;
+			say(`cannot write to stdout: ${oneLine(error.message)}`);
+			return EXIT.data;
+		}
 		const config: Config = toConfig(parsed.args, io);
+		if (io.stdoutClosed === true) return closedStdout(say);
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own
@@ -122,6 +132,12 @@ async function serve(argv: readonly string[], io: Io): Promise<number> {
 	}
 }
 
+/** stdout was closed (`>&-`): one line, exit 1, before any racing (Node would discard every write). */
+function closedStdout(say: (line: string) => void): number {
+	say('cannot write to stdout: it is closed (>&-, or a read-write /dev/null stands in for it); redirect it to a file, or > /dev/null to discard the output');
+	return EXIT.data;
+}
+
 /** `gdrace: internal error: <message>`, and the stack only with `GDRACE_DEBUG=1`. */
 export function reportInternal(error: unknown, io: Pick<Io, 'stderr' | 'env'>): void {
 	const message = error instanceof Error ? error.message : String(error);
@@ -149,9 +165,12 @@ export function run(argv: readonly string[]): void {
 	// Listeners that swallow: the headless output and the live screen watch their own stream errors.
 	process.stdout.on('error', () => {});
 	process.stderr.on('error', () => {});
+	// Which standard streams are terminals, asked of the descriptors: creating process.stdin to
+	// ask it would make a piped stdin non-blocking (`--data -` reads it synchronously).
+	const wasTerminal = [0, 1, 2].map((fd) => isatty(fd));
 	void main(argv, io).then((code) => {
 		process.exitCode = code;
-		releaseLostTerminal();
+		releaseLostTerminal(wasTerminal);
 	});
 }
 
@@ -161,9 +180,9 @@ export function run(argv: readonly string[]): void {
  * because it cannot restore their terminal modes (nodejs/node#51519, fixed in later Node
  * versions). Nothing can be written there any more: closing them makes Node skip them.
  */
-function releaseLostTerminal(): void {
-	[process.stdin, process.stdout, process.stderr].forEach((stream, fd) => {
-		if (stream.isTTY !== true || isatty(fd)) return;
+function releaseLostTerminal(wasTerminal: readonly boolean[]): void {
+	wasTerminal.forEach((terminal, fd) => {
+		if (!terminal || isatty(fd)) return;
 		try {
 			closeSync(fd);
 		} catch {

@@ -5,6 +5,7 @@
  * (`gdrace --log ndjson | head -1`, EPIPE) is noticed and reported as `closed` instead of
  * becoming an unhandled 'error' event with a stack trace.
  */
+import {fstatSync, readSync, statSync} from 'node:fs';
 import type {Writable} from 'node:stream';
 import {errorCode} from './errors.js';
 
@@ -90,5 +91,61 @@ export class Output {
 			// A stream destroyed by an earlier EPIPE throws ERR_STREAM_DESTROYED synchronously.
 			this.onError(error instanceof Error ? error : new Error(String(error)));
 		}
+	}
+}
+
+/**
+ * Writes `text` and resolves once the stream has taken it: to undefined, or to the error that
+ * stopped it (ENOSPC for `> /dev/full`, EPIPE for a reader that closed the pipe).
+ */
+export function writeText(stream: Writable, text: string): Promise<Error | undefined> {
+	return new Promise((resolve) => {
+		let settled = false;
+		const finish = (error?: Error | null): void => {
+			if (settled) return;
+			settled = true;
+			stream.off('error', finish);
+			resolve(error ?? undefined);
+		};
+		stream.on('error', finish);
+		try {
+			stream.write(text, finish);
+		} catch (error) {
+			finish(error instanceof Error ? error : new Error(String(error)));
+		}
+	});
+}
+
+/**
+ * Whether stdout (fd 1) was closed when gdrace started (`gdrace --plain >&-`). Node replaces a
+ * closed standard stream with /dev/null opened for reading and writing before any JavaScript
+ * runs, so every write would silently succeed; a shell's `> /dev/null` opens it write-only. So:
+ * fd 1 is /dev/null and can be read from. A parent that hands over a read-write /dev/null on
+ * purpose looks the same; when it does so for stderr too (Node's `stdio: 'ignore'`, a job that
+ * discards all output) nobody could read the complaint, so that is taken as deliberate. (Python's
+ * subprocess.DEVNULL for stdout alone is not: README says to use a write-only /dev/null.)
+ */
+export function stdoutClosed(): boolean {
+	return isReadWriteNull(1) && !isNull(2);
+}
+
+/** Whether `fd` is /dev/null. */
+function isNull(fd: number): boolean {
+	try {
+		const stats = fstatSync(fd);
+		return stats.isCharacterDevice() && stats.rdev === statSync('/dev/null').rdev;
+	} catch {
+		return false;
+	}
+}
+
+/** Whether `fd` is /dev/null opened for reading too (a write-only descriptor fails the read with EBADF). */
+function isReadWriteNull(fd: number): boolean {
+	if (!isNull(fd)) return false;
+	try {
+		readSync(fd, Buffer.alloc(1), 0, 1, null);
+		return true;
+	} catch {
+		return false;
 	}
 }

@@ -17,6 +17,9 @@ import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import {dataError, fileError} from './errors.js';
 
+/** The path that means standard input (`--data -`). */
+export const STDIN_PATH = '-';
+
 /** Bytes read from the file at a time. */
 export const CSV_CHUNK_BYTES = 1 << 20;
 
@@ -104,6 +107,8 @@ export class CsvParser {
 	private lastCharWasLineEnd = true;
 	private recordCount = 0;
 	private mask: readonly boolean[] | undefined;
+	/** The quoted field being read is past the record limit: it is scanned to its end but not kept. */
+	private overlong = false;
 
 	/** Creates a parser that hands each record to `onRecord`. */
 	constructor(onRecord: RecordHandler, options: CsvParserOptions) {
@@ -198,7 +203,7 @@ export class CsvParser {
 					i++;
 				}
 				this.prevCR = prevCR;
-				this.partial += text.slice(start, i);
+				if (!this.overlong) this.partial += text.slice(start, i);
 				if (i === n) break;
 				state = QUOTE_SEEN;
 				i++;
@@ -207,7 +212,7 @@ export class CsvParser {
 				// QUOTE_SEEN
 				c = text.charCodeAt(i);
 				if (c === QUOTE) {
-					this.partial += '"';
+					if (!this.overlong) this.partial += '"';
 					state = QUOTED;
 					this.prevCR = false;
 					i++;
@@ -223,6 +228,7 @@ export class CsvParser {
 						this.fields.length + 1,
 					);
 				}
+				if (this.overlong) this.quotedTooLong(line);
 				this.finishField(this.partial);
 			}
 			// Here `c` is the comma or line end that finished the field at `i`.
@@ -247,7 +253,7 @@ export class CsvParser {
 		this.line = line;
 		const last = text.charCodeAt(n - 1);
 		this.lastCharWasLineEnd = (last === LF || last === CR) && state === FIELD_START && this.fields.length === 0;
-		if (state !== FIELD_START || this.fields.length > 0) {
+		if ((state !== FIELD_START || this.fields.length > 0) && !this.overlong) {
 			this.recordChars += n - recordStart;
 			if (this.recordChars > this.maxRecordChars) this.tooLong();
 		}
@@ -259,12 +265,16 @@ export class CsvParser {
 			case QUOTED:
 				throw dataError(
 					this.source,
-					'a quoted field starts here and is never closed; add the closing quote (") or remove the stray one',
+					`a quoted field starts here and is never closed${this.overlong ? ' (the file ends inside it)' : ''}; add the closing quote (") or remove the stray one`,
 					this.quoteLine,
 					this.quoteColumn,
 				);
-			case UNQUOTED:
 			case QUOTE_SEEN:
+				if (this.overlong) this.quotedTooLong(this.line);
+				this.finishField(this.partial);
+				this.finishRecord();
+				break;
+			case UNQUOTED:
 				this.finishField(this.partial);
 				this.finishRecord();
 				break;
@@ -278,6 +288,19 @@ export class CsvParser {
 				break;
 		}
 		this.state = FIELD_START;
+	}
+
+	/** A quoted field longer than the record limit has closed (on `line`). */
+	private quotedTooLong(line: number): never {
+		const limit = this.maxRecordChars.toLocaleString('en-US');
+		const closes = line === this.quoteLine ? 'on the same line' : `on line ${line}`;
+		throw dataError(
+			this.source,
+			`a quoted field starts here and holds more than ${limit} characters (its closing quote is ${closes}); ` +
+				'gdrace reads at most that many in one record, so shorten the cell or remove that column from the file',
+			this.quoteLine,
+			this.quoteColumn,
+		);
 	}
 
 	private finishField(value: string): void {
@@ -302,16 +325,17 @@ export class CsvParser {
 		if (mask !== undefined) this.mask = mask;
 	}
 
-	private tooLong(): never {
+	/**
+	 * The record has grown past the limit. Inside a quoted field that may be a quote never closed
+	 * or a cell that really is that long: the rest of the field is scanned (not kept) to tell which,
+	 * and `end` or `quotedTooLong` says so.
+	 */
+	private tooLong(): void {
 		const limit = this.maxRecordChars.toLocaleString('en-US');
 		if (this.state === QUOTED || this.state === QUOTE_SEEN) {
-			throw dataError(
-				this.source,
-				`a quoted field starts here and is still open after ${limit} characters; ` +
-					'add the closing quote (") or remove the stray one',
-				this.quoteLine,
-				this.quoteColumn,
-			);
+			this.overlong = true;
+			this.partial = '';
+			return;
 		}
 		throw dataError(
 			this.source,
@@ -322,17 +346,18 @@ export class CsvParser {
 }
 
 /**
- * Streams the CSV file at `path`, handing each record to `onRecord`. Reads `chunkBytes` at a
- * time; a multi-byte UTF-8 character split between chunks is decoded whole. Throws `DataError`
- * for a file that cannot be read and for CSV syntax errors; errors thrown by `onRecord` pass
- * through (the file is closed either way).
+ * Streams the CSV file at `path` (standard input for `-`), handing each record to `onRecord`.
+ * Reads `chunkBytes` at a time; a multi-byte UTF-8 character split between chunks is decoded
+ * whole. Throws `DataError` for a file that cannot be read and for CSV syntax errors; errors
+ * thrown by `onRecord` pass through (the file is closed either way; standard input is left open).
  */
 export function readCsv(path: string, onRecord: RecordHandler, options: CsvReadOptions): CsvSummary {
 	const {source} = options;
 	const chunkBytes = options.chunkBytes ?? CSV_CHUNK_BYTES;
+	const fromStdin = path === STDIN_PATH;
 	let fd: number;
 	try {
-		fd = openSync(path, 'r');
+		fd = fromStdin ? 0 : openSync(path, 'r');
 	} catch (error) {
 		throw fileError(source, error);
 	}
@@ -353,6 +378,11 @@ export function readCsv(path: string, onRecord: RecordHandler, options: CsvReadO
 			try {
 				read = readSync(fd, buffer, 0, chunkBytes, null);
 			} catch (error) {
+				// A pipe someone set non-blocking has no data yet: wait for it (the read is synchronous by design).
+				if (errorCode(error) === 'EAGAIN') {
+					Atomics.wait(pause, 0, 0, 5);
+					continue;
+				}
 				throw fileError(source, error);
 			}
 			if (read === 0) break;
@@ -363,6 +393,13 @@ export function readCsv(path: string, onRecord: RecordHandler, options: CsvReadO
 		parser.end();
 		return {records: parser.records, lines: parser.lines, bytes};
 	} finally {
-		closeSync(fd);
+		if (!fromStdin) closeSync(fd);
 	}
+}
+
+/** A word to wait on for a few milliseconds (`Atomics.wait` sleeps without spinning). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function errorCode(error: unknown): string | undefined {
+	return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

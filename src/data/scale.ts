@@ -46,25 +46,39 @@ export function columnRange(values: ArrayLike<number>): Range {
 /**
  * Mean and population σ by the corrected two-pass algorithm (Chan, Golub & LeVeque 1983): the
  * mean is refined by the mean residual, and the variance subtracts the residual sum's square,
- * which cancels the rounding error of the first pass.
+ * which cancels the rounding error of the first pass. The values are first divided by a power of
+ * two above their largest magnitude, so that neither the sum nor the squares overflow: values of
+ * 1e200 (squares 1e400) or past 2^1023 still give a finite σ. Dividing by a power of two is exact,
+ * so for ordinary values the result is bit for bit the unscaled computation's.
  */
 export function columnMoments(values: ArrayLike<number>): Moments {
 	const n = values.length;
+	let largest = 0;
+	for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(values[i] as number));
+	const exponent = largest > 0 ? Math.min(1023, Math.ceil(Math.log2(largest))) : 0;
+	// Ordinary magnitudes stay unscaled (bit-identical results); only the extremes are scaled.
+	const unit = exponent > 500 || exponent < -500 ? 2 ** exponent : 1;
 	let sum = 0;
-	for (let i = 0; i < n; i++) sum += values[i] as number;
+	for (let i = 0; i < n; i++) sum += (values[i] as number) / unit;
 	let mean = sum / n;
 	let residual = 0;
-	for (let i = 0; i < n; i++) residual += (values[i] as number) - mean;
+	for (let i = 0; i < n; i++) residual += (values[i] as number) / unit - mean;
 	mean += residual / n;
 	let squares = 0;
 	let deviations = 0;
 	for (let i = 0; i < n; i++) {
-		const d = (values[i] as number) - mean;
+		const d = (values[i] as number) / unit - mean;
 		squares += d * d;
 		deviations += d;
 	}
 	const variance = Math.max(0, (squares - (deviations * deviations) / n) / n);
-	return {mean, std: Math.sqrt(variance)};
+	return {mean: mean * unit, std: Math.sqrt(variance) * unit};
+}
+
+/** `(value − offset) / divisor`, also where `value − offset` alone would overflow (values past 2^1023 of both signs). */
+export function scaleValue(value: number, offset: number, divisor: number): number {
+	const scaled = (value - offset) / divisor;
+	return Number.isFinite(scaled) ? scaled : ((value / 2 - offset / 2) / divisor) * 2;
 }
 
 /**
@@ -84,6 +98,11 @@ export function featureScaling(values: ArrayLike<number>, scale: Scale): Feature
 		case 'none':
 			return {offset: 0, divisor: 1};
 	}
+}
+
+/** Whether a scaling can be applied: a finite offset and a finite divisor > 0. */
+function usable({offset, divisor}: FeatureScaling): boolean {
+	return Number.isFinite(offset) && divisor > 0 && Number.isFinite(divisor);
 }
 
 /** Raw columns to turn into a `Dataset`. */
@@ -142,11 +161,15 @@ export function datasetFromColumns(options: ColumnsOptions): Dataset {
 				);
 			}
 			const s = featureScaling(column, scale);
-			if (!(Number.isFinite(max - min) && Number.isFinite(s.offset) && s.divisor > 0 && Number.isFinite(s.divisor))) {
+			if (!usable(s)) {
+				// Suggest only a scaling that works for this column (a range past 1.8e308 cannot be a
+				// min-max divisor, but its σ is finite): --scale none would load it, and then every
+				// racer would diverge on values this large.
+				const other = scale === 'minmax' ? 'standard' : 'minmax';
+				const fix = usable(featureScaling(column, other)) ? `use --scale ${other}, or rescale the column in the file` : 'rescale the column in the file';
 				throw dataError(
 					source,
-					`feature ${quoteName(name)} spans ${min} to ${max}, beyond what double precision can ${scale === 'minmax' ? 'min-max scale' : 'standardize'}; ` +
-						'rescale the column in the file or use --scale none',
+					`feature ${quoteName(name)} spans ${min} to ${max}, beyond what double precision can ${scale === 'minmax' ? 'min-max scale' : 'standardize'}; ${fix}`,
 				);
 			}
 			scaling.push(s);
@@ -161,7 +184,7 @@ export function datasetFromColumns(options: ColumnsOptions): Dataset {
 		if (scale === 'none') {
 			for (let i = 0, k = j; i < rows; i++, k += dims) x[k] = column[i] as number;
 		} else {
-			for (let i = 0, k = j; i < rows; i++, k += dims) x[k] = ((column[i] as number) - offset) / divisor;
+			for (let i = 0, k = j; i < rows; i++, k += dims) x[k] = scaleValue(column[i] as number, offset, divisor);
 		}
 	}
 	return {

@@ -94,8 +94,11 @@ export function quoteName(name: string): string {
 /** "the columns are A, B, … (and 86 more)", with "did you mean X?" for a close name. */
 function describeColumns(header: readonly string[], wanted: string): string {
 	const named = header.filter((name) => name !== '');
-	const suggestion = closest(named, wanted);
-	const hint = suggestion === undefined ? '' : `did you mean ${quoteName(suggestion)}? `;
+	// `--features x,y` splits a column named "x,y" in two: say how to quote it.
+	const split = named.find((name) => name.includes(',') && name.split(',').some((part) => part.trim() === wanted));
+	const suggestion = split ?? closest(named, wanted);
+	const quoting = split === undefined ? '' : ` (a name with a comma goes in double quotes: --features '"${split.replace(/"/g, '""')}"')`;
+	const hint = suggestion === undefined ? '' : `did you mean ${quoteName(suggestion)}?${quoting} `;
 	const listed = named.slice(0, LISTED_COLUMNS).map(quoteName).join(', ');
 	const more = named.length > LISTED_COLUMNS ? `, … (${named.length - LISTED_COLUMNS} more)` : '';
 	// A header made of numbers is a data row: the file has no header.

@@ -2,40 +2,242 @@
  * The finish line: the closed-form least-squares fit on the same scaled features, and the exact
  * full-data loss of any weights from it in O(d²).
  *
- * Method (rank-revealing, no normal equations): centre the columns; Householder QR of the centred
- * N×d matrix, Xc = QR; one-sided Jacobi SVD of the small R; keep the singular values above a
- * relative threshold; minimum-norm weights over that rank; bias = ȳ − x̄·w; L* = the direct mean
- * of the squared residuals. Collinear columns, a constant column, N <= d and a single row all give
- * a finite L* with `unique: false`.
+ * Method (rank-revealing, no normal equations): centre every column (the mean kept as a
+ * double-double) and scale it by a power of two to a magnitude near 1, so that the answer does not
+ * depend on the units (`--scale none` with nanosecond timestamps, or a feature near 1e-300);
+ * Householder QR of the centred N×d matrix, Xc = QR; one-sided Jacobi SVD of the small R; keep
+ * the singular values above a relative threshold; minimum-norm weights over that rank (in the
+ * data's units); bias = ȳ − x̄·w; L* = the mean of the squared residuals, each evaluated with a
+ * compensated dot product where its terms cancel. Collinear columns, a constant column, N <= d
+ * and a single row all give a finite L* with `unique: false`. Checked against exact rational
+ * arithmetic in test/engine/optimum.test.ts (to about 1e-15).
  *
  * Loss from the optimum θ* = (w*, b*) and δ = θ − θ*: since θ* minimises the MSE,
  * `loss = L* + ‖Xc·δ_w‖²/N + (δ_b + x̄·δ_w)²` exactly, and ‖Xc·δ_w‖ = ‖R·δ_w‖. So the gap
  * `loss − L*` is a sum of squares of d + 1 numbers: never negative, never a difference of large
  * numbers, accurate even when tiny (the UI plots it on a log scale).
  */
-import {directLoss} from './linear-model.js';
 import type {Optimum, TrainingData} from './types.js';
 
 /** Jacobi sweeps before giving up on convergence (it converges quadratically, in under 10 for d <= 50). */
 const MAX_SWEEPS = 60;
 
-/** The nearest power of two >= |v| (exact scaling: multiplying by it never rounds). */
-function powerOfTwoAbove(v: number): number {
-	return v > 0 ? 2 ** Math.ceil(Math.log2(v)) : 1;
+/** The exponent of the nearest power of two >= v > 0, at most 1023 (so 2^k is never Infinity); 0 for 0. */
+function exponentAbove(v: number): number {
+	return v > 0 ? Math.min(1023, Math.ceil(Math.log2(v))) : 0;
 }
 
-/** Mean with a correction pass, accurate to the last bits even for large offsets. */
-function mean(values: Float64Array, start: number, stride: number, count: number): number {
+/**
+ * `v · 2^k` for any integer k, in steps that stay in range whenever the result is (a scale of
+ * 2^1100 is not a double, but a weight of 10^299 from a feature near 10^-300 is). Exact unless
+ * the result is subnormal or out of range.
+ */
+function timesTwoTo(v: number, k: number): number {
+	let result = v;
+	let left = k;
+	while (left > 1000) {
+		result *= 2 ** 1000;
+		left -= 1000;
+	}
+	while (left < -1000) {
+		result *= 2 ** -1000;
+		left += 1000;
+	}
+	return result * 2 ** left;
+}
+
+/**
+ * How a column was brought into the solve: `value = (scaled · 2^inner + centre) · 2^outer`, with
+ * `centre` the column's mean in units of 2^outer as an unevaluated sum `centreHi + centreLo` (so
+ * that centring loses nothing even when the mean is 10^18 times the spread), and the scaled,
+ * centred values within [−1, 1].
+ */
+type ColumnScale = {
+	/** Exponent of the power of two the raw values are divided by first. */
+	readonly outer: number;
+	/** Exponent of the power of two the centred values are divided by then. */
+	readonly inner: number;
+	readonly centreHi: number;
+	readonly centreLo: number;
+	/** The mean in the data's units, (centreHi + centreLo) · 2^outer. */
+	readonly mean: number;
+	/** 2^outer and 2^inner. */
+	readonly outerScale: number;
+	readonly innerScale: number;
+};
+
+/**
+ * Centres and scales the column `values[start + i·stride]` (i < n) into `out[outStart + i]` and
+ * returns how (see `ColumnScale`). The raw values are first divided by a power of two above their
+ * largest magnitude (so that neither their sum nor a difference can overflow, even past 2^1023),
+ * the mean comes from a corrected two-pass sum kept as a double-double, and the centred values are
+ * divided by a power of two above their largest magnitude: each column enters the solve at a
+ * magnitude near 1 whatever its units, so the rank test compares directions, not units. A
+ * constant column (every value equal) is all zeros, exactly.
+ */
+function centreColumn(values: Float64Array, start: number, stride: number, n: number, out: Float64Array, outStart: number): ColumnScale {
+	let min = Infinity;
+	let max = -Infinity;
+	for (let i = 0; i < n; i++) {
+		const v = values[start + i * stride]!;
+		if (v < min) min = v;
+		if (v > max) max = v;
+	}
+	if (min === max) {
+		out.fill(0, outStart, outStart + n);
+		return {outer: 0, inner: 0, centreHi: min, centreLo: 0, mean: min, outerScale: 1, innerScale: 1};
+	}
+	const outer = exponentAbove(Math.max(Math.abs(min), Math.abs(max)));
+	const outerScale = 2 ** outer;
 	let sum = 0;
-	for (let i = 0; i < count; i++) {
-		sum += values[start + i * stride]!;
+	for (let i = 0; i < n; i++) {
+		sum += values[start + i * stride]! / outerScale;
 	}
-	const first = sum / count;
+	const first = sum / n;
 	let correction = 0;
-	for (let i = 0; i < count; i++) {
-		correction += values[start + i * stride]! - first;
+	for (let i = 0; i < n; i++) {
+		correction += values[start + i * stride]! / outerScale - first;
 	}
-	return first + correction / count;
+	const shift = correction / n;
+	// TwoSum (Knuth): centreHi + centreLo = first + shift exactly.
+	const centreHi = first + shift;
+	const back = centreHi - first;
+	const centreLo = first - (centreHi - back) + (shift - back);
+	let largest = 0;
+	for (let i = 0; i < n; i++) {
+		const c = values[start + i * stride]! / outerScale - centreHi - centreLo;
+		out[outStart + i] = c;
+		largest = Math.max(largest, Math.abs(c));
+	}
+	const inner = exponentAbove(largest);
+	const innerScale = 2 ** inner;
+	for (let i = 0; i < n; i++) {
+		out[outStart + i]! /= innerScale;
+	}
+	return {outer, inner, centreHi, centreLo, mean: timesTwoTo(centreHi + centreLo, outer), outerScale, innerScale};
+}
+
+/** Veltkamp's splitting constant, 2^27 + 1: splits a double into two halves of 26 bits. */
+const SPLIT = 134217729;
+
+/**
+ * A sum kept as an unevaluated pair `high + low` with error-free transformations (Knuth's TwoSum,
+ * Dekker's TwoProduct): a dot product accumulated here is as accurate as in twice the precision
+ * (Ogita, Rump & Oishi's Dot2), so terms of 10^5 that cancel to 0.1 leave a residual correct to
+ * the last bits.
+ */
+class DoubleDouble {
+	high = 0;
+	low = 0;
+
+	/** Starts again at `value`. */
+	reset(value: number): this {
+		this.high = value;
+		this.low = 0;
+		return this;
+	}
+
+	/** Adds `value`. */
+	add(value: number): void {
+		const total = this.high + value;
+		const back = total - this.high;
+		this.low += this.high - (total - back) + (value - back);
+		this.high = total;
+	}
+
+	/** Adds `a · b`; exactly unless a or b is beyond 2^995, where the splitting would overflow. */
+	addProduct(a: number, b: number): void {
+		const product = a * b;
+		if (!(Math.abs(a) < 2 ** 995 && Math.abs(b) < 2 ** 995)) {
+			this.add(product);
+			return;
+		}
+		let t = SPLIT * a;
+		const aHigh = t - (t - a);
+		const aLow = a - aHigh;
+		t = SPLIT * b;
+		const bHigh = t - (t - b);
+		const bLow = b - bHigh;
+		this.low += aLow * bLow - (product - aHigh * bHigh - aLow * bHigh - aHigh * bLow);
+		this.add(product);
+	}
+
+	/** The sum rounded to a double. */
+	value(): number {
+		return this.high + this.low;
+	}
+}
+
+/**
+ * L*, the mean squared residual y_i − x_i·w − b at the optimum, with the bias b = ȳ − x̄·w held
+ * as a double-double. A row whose terms cancel (they add up to more than 16 times the residual: a
+ * timestamp feature whose x·w of 10^5 meets a bias of −10^5, or large weights of nearly collinear
+ * columns) is evaluated again as a compensated dot product; the squares are summed with
+ * Neumaier's compensation. So L* is the loss of the reported weights to about the last bit.
+ */
+function residualLoss(data: TrainingData, weights: Float64Array, bias: DoubleDouble): number {
+	const {rows: n, dims: d, x, y} = data;
+	const exact = new DoubleDouble();
+	const biasHigh = bias.high;
+	const biasLow = bias.low;
+	let sum = 0;
+	let compensation = 0;
+	for (let i = 0; i < n; i++) {
+		const target = y[i]!;
+		let r = target - biasHigh;
+		let size = Math.abs(target) + Math.abs(biasHigh);
+		for (let j = 0; j < d; j++) {
+			const p = x[i * d + j]! * weights[j]!;
+			r -= p;
+			size += Math.abs(p);
+		}
+		if (size > 16 * Math.abs(r) && size < 1e290) {
+			exact.reset(target);
+			exact.add(-biasHigh);
+			exact.add(-biasLow);
+			for (let j = 0; j < d; j++) {
+				exact.addProduct(x[i * d + j]!, -weights[j]!);
+			}
+			r = exact.value();
+		}
+		const term = r * r;
+		const total = sum + term;
+		compensation += Math.abs(sum) >= term ? sum - total + term : term - total + sum;
+		sum = total;
+	}
+	return (sum + compensation) / n;
+}
+
+/**
+ * Makes rank-deficient weights the minimum-norm solution in the data's units. The solve found the
+ * minimum-norm solution of the scaled problem; the weights that fit equally well differ from it
+ * along the dropped singular directions, which in the data's units are v_k scaled by
+ * 2^−(outer_j + inner_j). Projecting those directions out (modified Gram–Schmidt) leaves the
+ * shortest weight vector, as numpy's lstsq reports.
+ */
+function minimumNorm(weights: Float64Array, dropped: readonly number[], v: Float64Array, scales: readonly ColumnScale[]): void {
+	const d = weights.length;
+	let top = -Infinity;
+	for (const scale of scales) top = Math.max(top, -(scale.outer + scale.inner));
+	const basis: Float64Array[] = [];
+	for (const k of dropped) {
+		const z = Float64Array.from(scales, (scale, j) => timesTwoTo(v[k * d + j]!, -(scale.outer + scale.inner) - top));
+		for (const q of basis) {
+			let dot = 0;
+			for (let j = 0; j < d; j++) dot += q[j]! * z[j]!;
+			for (let j = 0; j < d; j++) z[j]! -= dot * q[j]!;
+		}
+		let norm = 0;
+		for (let j = 0; j < d; j++) norm = Math.hypot(norm, z[j]!);
+		if (!(norm > 1e-8)) continue; // already in the span (the v_k are orthonormal, their images independent)
+		for (let j = 0; j < d; j++) z[j]! /= norm;
+		basis.push(z);
+	}
+	for (const q of basis) {
+		let dot = 0;
+		for (let j = 0; j < d; j++) dot += q[j]! * weights[j]!;
+		for (let j = 0; j < d; j++) weights[j]! -= dot * q[j]!;
+	}
 }
 
 /**
@@ -74,57 +276,38 @@ export class Objective {
 		this.data = data;
 		this.dims = d;
 
-		// One global power-of-two scale for the features and one for the target: exact, keeps squares
-		// from overflowing, makes the rank threshold scale-free, and (being the same for every
-		// column) leaves the minimum-norm solution unchanged.
-		let xMax = 0;
-		for (let i = 0; i < x.length; i++) {
-			xMax = Math.max(xMax, Math.abs(x[i]!));
-		}
-		let yMax = 0;
-		for (let i = 0; i < n; i++) {
-			yMax = Math.max(yMax, Math.abs(y[i]!));
-		}
-		const xScale = powerOfTwoAbove(xMax);
-		const yScale = powerOfTwoAbove(yMax);
-
-		const means = new Float64Array(d);
-		for (let j = 0; j < d; j++) {
-			means[j] = mean(x, j, d, n);
-		}
-		const yMean = mean(y, 0, 1, n);
-
-		// Centred, scaled, column-major copy: a[j * n + i].
+		// Every column, the target too, centred and scaled on its own (see `centreColumn`), into a
+		// column-major copy a[j * n + i]. Scaling a column by a power of two is exact, and it makes
+		// the rank threshold independent of the units: nanosecond timestamps (10^18, spread 10^13)
+		// beside a feature of spread 1, or a feature near 10^-300, are both full rank.
 		const a = new Float64Array(n * d);
-		for (let i = 0; i < n; i++) {
-			for (let j = 0; j < d; j++) {
-				a[j * n + i] = (x[i * d + j]! - means[j]!) / xScale;
-			}
+		const scales: ColumnScale[] = [];
+		for (let j = 0; j < d; j++) {
+			scales.push(centreColumn(x, j, d, n, a, j * n));
 		}
 		const b = new Float64Array(n);
-		for (let i = 0; i < n; i++) {
-			b[i] = (y[i]! - yMean) / yScale;
-		}
+		const yScale = centreColumn(y, 0, 1, n, b, 0);
 
 		const r = householderQr(a, b, n, d);
 		const {sigma, u, v} = jacobiSvd(r, d);
 
-		// Relative rank threshold in the spirit of numpy's matrix_rank (max(N, d)·ε·σmax), with
-		// σmax floored at 1: entries are at most 1 after the global scaling, so an all-constant
-		// data set (centred to rounding noise) has rank 0 rather than a rank of noise.
+		// Relative rank threshold as numpy's matrix_rank and lstsq use (max(N, d)·ε·σmax), on the
+		// scaled columns. A constant column is exactly zero here, so all-constant data has rank 0.
 		let sigmaMax = 0;
 		for (let j = 0; j < d; j++) {
 			sigmaMax = Math.max(sigmaMax, sigma[j]!);
 		}
-		const threshold = Math.max(n, d) * Number.EPSILON * Math.max(sigmaMax, 1);
+		const threshold = Math.max(n, d) * Number.EPSILON * sigmaMax;
 
 		// Minimum-norm solution of R·w = c over the kept singular triplets: Σ v_j (u_jᵀc)/σ_j.
 		// The first min(N, d) entries of b now hold c = Qᵀ·yc; the rest of R's rows are zero.
 		const kept = Math.min(n, d);
 		const scaledWeights = new Float64Array(d);
+		const dropped: number[] = [];
 		let rank = 0;
 		for (let k = 0; k < d; k++) {
 			if (!(sigma[k]! > threshold)) {
+				dropped.push(k);
 				continue;
 			}
 			rank++;
@@ -138,25 +321,43 @@ export class Objective {
 			}
 		}
 
+		// Back to the data's units: w_j = ws_j · (y's scales) / (column j's scales).
 		const weightsStar = new Float64Array(d);
 		for (let j = 0; j < d; j++) {
-			weightsStar[j] = (scaledWeights[j]! * yScale) / xScale;
+			const {outer, inner} = scales[j]!;
+			weightsStar[j] = timesTwoTo(scaledWeights[j]!, yScale.outer + yScale.inner - outer - inner);
 		}
-		let dot = 0;
+		if (dropped.length > 0) {
+			minimumNorm(weightsStar, dropped, v, scales);
+		}
 		for (let j = 0; j < d; j++) {
-			dot += means[j]! * weightsStar[j]!;
-		}
-		const biasStar = yMean - dot;
-		const lossStar = directLoss(data, weightsStar, biasStar);
-
-		const factor = new Float64Array(d * d);
-		// R of the unscaled Xc is xScale·R.
-		const unscale = xScale / Math.sqrt(n);
-		for (let i = 0; i < d; i++) {
-			for (let j = i; j < d; j++) {
-				factor[i * d + j] = r[j * d + i]! * unscale;
+			if (!Number.isFinite(weightsStar[j]!)) {
+				throw new RangeError(
+					`the optimal weight of feature column ${j + 1} is beyond the range of doubles (its values are too small next to the target's); rescale that column`,
+				);
 			}
 		}
+
+		// b* = ȳ − x̄·w, with the means as the double-doubles the centring kept.
+		const bias = new DoubleDouble().reset(timesTwoTo(yScale.centreHi, yScale.outer));
+		bias.add(timesTwoTo(yScale.centreLo, yScale.outer));
+		for (let j = 0; j < d; j++) {
+			const {centreHi, centreLo, outer} = scales[j]!;
+			bias.addProduct(timesTwoTo(centreHi, outer), -weightsStar[j]!);
+			bias.add(-timesTwoTo(centreLo, outer) * weightsStar[j]!);
+		}
+		const biasStar = bias.value();
+		const lossStar = residualLoss(data, weightsStar, bias);
+
+		const factor = new Float64Array(d * d);
+		// R of the unscaled Xc is R·diag(2^(outer_j + inner_j)).
+		const root = Math.sqrt(n);
+		for (let i = 0; i < d; i++) {
+			for (let j = i; j < d; j++) {
+				factor[i * d + j] = timesTwoTo(r[j * d + i]! / root, scales[j]!.outer + scales[j]!.inner);
+			}
+		}
+		const means = Float64Array.from(scales, (scale) => scale.mean);
 
 		this.weightsStar = weightsStar;
 		this.biasStar = biasStar;
@@ -282,12 +483,16 @@ export function householderQr(a: Float64Array, b: Float64Array, n: number, d: nu
 		if (scale === 0) {
 			continue; // the column is already zero below the diagonal: R[k][k] = 0, no reflection
 		}
+		// The reflection is built from the column divided by its largest entry (the same reflection,
+		// I − β·v·vᵀ is unchanged by scaling v): β then stays near 1 whatever the column's size,
+		// where 1/(α·v0) of the raw column would overflow for entries near 1e−160 (β = −Infinity).
 		let squares = 0;
 		for (let i = k; i < n; i++) {
 			const t = a[col + i]! / scale;
+			a[col + i] = t;
 			squares += t * t;
 		}
-		const norm = scale * Math.sqrt(squares);
+		const norm = Math.sqrt(squares);
 		const akk = a[col + k]!;
 		// The sign choice makes v0 = akk − alpha an addition of like signs: no cancellation.
 		const alpha = akk >= 0 ? -norm : norm;
@@ -313,7 +518,7 @@ export function householderQr(a: Float64Array, b: Float64Array, n: number, d: nu
 		for (let i = k; i < n; i++) {
 			b[i]! -= s * a[col + i]!;
 		}
-		a[col + k] = alpha;
+		a[col + k] = alpha * scale;
 	}
 	const rRows = Math.min(n, d);
 	for (let j = 0; j < d; j++) {

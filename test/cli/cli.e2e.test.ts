@@ -300,6 +300,80 @@ describe('a closed stdout pipe', () => {
 	}, LONG);
 });
 
+/** Runs a bash script (gdrace is `$GDRACE`); resolves to its stderr, where it may echo gdrace's exit code. */
+function shell(script: string, input?: string): Promise<string> {
+	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', GDRACE: `"${process.execPath}" "${CLI}"`};
+	delete env.GDRACE_DEBUG;
+	const child = spawn('bash', ['-c', script.replace(/\$GDRACE/g, `"${process.execPath}" "${CLI}"`)], {cwd: scratch, env, stdio: ['pipe', 'pipe', 'pipe']});
+	let stderr = '';
+	child.stderr.setEncoding('utf8');
+	child.stderr.on('data', (text: string) => {
+		stderr += text;
+	});
+	child.stdout.resume();
+	child.stdin.end(input ?? '');
+	return new Promise((resolve, reject) => {
+		child.on('error', reject);
+		child.on('close', () => resolve(stderr));
+	});
+}
+
+describe('a stdout that cannot take the output: one line, exit 1 (a reader that stops early is not an error)', () => {
+	const status = '; echo "exit $?" >&2';
+	it.skipIf(!existsSync('/dev/full'))('--help, --version and the summary to a full disk (/dev/full)', async () => {
+		for (const args of ['--help', '--version', '--plain --epochs 10', '--json --epochs 10']) {
+			expect(await shell(`$GDRACE ${args} > /dev/full${status}`), args).toBe('gdrace: cannot write to stdout: ENOSPC: no space left on device, write\nexit 1\n');
+		}
+	}, LONG);
+
+	it('--help, --version and a race with stdout closed (>&-): refused before racing', async () => {
+		const closed = 'gdrace: cannot write to stdout: it is closed (>&-, or a read-write /dev/null stands in for it); redirect it to a file, or > /dev/null to discard the output\nexit 1\n';
+		for (const args of ['--help', '--version', '--plain', '--epochs 1000000000000 --optimizers gd']) {
+			expect(await shell(`$GDRACE ${args} >&-${status}`), args).toBe(closed);
+		}
+		// A usage error is still reported as one (exit 2).
+		expect(await shell(`$GDRACE --bogus >&-${status}`)).toMatch(/^gdrace: unknown flag "--bogus"; [^\n]+\nexit 2\n$/);
+	}, LONG);
+
+	it('> /dev/null and a reader that stops after one line are fine: exit 0, nothing on stderr', async () => {
+		expect(await shell(`$GDRACE --plain --epochs 10 > /dev/null${status}`)).toBe('exit 0\n');
+		expect(await shell(`$GDRACE --help | head -1 > /dev/null; echo "exit $\{PIPESTATUS[0]}" >&2`)).toBe('exit 0\n');
+		expect(await shell(`$GDRACE --help | true; echo "exit $\{PIPESTATUS[0]}" >&2`)).toBe('exit 0\n');
+		// A parent that discards every stream (Node's stdio 'ignore': read-write /dev/null for all three) means it.
+		const ignored = spawn(process.execPath, [CLI, '--plain', '--epochs', '10'], {cwd: scratch, stdio: 'ignore'});
+		expect(await new Promise((resolve) => ignored.on('close', resolve))).toBe(0);
+	}, LONG);
+});
+
+describe('--data - reads the CSV from stdin', () => {
+	it('races the same as the file (piped, or redirected from a file)', async () => {
+		const fromFile = await gdrace(['--json', '--epochs', '50', '--data', BOSTON]);
+		const expected = JSON.parse(fromFile.stdout) as {racers: {weights: number[]}[]; optimum: unknown};
+		for (const script of [`cat "${BOSTON}" | $GDRACE --json --epochs 50 --data - > piped.json`, `$GDRACE --json --epochs 50 --data - < "${BOSTON}" > redirected.json`]) {
+			expect(await shell(script)).toBe('');
+		}
+		for (const name of ['piped.json', 'redirected.json']) {
+			const doc = JSON.parse(readFileSync(join(scratch, name), 'utf8')) as typeof expected & {data: {source: string}};
+			expect(doc.data.source).toBe('stdin');
+			expect(doc.optimum).toEqual(expected.optimum);
+			expect(doc.racers.map((r) => r.weights)).toEqual(expected.racers.map((r) => r.weights));
+		}
+	}, LONG);
+
+	it('names stdin in a data error, and a column with a comma is selected in quotes', async () => {
+		expect(await shell('$GDRACE --plain --data - --features a,b --target y; echo "exit $?" >&2', 'a,b,y\n1,x,3\n')).toBe(
+			'gdrace: stdin:2:2: column b: "x" is not a number; every cell of a selected column must be a plain decimal number like 6.5 or -1e-3\nexit 1\n',
+		);
+		const csv = '"x,y",b,t\n1,2,4\n2,1,5\n3,3,7\n4,1,2\n';
+		expect(await shell(`$GDRACE --json --epochs 5 --data - --features '"x,y",b' --target t > comma.json`, csv)).toBe('');
+		expect((JSON.parse(readFileSync(join(scratch, 'comma.json'), 'utf8')) as {data: {features: string[]}}).data.features).toEqual(['x,y', 'b']);
+		expect(await shell('$GDRACE --plain --data - --features x,y,b --target t; echo "exit $?" >&2', csv)).toBe(
+			'gdrace: stdin:1: no column named x (the feature); did you mean "x,y"? (a name with a comma goes in double quotes: --features \'"x,y"\') ' +
+				'the columns are "x,y", b, t\nexit 1\n',
+		);
+	}, LONG);
+});
+
 describe('errors: one line on stderr, the right exit code, no stack trace', () => {
 	it.each([
 		[['--epochs', '0'], 2, '--epochs'],

@@ -219,7 +219,22 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--export', existing], ['the file exists', '--force']],
 		[['--export', join(scratch, 'folder.csv')], ['is a directory']],
 		[['--cast', join(scratch, 'x.cast'), '--plain'], ['--cast records the live screen', 'in a terminal']],
-
+		// Refused rather than one silently winning (issue 10, item 22).
+		[['--plain', '--json'], ['--plain prints the summary table and --json', 'choose one']],
+		[['--plain', '--log', 'ndjson'], ['--plain prints the summary table and --log ndjson', 'choose one']],
+		[['--shuffle=maybe'], ['--shuffle is a switch and takes no value, got "maybe"', '--no-shuffle']],
+		[['--color=xyz'], ['--color is a switch and takes no value, got "xyz"', '--no-color']],
+		[['--no-color=xyz'], ['--color is a switch and takes no value, got "xyz"']],
+		[['--force=2'], ['--force is a switch and takes no value, got "2"']],
+		[['--plain=yes'], ['--plain is a switch']],
+		[['--exit-on-finish=1'], ['--exit-on-finish is a switch']],
+		// A lone "-" is stdin only as the value of --data.
+		[['-'], ['unexpected argument "-"', '--data -']],
+		[['--features', '"x,y'], ['--features', 'never closed']],
+		[['--features', '"x,y"z'], ['--features', 'after the quoted name "x,y"']],
+		[['--features', '"",b'], ['--features', 'empty name']],
+		// An /proc directory passes the permission check as root, but no file can be made there.
+		...(process.platform === 'linux' ? [[['--export', '/proc/gdrace-x.csv'], ['--export "/proc/gdrace-x.csv": cannot create a file in "/proc"']] as [string[], string[]]] : []),
 	];
 
 	it.each(cases)('%j', (argv, words) => {
@@ -242,6 +257,35 @@ describe('bad flags and values: one line, exit code 2', () => {
 		const parsed = parseArgs(['--epochs', '0']);
 		if (parsed.kind !== 'run') throw new Error('expected arguments');
 		expect(() => toConfig(parsed.args, PIPE)).toThrow(UsageError);
+	});
+});
+
+describe('switches and values', () => {
+	it('accept --x, --no-x, --x=true and --x=false', () => {
+		const shuffle = (argv: string[]) => config([...argv, '--optimizers', 'mb-epoch']).racers[0]?.batch;
+		expect(shuffle(['--shuffle'])).toMatchObject({shuffle: true});
+		expect(shuffle(['--shuffle=true'])).toMatchObject({shuffle: true});
+		expect(shuffle(['--shuffle=false'])).toMatchObject({shuffle: false});
+		expect(shuffle(['--no-shuffle'])).toMatchObject({shuffle: false});
+		expect(config(['--color=false'], TERMINAL).color).toBe(false);
+	});
+
+	it('read --data - as stdin (named "stdin" in messages), refused when stdin is the terminal', () => {
+		for (const argv of [['--data', '-'], ['--data=-']]) {
+			expect(config(argv).data).toMatchObject({path: '-', source: 'stdin'});
+		}
+		expect(run(['--data', '-'], {...PIPE, stdinIsTTY: true}).message).toBe(
+			'--data - reads the CSV from stdin, but stdin is the terminal; pipe the file in, e.g. gdrace --data - < houses.csv',
+		);
+		// Other flags given "-" get it as their value (and refuse it by their own rules).
+		expect(run(['--lr', '-']).message).toMatch(/^--lr must be a number > 0, got "-"/);
+	});
+
+	it('read --features like a CSV record: quotes keep a comma in a name, "" is a quote', () => {
+		expect(config(['--features', '"x,y",b']).data.features).toEqual(['x,y', 'b']);
+		expect(config(['--features', ' "x,y" , b ,"c"']).data.features).toEqual(['x,y', 'b', 'c']);
+		expect(config(['--features', '"say ""hi""",a"b']).data.features).toEqual(['say "hi"', 'a"b']);
+		expect(run(['--features', '"x,y","x,y"']).message).toContain('"x,y" twice');
 	});
 });
 

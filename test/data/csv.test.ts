@@ -149,9 +149,29 @@ describe('CsvParser: errors', () => {
 
 	it('caps the length of a record, pointing at an open quote', () => {
 		const big = `a,b\n1,"${'x'.repeat(50)}`;
-		expectDataError(() => parse([big.slice(0, 20), big.slice(20), '\n'], {maxRecordChars: 40}), {file: 'mem.csv', line: 2, column: 2}, /still open after 40 characters/);
+		expectDataError(
+			() => parse([big.slice(0, 20), big.slice(20), '\n'], {maxRecordChars: 40}),
+			{file: 'mem.csv', line: 2, column: 2},
+			/a quoted field starts here and is never closed \(the file ends inside it\); add the closing quote/,
+		);
 		const long = `a,b\n${'y'.repeat(50)}`;
 		expectDataError(() => parse([long.slice(0, 20), long.slice(20), 'z'], {maxRecordChars: 40}), {file: 'mem.csv', line: 2}, /record longer than 40 characters/);
+	});
+
+	it('calls a closed quoted cell past the limit too long, not open (wherever it closes)', () => {
+		const cell = `"${'x'.repeat(30)}""${'y'.repeat(30)}\n${'z'.repeat(30)}"`;
+		const text = `a,b\n1,${cell},\n2,3\n`;
+		const tooLong = (closes: string) =>
+			new RegExp(`: a quoted field starts here and holds more than 40 characters \\(its closing quote is ${closes}\\); gdrace reads at most that many`);
+		// (The limit is checked between pieces of the file, 1 MiB apart in a real read: pieces here are small.)
+		for (const size of [7, 16, 45]) {
+			const pieces = text.match(new RegExp(`[^]{1,${size}}`, 'g')) ?? [];
+			expectDataError(() => parse(pieces, {maxRecordChars: 40}), {file: 'mem.csv', line: 2, column: 2}, tooLong('on line 3'));
+		}
+		// Closed at the very end of the file (no line end after the quote), and on its own line.
+		expectDataError(() => parse([`a\n"${'x'.repeat(50)}"`], {maxRecordChars: 40}), {file: 'mem.csv', line: 2, column: 1}, tooLong('on the same line'));
+		// Within the limit it is read whole.
+		expect(parse([text], {maxRecordChars: 200}).rows[1]?.fields[1]).toBe(`${'x'.repeat(30)}"${'y'.repeat(30)}\n${'z'.repeat(30)}`);
 	});
 
 	it('caps the number of fields in a record', () => {

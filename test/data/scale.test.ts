@@ -21,6 +21,17 @@ describe('columnMoments', () => {
 		expect(std).toBe(Math.sqrt(1.25) / 8);
 	});
 
+	it('stays finite for values whose squares overflow (1e200 … 3e200) or underflow (1e-200 … 3e-200)', () => {
+		// Scaled by a power of two the moments are exact multiples of the unscaled column's.
+		const unit = [1, 1.5, 2, 3, 2.25];
+		for (const scale of [2 ** 664, 2 ** -664, 2 ** 1020]) {
+			const {mean, std} = columnMoments(unit.map((v) => v * scale));
+			const reference = columnMoments(unit);
+			expect(mean).toBe(reference.mean * scale);
+			expect(std).toBe(reference.std * scale);
+		}
+	});
+
 	it('gives σ 0 for a single value', () => {
 		expect(columnMoments([7])).toEqual({mean: 7, std: 0});
 	});
@@ -72,8 +83,19 @@ describe('datasetFromColumns', () => {
 		expectDataError(
 			() => datasetFromColumns({...base, features: ['p'], columns: [[-1.7e308, 1.7e308]], y: [1, 2], scale: 'minmax'}),
 			{file: 'synthetic'},
-			/spans -1.7e\+308 to 1.7e\+308, beyond what double precision can min-max scale; /,
+			/spans -1.7e\+308 to 1.7e\+308, beyond what double precision can min-max scale; use --scale standard, or rescale the column in the file$/,
 		);
+		// …and the suggestion works: standardized, those values are ±1.
+		const data = datasetFromColumns({...base, features: ['p'], columns: [[-1.7e308, 1.7e308]], y: [1, 2], scale: 'standard'});
+		expect(Array.from(data.x)).toEqual([-1, 1]);
+	});
+
+	it('standardizes values of 1e200 … 3e200 (their squares overflow) like the same values at 1 … 3', () => {
+		const small = [1, 1.25, 2, 2.5, 3];
+		const huge = datasetFromColumns({...base, features: ['p'], columns: [small.map((v) => v * 2 ** 664)], y: small, scale: 'standard'});
+		const plain = datasetFromColumns({...base, features: ['p'], columns: [small], y: small, scale: 'standard'});
+		expect(Array.from(huge.x)).toEqual(Array.from(plain.x));
+		expect(huge.scaling[0]!.divisor).toBe(plain.scaling[0]!.divisor * 2 ** 664);
 	});
 
 	it('standardizes a large synthetic column to mean 0 and σ 1 within 1e-12', () => {

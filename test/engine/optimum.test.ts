@@ -3,7 +3,8 @@ import {directLoss} from '../../src/engine/linear-model.js';
 import {Objective, solveOptimum} from '../../src/engine/optimum.js';
 import {Race} from '../../src/engine/race.js';
 import type {TrainingData} from '../../src/engine/types.js';
-import {bookConfig, bostonData, dataOf, normalEquations, relativeError, syntheticData} from './fixtures.js';
+import {TestRandom, exactLeastSquares} from './exact.js';
+import {bookConfig, bostonData, dataOf, normalEquations, relativeError, spec, syntheticData} from './fixtures.js';
 
 /** Loss − L* evaluated the slow way: ‖Xc·δw‖²/N + (δb + x̄·δw)², straight from the data. */
 function directGap(data: TrainingData, objective: Objective, weights: readonly number[], bias: number): number {
@@ -205,5 +206,130 @@ describe('the loss from the optimum in O(d²)', () => {
 		expect(out[0]).toBeGreaterThan(0);
 		expect(out[1]).toBe(objective.lossStar + out[0]!);
 		expect(objective.loss(theta([1, 2], 3))).toBe(out[1]);
+	});
+});
+
+/** Training data from feature columns (as `--scale none` passes them on) and a target. */
+function dataOfColumns(columns: readonly (readonly number[])[], y: readonly number[]): TrainingData {
+	return dataOf(
+		y.map((_, i) => columns.map((column) => column[i]!)),
+		y,
+	);
+}
+
+/** The optimum's weights, bias and L* each within `tolerance` (relative) of the exact fit. */
+function expectExact(data: TrainingData, columns: readonly (readonly number[])[], y: readonly number[], tolerance: number): void {
+	const exact = exactLeastSquares(columns, y);
+	const optimum = solveOptimum(data);
+	optimum.weights.forEach((w, j) => expect(relativeError(w, exact.weights[j]!), `weight ${j}`).toBeLessThan(tolerance));
+	expect(relativeError(optimum.bias, exact.bias), 'bias').toBeLessThan(tolerance);
+	expect(relativeError(optimum.loss, exact.loss), "L*").toBeLessThan(tolerance);
+}
+
+// The reference is the exact least-squares solution of the very doubles the engine gets, computed in
+// BigInt integers and rounded once (test/engine/exact.ts): any digit the engine gets wrong shows.
+describe('numbers at the edges (--scale none), against an exact reference', () => {
+	/** 1000 rows: t = 1.7e18 + an integer < 8.64e13 (nanosecond timestamps of one day), b ~ N(0, 1). */
+	function timestamps(): {t: number[]; b: number[]; a: number[]; y: number[]} {
+		const random = new TestRandom(16);
+		const t: number[] = [];
+		const b: number[] = [];
+		const a: number[] = [];
+		const y: number[] = [];
+		for (let i = 0; i < 1000; i++) {
+			t.push(1.7e18 + random.integer(8.64e13));
+			b.push(random.normal());
+			a.push(1e15 + random.normal());
+			y.push(3 * b[i]! + 1e-13 * (t[i]! - 1.7e18) + 0.1 * random.normal());
+		}
+		return {t, b, a, y};
+	}
+
+	test('a timestamp feature (1.7e18, spread 8.6e13) beside one of spread 1: rank 2, the exact L*', () => {
+		const {t, b, y} = timestamps();
+		const data = dataOfColumns([t, b], y);
+		const optimum = solveOptimum(data);
+		expect(optimum.rank).toBe(2);
+		expect(optimum.unique).toBe(true);
+		// The noise has σ 0.1: L* is near 0.01 (it was 8.4–9.3 when the timestamp's units hid b).
+		expect(optimum.loss).toBeGreaterThan(0.009);
+		expect(optimum.loss).toBeLessThan(0.011);
+		expectExact(data, [t, b], y, 1e-13);
+	});
+
+	test('a feature 1e15 + N(0, 1) alone: rank 1 (not 0), the exact fit', () => {
+		const {a, y} = timestamps();
+		const data = dataOfColumns([a], y);
+		expect(solveOptimum(data).rank).toBe(1);
+		expectExact(data, [a], y, 1e-13);
+	});
+
+	test('a feature near 1e-300 beside an ordinary one: rank 2, the exact fit, and GD converges', () => {
+		const random = new TestRandom(17);
+		const u: number[] = [];
+		const v: number[] = [];
+		const y: number[] = [];
+		for (let i = 0; i < 1000; i++) {
+			u.push(1e-300 * random.normal());
+			v.push(random.normal());
+			y.push(2 * v[i]! + 1.84 * random.normal());
+		}
+		const data = dataOfColumns([u, v], y);
+		const optimum = solveOptimum(data);
+		expect(optimum.rank).toBe(2);
+		// The weight of u is of order 1e299: exact arithmetic needs it, and it is a double.
+		expect(Math.abs(optimum.weights[0]!)).toBeGreaterThan(1e290);
+		expectExact(data, [u, v], y, 1e-13);
+
+		const race = new Race(bookConfig({data, racers: [spec('gd')], epochs: 2000}));
+		race.advance(2000);
+		const [gd] = race.racers;
+		expect(gd!.state).toBe('done');
+		expect(gd!.finished).not.toBeNull();
+		// GD cannot move u's weight (its gradient is 1e-300 small); it converges on v's, within 1 % of L*.
+		expect(relativeError(gd!.loss, optimum.loss)).toBeLessThan(0.01);
+		expect(gd!.weights[1]).toBeCloseTo(optimum.weights[1]!, 2);
+	});
+
+	test('values near the top of the double range (past 2^1023) give finite weights, not a scale of Infinity', () => {
+		const random = new TestRandom(18);
+		const x: number[] = [];
+		const y: number[] = [];
+		for (let i = 0; i < 200; i++) {
+			x.push((random.uniform() * 2 - 1) * 1.7e308);
+			y.push(random.normal());
+		}
+		const data = dataOfColumns([x], y);
+		expect(solveOptimum(data).rank).toBe(1);
+		expectExact(data, [x], y, 1e-13);
+	});
+
+	test('ill-conditioned columns (condition number 1e8): the weights within κ·ε·|w|·10 of the exact ones', () => {
+		// x2 = x1 + 1e-8·noise: numpy's lstsq has an error of about κ·ε relative here.
+		const random = new TestRandom(19);
+		const x1: number[] = [];
+		const x2: number[] = [];
+		const y: number[] = [];
+		for (let i = 0; i < 500; i++) {
+			x1.push(random.uniform());
+			x2.push(x1[i]! + 1e-8 * random.normal());
+			y.push(3 * x1[i]! - 2 * x2[i]! + 0.1 * random.normal());
+		}
+		const data = dataOfColumns([x1, x2], y);
+		const exact = exactLeastSquares([x1, x2], y);
+		const optimum = solveOptimum(data);
+		expect(optimum.rank).toBe(2);
+		const size = Math.hypot(...exact.weights);
+		optimum.weights.forEach((w, j) => expect(Math.abs(w - exact.weights[j]!) / size).toBeLessThan(1e8 * Number.EPSILON * 10));
+		expect(relativeError(optimum.loss, exact.loss)).toBeLessThan(1e-12);
+	});
+
+	test('ordinary data (Boston, 13 synthetic features): weights and L* within 1e-13 of exact', () => {
+		const boston = bostonData();
+		const columnsOf = (data: TrainingData) =>
+			Array.from({length: data.dims}, (_, j) => Array.from({length: data.rows}, (_, i) => data.x[i * data.dims + j]!));
+		expectExact(boston, columnsOf(boston), Array.from(boston.y), 1e-13);
+		const synthetic = syntheticData(300, 13, 5);
+		expectExact(synthetic, columnsOf(synthetic), Array.from(synthetic.y), 1e-13);
 	});
 });

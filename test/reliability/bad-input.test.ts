@@ -67,6 +67,13 @@ const FILES: Readonly<Record<string, string | Uint8Array>> = {
 	'crlf-bom.csv': `\uFEFF${plain.replace(/\n/g, '\r\n')}`,
 	// Valid: b = 2a exactly, so the optimal weights are not unique.
 	'collinear.csv': 'a,b,y\n1,2,3\n2,4,5\n3,6,8\n4,8,8\n5,10,12\n',
+	// Values whose squares overflow (valid under standard and min-max scaling) and a span past the double range.
+	'huge.csv': `a,b,y\n${PLAIN_ROWS.map(([a, b, y]) => `${a! * 1e200},${b! * 1e200},${y}`).join('\n')}\n`,
+	'too-wide.csv': 'a,b,y\n-1.7e308,1,3\n1.7e308,2,4\n0,3,2\n',
+	// A quoted cell of 20 million characters (past the 16 Mi record limit) that does close.
+	'long-cell.csv': `a,b,y\n1,"${'x'.repeat(20_000_000)}",3\n`,
+	// A column named "x,y" (quoted in the header).
+	'comma-name.csv': `"x,y",b,y\n${PLAIN_ROWS.map((row) => row.join(',')).join('\n')}\n`,
 };
 
 /** One row of the table. */
@@ -162,8 +169,41 @@ const CASES: readonly Case[] = [
 		message: /^constant\.csv: feature b is constant \(all 3 rows hold 5\), so it cannot be standardized; drop it from --features or use --scale none$/,
 	},
 	{name: 'a single row under min-max scaling', args: data('one-row.csv'), code: 1, message: /^one-row\.csv: feature a is constant \(the only row holds 1\), .*use --scale none$/},
+	{
+		name: 'a span past the double range under min-max: the suggestion is a scaling that works',
+		args: data('too-wide.csv'),
+		code: 1,
+		message: /^too-wide\.csv: feature a spans -1\.7e\+308 to 1\.7e\+308, beyond what double precision can min-max scale; use --scale standard, or rescale the column in the file$/,
+	},
+	{
+		name: 'a closed quoted cell past the record limit is too long, not open',
+		args: data('long-cell.csv'),
+		code: 1,
+		message: /^long-cell\.csv:2:2: a quoted field starts here and holds more than 16,777,216 characters \(its closing quote is on the same line\); gdrace reads at most that many in one record/,
+	},
+	{
+		name: 'a column named "x,y" not in quotes: how to quote it',
+		args: ['--data', 'comma-name.csv', '--features', 'x,b', '--target', 'y'],
+		code: 1,
+		message: /^comma-name\.csv:1: no column named x \(the feature\); did you mean "x,y"\? \(a name with a comma goes in double quotes: --features '"x,y"'\) the columns are "x,y", b, y$/,
+	},
 
 	// ── Valid files: exit 0 ──
+	{
+		name: 'values of 1e200 … 1e201 under standard scaling (their squares overflow): the same race as the plain file',
+		args: [...data('huge.csv', '--scale', 'standard'), '--json'],
+		code: 0,
+		check: ({stdout}) => {
+			const doc = parseJson(stdout);
+			expect(doc.racers.every((r) => r.status !== 'diverged')).toBe(true);
+		},
+	},
+	{
+		name: 'a column named "x,y" selected in quotes, as in CSV',
+		args: ['--data', 'comma-name.csv', '--features', '"x,y",b', '--target', 'y', '--json'],
+		code: 0,
+		check: ({stdout}) => expect(parseJson(stdout).data.features).toEqual(['x,y', 'b']),
+	},
 	{
 		name: 'quoted fields with commas, doubled quotes and line breaks (valid)',
 		args: [...data('quoted.csv'), '--json'],
@@ -215,6 +255,11 @@ const CASES: readonly Case[] = [
 
 	// ── Flags: exit 2, the flag, what was given and what is allowed ──
 	{name: 'unknown flag', args: ['--bogus'], code: 2, message: /^unknown flag "--bogus"; see gdrace --help for the flags$/},
+	{name: '--plain with --json', args: ['--plain', '--json'], code: 2, message: /^--plain prints the summary table and --json prints a JSON document instead; choose one/},
+	{name: 'a switch given a value: --shuffle=maybe', args: ['--shuffle=maybe'], code: 2, message: /^--shuffle is a switch and takes no value, got "maybe"; write --shuffle to turn it on or --no-shuffle to turn it off$/},
+	{name: 'a switch given a value: --color=xyz', args: ['--color=xyz'], code: 2, message: /^--color is a switch and takes no value, got "xyz"; /},
+	{name: 'a switch given a value: --force=2', args: ['--force=2'], code: 2, message: /^--force is a switch and takes no value, got "2"; /},
+	{name: 'a lone "-"', args: ['-'], code: 2, message: /^unexpected argument "-"; to read the CSV from stdin write --data - /},
 	{name: 'misspelt flag', args: ['--epoch', '5'], code: 2, message: /^unknown flag "--epoch"; did you mean --epochs\? \(see gdrace --help\)$/},
 	{name: 'a stray argument', args: ['data.csv'], code: 2, message: /^unexpected argument "data\.csv": gdrace takes only flags; to race on a file use --data data\.csv/},
 	{
@@ -268,6 +313,10 @@ const CASES: readonly Case[] = [
 		message: /^--export "plain\.csv": the file exists; add --force to overwrite it, or choose another name$/,
 	},
 	{name: 'export with an unknown extension', args: ['--export', 'h.txt'], code: 2, message: /^--export "h\.txt": unknown file type; use a name ending in \.csv, \.ndjson or \.jsonl$/},
+	// Root may write anywhere by the permission bits, but no file can be created in /proc: caught before the race.
+	...(process.platform === 'linux'
+		? [{name: 'export into /proc', args: ['--export', '/proc/x.csv'], code: 2, message: /^--export "\/proc\/x\.csv": cannot create a file in "\/proc": .*; choose another directory$/} as const]
+		: []),
 	{
 		name: 'the target among the features',
 		args: ['--data', 'plain.csv', '--features', 'a,y', '--target', 'y'],
@@ -363,7 +412,9 @@ describe.concurrent('headless: bad input gets one line and exit 1 (data) or 2 (u
 	it.for(CASES)('$name', async (c, {skip}) => {
 		// As root without the means to drop the read override, no file is unreadable: nothing to test.
 		if (c.unreadable !== undefined && unprivileged === null) skip('running as root and cannot drop the capabilities that read any file');
-		const result = await gdraceRun(['--plain', ...c.args], {cwd: scratch.dir, unprivileged: c.unreadable !== undefined});
+		// --plain unless the case asks for another output (--plain with --json or --log is refused).
+		const args = c.args.some((arg) => arg === '--json' || arg === '--log' || arg === '--plain') ? c.args : ['--plain', ...c.args];
+		const result = await gdraceRun(args, {cwd: scratch.dir, unprivileged: c.unreadable !== undefined});
 		if (c.unreadable !== undefined) {
 			// Sanity: the file really is unreadable for the user the CLI ran as.
 			expect(statSync(scratch.path(c.unreadable)).mode & 0o777).toBe(0);
