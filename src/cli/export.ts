@@ -49,10 +49,14 @@ export type HistoryColumns = {
 	readonly loss: Float64Array;
 };
 
-/** What the export needs of a racer: its id and its history (the engine's `Racer` fits). */
+/** What the export needs of a racer: its id, its history and its learning rates (the engine's `Racer` fits). */
 export type ExportRacer = {
 	readonly id: string;
 	readonly history: {columns(): HistoryColumns};
+	/** The learning rate it ended with. */
+	readonly lr: number;
+	/** Its lr changes, oldest first: from the update after `iteration` on, it used `lr` (before: `from`). */
+	readonly lrChanges: readonly {readonly iteration: number; readonly from: number; readonly lr: number}[];
 };
 
 /** Options of `writeExport`. */
@@ -64,7 +68,7 @@ export type ExportOptions = {
 };
 
 /** The CSV header line. */
-export const CSV_HEADER = 'racer,iteration,samples,ms,loss';
+export const CSV_HEADER = 'racer,iteration,samples,ms,loss,lr';
 
 /** Characters gathered before each write. */
 const CHUNK_CHARS = 1 << 20;
@@ -138,17 +142,27 @@ function probe(path: string, name: string, shownDirectory: string): void {
 	removeQuietly(temporary);
 }
 
-/** CSV lines (`racer,iteration,samples,ms,loss`, header first) or NDJSON objects of every racer's history. */
+/**
+ * CSV lines (`racer,iteration,samples,ms,loss,lr`, header first) or NDJSON objects of every
+ * racer's history. `lr` is the learning rate of the update that led to the point (the starting
+ * point: the first one), so the export shows when the live `[` and `]` changed it.
+ */
 export function* exportLines(racers: readonly ExportRacer[], format: ExportFormat): Generator<string> {
 	if (format === 'csv') yield CSV_HEADER;
 	for (const racer of racers) {
 		const {iteration, samples, ms, loss} = racer.history.columns();
 		const id = format === 'csv' ? csvField(racer.id) : JSON.stringify(racer.id);
+		const changes = racer.lrChanges;
+		let next = 0;
+		let lr = changes[0]?.from ?? racer.lr;
 		for (let i = 0; i < loss.length; i++) {
-			const values = [iteration[i], samples[i], ms[i], loss[i]].map((value) => jsonNumber(value as number));
+			const at = iteration[i] as number;
+			// A change at iteration c applies to the updates after it: to points beyond c.
+			while (next < changes.length && changes[next]!.iteration < at) lr = changes[next++]!.lr;
+			const values = [at, samples[i], ms[i], loss[i], lr].map((value) => jsonNumber(value as number));
 			yield format === 'csv'
 				? `${id},${values.join(',')}`
-				: `{"racer":${id},"iteration":${values[0]},"samples":${values[1]},"ms":${values[2]},"loss":${values[3]}}`;
+				: `{"racer":${id},"iteration":${values[0]},"samples":${values[1]},"ms":${values[2]},"loss":${values[3]},"lr":${values[4]}}`;
 		}
 	}
 }

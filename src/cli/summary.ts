@@ -65,6 +65,8 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	lines.push(paint.bold('Racers'));
 	for (const racer of snapshot.racers) {
 		lines.push(`  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
+		const changes = lrChangesText(racer);
+		if (changes !== '') lines.push(`    ${changes}`);
 	}
 	lines.push('');
 
@@ -275,15 +277,20 @@ function compact(value: number): string {
 	return String(value);
 }
 
-/** `rule adam (beta1 0.9, beta2 0.999, eps 1e-8), batch full (506), lr 0.1`, then the lr changes if any. */
+/** `rule adam (beta1 0.9, beta2 0.999, eps 1e-8), batch full (506), lr 0.1` (`lr 0.1 → 0.4` when it changed). */
 export function racerSettings(racer: RacerSnapshot): string {
 	const hyper = Object.entries(racer.hyper).map(([key, value]) => `${key} ${compact(value)}`);
 	const rule = `rule ${racer.rule}${hyper.length > 0 ? ` (${hyper.join(', ')})` : ''}`;
 	const {kind, size, shuffle} = racer.batch;
 	const batch = `batch ${kind} (${size}${shuffle ? ', shuffled' : ''})`;
-	const first = racer.lrChanges[0]?.from ?? racer.lr;
-	const changes = racer.lrChanges.map((change) => ` → ${compact(change.lr)} at iteration ${iteration(change.iteration)}`).join('');
-	return `${rule}, ${batch}, lr ${compact(first)}${changes}`;
+	const first = racer.lrChanges[0]?.from;
+	return `${rule}, ${batch}, lr ${first === undefined ? compact(racer.lr) : `${compact(first)} → ${compact(racer.lr)}`}`;
+}
+
+/** `lr changes: 0.02 @12, 0.04 @30.47 (@ iteration)`, or '' when the lr never changed. */
+export function lrChangesText(racer: RacerSnapshot): string {
+	if (racer.lrChanges.length === 0) return '';
+	return `lr changes: ${racer.lrChanges.map((change) => `${compact(change.lr)} @${iteration(change.iteration)}`).join(', ')} (@ iteration)`;
 }
 
 /** `λmax 1.5, λmin 0.0125, condition 120, stable lr < 2/λmax = 1.333` (condition `none` when λmin is 0: no finite number shown). */

@@ -12,7 +12,8 @@ import LandscapeMap from './components/LandscapeMap.js';
 import {LayerContext} from './components/layer-context.js';
 import LossChart from './components/LossChart.js';
 import TooSmall from './components/TooSmall.js';
-import WeightsTable from './components/WeightsTable.js';
+import {racerLabel} from './components/labels.js';
+import WeightsTable, {isPlainFullBatch} from './components/WeightsTable.js';
 import useRace from './hooks/use-race.js';
 import useTerminalSize from './hooks/use-terminal-size.js';
 import {realClock} from './clock.js';
@@ -62,6 +63,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 		sink?.declareSize(columns, rows);
 	});
 	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).
+	const selected = useRef(ui.selected);
+	selected.current = ui.selected;
 	const [frame, command] = useRace(scheduler, {fps, clock});
 	const {snapshot} = frame;
 	const race = scheduler.race;
@@ -132,6 +136,22 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					case 'toggle':
 						dispatch({type: 'toggle-racer', index: next.index, racers: scheduler.race.racers.length});
 						break;
+					case 'select': {
+						const count = scheduler.race.racers.length;
+						selected.current = Math.min(Math.max(0, selected.current + next.delta), Math.max(0, count - 1));
+						dispatch({type: 'select', delta: next.delta, racers: count});
+						break;
+					}
+					case 'lr': {
+						const racer = scheduler.race.racers[selected.current];
+						// A racer that is done or diverged keeps its lr: nothing would use the new one.
+						if (racer !== undefined && racer.state === 'running') {
+							const lr = racer.lr * next.factor;
+							if (Number.isFinite(lr) && lr > 0) racer.setLr(lr);
+							command('redraw');
+						}
+						break;
+					}
 					case 'clock':
 						// What the screen measures in: no racer moves.
 						dispatch({type: 'cycle-view', race: scheduler.race.clock});
@@ -202,6 +222,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				over={snapshot.over}
 				replay={cursor !== null}
 				color={color}
+				lrMax={snapshot.curvature.lrMax}
+				above={snapshot.racers.filter((racer) => isPlainFullBatch(racer) && racer.lr >= snapshot.curvature.lrMax).map((racer) => racerLabel(racer.id))}
 			/>
 			{ui.help ? (
 				<HelpOverlay width={layout.width} height={body} />
@@ -256,6 +278,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						racers={replay?.racers ?? snapshot.racers}
 						optimum={snapshot.optimum}
 						rates={frame.rates}
+						selected={ui.selected}
+						lrMax={snapshot.curvature.lrMax}
 						clock={view}
 						dataRows={data.rows}
 						color={color}

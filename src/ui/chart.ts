@@ -38,10 +38,10 @@ export const SERIES_COLORS = [
 ] as const satisfies readonly Color[];
 
 /**
- * Curve glyphs by slot when color is off, so that curves stay apart without color: horizontal,
+ * Curve glyphs by slot when color is off (one set per racer, up to 9), so that curves stay apart without color: horizontal,
  * vertical, then the corners ╭ ╮ ╰ ╯. With color on every series uses the first set.
  */
-export const GLYPH_SETS = ['─│╭╮╰╯', '━┃┏┓┗┛', '═║╔╗╚╝', "-|..''", '┄┆╭╮╰╯', '******'] as const;
+export const GLYPH_SETS = ['─│╭╮╰╯', '━┃┏┓┗┛', '═║╔╗╚╝', "-|..''", '┄┆╭╮╰╯', '******', '┈┊╭╮╰╯', '┅┇┏┓┗┛', '~:++++'] as const;
 
 /** The L* reference line's glyph (dim). */
 export const LOSS_STAR_GLYPH = '╌';

@@ -16,6 +16,7 @@ export const ACTIONS = [
 	'map',
 	'toggle',
 	'restart',
+	'lr',
 	'reclock',
 	'smooth',
 	'replay',
@@ -81,6 +82,8 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
+	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
+	lr: {label: '↑↓[]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
 	reclock: {
 		label: 'k',
 		keys: ['k'],
@@ -113,18 +116,23 @@ export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'star
 
 /**
  * What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's;
- * `refit` says `f` (fit the map again) rather than `m` (show or hide it).
+ * `refit` says `f` (fit the map again) rather than `m` (show or hide it); `delta` moves the
+ * selection (↑ −1, ↓ +1); `factor` multiplies the selected racer's learning rate (`]` 2, `[` ½).
  */
 export type Command =
-	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map'>}
+	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map' | 'lr'>}
 	| {readonly action: 'toggle'; readonly index: number}
 	| {readonly action: 'map'; readonly refit: boolean}
-	| {readonly action: 'replay'; readonly move: ReplayMove};
+	| {readonly action: 'replay'; readonly move: ReplayMove}
+	| {readonly action: 'select'; readonly delta: -1 | 1}
+	| {readonly action: 'lr'; readonly factor: 0.5 | 2};
 
 /** The subset of Ink's `Key` that matters here. */
 export type KeyInfo = {
 	readonly ctrl?: boolean;
 	readonly escape?: boolean;
+	readonly upArrow?: boolean;
+	readonly downArrow?: boolean;
 	readonly shift?: boolean;
 	readonly leftArrow?: boolean;
 	readonly rightArrow?: boolean;
@@ -176,6 +184,10 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 		return [];
 	}
 
+	if (key.upArrow || key.downArrow) {
+		return [{action: 'select', delta: key.upArrow ? -1 : 1}];
+	}
+
 	const commands: Command[] = [];
 	for (const character of input) {
 		const action = byKey.get(character) ?? byKey.get(character.toLowerCase());
@@ -185,6 +197,7 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 
 		if (action === 'toggle') commands.push({action, index: Number(character) - 1});
 		else if (action === 'map') commands.push({action, refit: character.toLowerCase() === 'f'});
+		else if (action === 'lr') commands.push({action, factor: character === ']' ? 2 : 0.5});
 		else commands.push({action});
 	}
 

@@ -12,7 +12,7 @@ export type Rect = {
 	readonly height: number;
 };
 
-export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'] as const;
+export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate'] as const;
 export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
 
 /** One column of the weights table; `feature` is the weight's index for `weight` columns. */
@@ -76,6 +76,7 @@ const FOOTER_ROWS = 1;
 /** Fixed widths so that live numbers never make columns jump. */
 const COLUMN_WIDTHS: Readonly<Record<TableColumnId, number>> = {
 	racer: 9,
+	lr: 8,
 	iterations: 8,
 	samples: 7,
 	weight: 9,
@@ -88,7 +89,8 @@ const COLUMN_WIDTHS: Readonly<Record<TableColumnId, number>> = {
 
 /** Columns that always show, then the optional ones in the order they are given room. */
 const REQUIRED: readonly TableColumnId[] = ['racer', 'iterations', 'loss', 'gap', 'status'];
-const OPTIONAL: readonly TableColumnId[] = ['weight', 'bias', 'rate', 'samples'];
+// The lr (issue 7) last: at 100 columns the book race's table stays as it was; from 109 it shows.
+const OPTIONAL: readonly TableColumnId[] = ['weight', 'bias', 'rate', 'samples', 'lr'];
 
 /** The narrowest frame: the required table columns. */
 export const MIN_COLUMNS = Math.max(

@@ -31,6 +31,8 @@ export type UiState = {
 	readonly cursor: number | null;
 	/** `c`: the clock the x-axis and the header measure in; null = the race's own clock. */
 	readonly view: Clock | null;
+	/** The racer `[` and `]` act on (↑/↓ move it), by index. */
+	readonly selected: number;
 };
 
 export type UiAction =
@@ -42,6 +44,7 @@ export type UiAction =
 	| {readonly type: 'replay'; readonly to: number | null; readonly end: number}
 	| {readonly type: 'toggle-gap'}
 	| {readonly type: 'toggle-racer'; readonly index: number; readonly racers: number}
+	| {readonly type: 'select'; readonly delta: number; readonly racers: number}
 	| {readonly type: 'toggle-help'}
 	/** `c`: the next clock to measure in, after the one shown (`race` is the race's clock). */
 	| {readonly type: 'cycle-view'; readonly race: Clock}
@@ -49,8 +52,8 @@ export type UiAction =
 	| {readonly type: 'reset-view'}
 	| {readonly type: 'close-help'};
 
-/** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live, measured in the race's clock */
-export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null, view: null};
+/** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live, measured in the race's clock, the first racer selected */
+export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null, view: null, selected: 0};
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
@@ -98,6 +101,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			}
 
 			return {...state, hidden};
+		}
+
+		case 'select': {
+			// Stops at the first and last racer.
+			const selected = Math.min(Math.max(0, state.selected + action.delta), Math.max(0, action.racers - 1));
+			return selected === state.selected ? state : {...state, selected};
 		}
 
 		case 'toggle-help': {

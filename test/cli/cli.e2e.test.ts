@@ -195,10 +195,10 @@ describe('--export', () => {
 		const lines = readFileSync(path, 'utf8').split('\n');
 		// The JSON document says what was written: the data rows, header not counted.
 		expect(json.export).toEqual({path, rows: lines.length - 2});
-		expect(lines[0]).toBe('racer,iteration,samples,ms,loss');
+		expect(lines[0]).toBe('racer,iteration,samples,ms,loss,lr');
 		expect(lines.at(-1)).toBe('');
 		const rows = lines.slice(1, -1).map((line) => line.split(','));
-		for (const row of rows) expect(row).toHaveLength(5);
+		for (const row of rows) expect(row).toHaveLength(6);
 		for (const racer of json.racers) {
 			const own = rows.filter((row) => row[0] === racer.id);
 			expect(own[0]?.slice(1, 3)).toEqual(['0', '0']);
@@ -206,6 +206,7 @@ describe('--export', () => {
 			expect(Number(last[1])).toBe(racer.iterations);
 			expect(Number(last[2])).toBe(racer.samples);
 			expect(Number(last[4])).toBe(racer.loss);
+			expect(Number(last[5])).toBe(0.01);
 			// Every update is kept at this length: GD has one point per iteration plus the start.
 			if (racer.id === 'gd') expect(own).toHaveLength(401);
 		}
@@ -221,7 +222,7 @@ describe('--export', () => {
 		// The summary's last line says so (issue 10, item 15).
 		expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`wrote 51 rows to ${path}`);
 		expect(points[50]).toMatchObject({racer: 'sgd', iteration: 50, samples: 50});
-		expect(Object.keys(points[0] ?? {})).toEqual(['racer', 'iteration', 'samples', 'ms', 'loss']);
+		expect(Object.keys(points[0] ?? {})).toEqual(['racer', 'iteration', 'samples', 'ms', 'loss', 'lr']);
 	});
 
 	it('refuses to overwrite a file before racing, and overwrites it with --force', async () => {
@@ -234,7 +235,7 @@ describe('--export', () => {
 		expect(readFileSync(path, 'utf8')).toBe('mine\n');
 		const forced = await gdrace(['--plain', '--export', path, '--force', '--epochs', '10']);
 		expect(forced.code).toBe(0);
-		expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss');
+		expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss,lr');
 	});
 });
 
@@ -264,8 +265,8 @@ describe('signals', () => {
 			const text = readFileSync(path, 'utf8');
 			expect(text.endsWith('\n')).toBe(true);
 			const lines = text.trimEnd().split('\n');
-			expect(lines[0]).toBe('racer,iteration,samples,ms,loss');
-			for (const line of lines.slice(1)) expect(line).toMatch(/^(sgd|mb-random),[\d.e+-]+,\d+,[\d.e+-]+,[\d.e+-]+$/);
+			expect(lines[0]).toBe('racer,iteration,samples,ms,loss,lr');
+			for (const line of lines.slice(1)) expect(line).toMatch(/^(sgd|mb-random),[\d.e+-]+,\d+,[\d.e+-]+,[\d.e+-]+,0\.01$/);
 			expect(new Set(lines.slice(1).map((line) => line.split(',')[0]))).toEqual(new Set(['sgd', 'mb-random']));
 			expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 		},

@@ -9,10 +9,15 @@ import {checkExportTarget, exportFormatOf, exportLines, temporaryPath, writeExpo
 const scratch = mkdtempSync(join(tmpdir(), 'gdrace-export-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 
-/** A racer whose history is the given rows of [iteration, samples, ms, loss]. */
-function racer(id: string, rows: readonly (readonly [number, number, number, number])[]): ExportRacer {
+/** A racer whose history is the given rows of [iteration, samples, ms, loss], at lr 0.01 throughout unless `lrChanges` say otherwise. */
+function racer(id: string, rows: readonly (readonly [number, number, number, number])[], lrChanges: ExportRacer['lrChanges'] = []): ExportRacer {
 	const column = (k: number) => Float64Array.from(rows, (row) => row[k] as number);
-	return {id, history: {columns: () => ({iteration: column(0), samples: column(1), ms: column(2), loss: column(3)})}};
+	return {
+		id,
+		history: {columns: () => ({iteration: column(0), samples: column(1), ms: column(2), loss: column(3)})},
+		lr: lrChanges.at(-1)?.lr ?? 0.01,
+		lrChanges,
+	};
 }
 
 const RACERS = [
@@ -26,20 +31,33 @@ const RACERS = [
 describe('exportLines', () => {
 	it('writes CSV with a header and shortest round-trip numbers', () => {
 		expect([...exportLines(RACERS, 'csv')]).toEqual([
-			'racer,iteration,samples,ms,loss',
-			'gd,0,0,0,592.1469169960474',
-			'gd,1,506,0.012,526.4361550859163',
-			'mb-epoch,0.058823529411764705,30,0.001,0.00001',
+			'racer,iteration,samples,ms,loss,lr',
+			'gd,0,0,0,592.1469169960474,0.01',
+			'gd,1,506,0.012,526.4361550859163,0.01',
+			'mb-epoch,0.058823529411764705,30,0.001,0.00001,0.01',
 		]);
+	});
+
+	it('gives each point the lr of the update that led to it (the live [ and ] keys change it)', () => {
+		const changes = [
+			{iteration: 1, from: 0.01, lr: 0.02},
+			{iteration: 2, from: 0.02, lr: 0.04},
+		];
+		const rows = [0, 1, 2, 3, 4].map((i) => [i, 506 * i, i, 10 - i] as const);
+		const lines = [...exportLines([racer('gd', rows, changes)], 'csv')].slice(1);
+		expect(lines.map((line) => line.split(',').at(-1))).toEqual(['0.01', '0.01', '0.02', '0.04', '0.04']);
+		// An epoch racer's change inside a pass: update 5 of 17 and after.
+		const epoch = [...exportLines([racer('mb-epoch', [[4 / 17, 120, 1, 9], [5 / 17, 150, 1, 8], [6 / 17, 180, 1, 7]], [{iteration: 5 / 17, from: 0.01, lr: 0.005}])], 'ndjson')];
+		expect(epoch.map((line) => (JSON.parse(line) as {lr: number}).lr)).toEqual([0.01, 0.01, 0.005]);
 	});
 
 	it('writes one JSON object per point', () => {
 		const lines = [...exportLines(RACERS, 'ndjson')];
 		expect(lines).toHaveLength(3);
 		expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
-			{racer: 'gd', iteration: 0, samples: 0, ms: 0, loss: 592.1469169960474},
-			{racer: 'gd', iteration: 1, samples: 506, ms: 0.012, loss: 526.4361550859163},
-			{racer: 'mb-epoch', iteration: 1 / 17, samples: 30, ms: 0.001, loss: 1e-5},
+			{racer: 'gd', iteration: 0, samples: 0, ms: 0, loss: 592.1469169960474, lr: 0.01},
+			{racer: 'gd', iteration: 1, samples: 506, ms: 0.012, loss: 526.4361550859163, lr: 0.01},
+			{racer: 'mb-epoch', iteration: 1 / 17, samples: 30, ms: 0.001, loss: 1e-5, lr: 0.01},
 		]);
 	});
 
@@ -47,7 +65,7 @@ describe('exportLines', () => {
 		const values = [Math.PI, 1 / 3, 1e-300, 123456789.123456789, 2 ** 53];
 		const lines = [...exportLines([racer('sgd', values.map((v) => [v, v, v, v] as const))], 'csv')].slice(1);
 		for (const [i, line] of lines.entries()) {
-			expect(line.split(',').slice(1).map(Number)).toEqual([values[i], values[i], values[i], values[i]]);
+			expect(line.split(',').slice(1, 5).map(Number)).toEqual([values[i], values[i], values[i], values[i]]);
 		}
 	});
 });
@@ -99,7 +117,7 @@ describe('writeExport', () => {
 		const path = join(scratch, 'forced.csv');
 		writeFileSync(path, 'old\n');
 		writeExport(path, RACERS, {force: true});
-		expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss');
+		expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss,lr');
 		expect(existsSync(temporaryPath(path))).toBe(false);
 	});
 
@@ -110,7 +128,7 @@ describe('writeExport', () => {
 	it('writes an empty history as just the header', () => {
 		const path = join(scratch, 'empty.csv');
 		expect(writeExport(path, [racer('gd', [])], {force: false})).toBe(0);
-		expect(readFileSync(path, 'utf8')).toBe('racer,iteration,samples,ms,loss\n');
+		expect(readFileSync(path, 'utf8')).toBe('racer,iteration,samples,ms,loss,lr\n');
 	});
 });
 

@@ -125,7 +125,7 @@ describe('runHeadless', () => {
 		expect(stderr.text()).toContain('appeared while the race ran');
 		const kept = temporaryPath(path);
 		expect(existsSync(kept)).toBe(true);
-		expect(readFileSync(kept, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss');
+		expect(readFileSync(kept, 'utf8').split('\n')[0]).toBe('racer,iteration,samples,ms,loss,lr');
 	});
 
 	it('heads each racer block of the seed log when several race', async () => {

@@ -98,7 +98,7 @@ describe('formatSummary', () => {
 		});
 		const out = formatSummary({...SNAPSHOT, racers: [adam]}, DATA);
 		expect(out).toMatch(
-			/^ {2}adam-2 +Adam \(epoch 30, shuffled\) +rule adam \(beta1 0\.9, beta2 0\.999, eps 1e-8\), batch epoch \(30, shuffled\), lr 0\.1 → 0\.2 at iteration 1 → 0\.4 at iteration 2\.35$/m,
+			/^ {2}adam-2 +Adam \(epoch 30, shuffled\) +rule adam \(beta1 0\.9, beta2 0\.999, eps 1e-8\), batch epoch \(30, shuffled\), lr 0\.1 → 0\.4\n +lr changes: 0\.2 @1, 0\.4 @2\.35 \(@ iteration\)$/m,
 		);
 	});
 

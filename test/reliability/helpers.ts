@@ -256,17 +256,17 @@ export function parseJson(stdout: string): JsonDoc {
 }
 
 /** One row of a CSV export. */
-export type ExportRow = {racer: string; iteration: number; samples: number; ms: number; loss: number};
+export type ExportRow = {racer: string; iteration: number; samples: number; ms: number; loss: number; lr: number};
 
 /**
- * Reads a CSV export and checks it is complete: the header, every line five finite fields, the
+ * Reads a CSV export and checks it is complete: the header, every line six finite fields, the
  * file ending with a line end (no half-written last line). Returns the rows.
  */
 export function readCsvExport(path: string): ExportRow[] {
 	const text = readFileSync(path, 'utf8');
 	expect(text.endsWith('\n'), `${path} ends with a complete line`).toBe(true);
 	const lines = text.slice(0, -1).split('\n');
-	expect(lines[0]).toBe('racer,iteration,samples,ms,loss');
+	expect(lines[0]).toBe('racer,iteration,samples,ms,loss,lr');
 	const rows: ExportRow[] = [];
 	const bad: string[] = [];
 	const ids = new Set<string>(RACER_IDS);
@@ -274,15 +274,15 @@ export function readCsvExport(path: string): ExportRow[] {
 		const line = lines[index] as string;
 		const fields = line.split(',');
 		const values = fields.slice(1).map(Number);
-		if (fields.length !== 5 || !ids.has(fields[0] as string) || fields.slice(1).includes('') || !values.every(Number.isFinite)) {
+		if (fields.length !== 6 || !ids.has(fields[0] as string) || fields.slice(1).includes('') || !values.every(Number.isFinite)) {
 			// Collected, not asserted one by one: an export holds hundreds of thousands of lines.
 			if (bad.length < 5) bad.push(`line ${index + 1}: ${line}`);
 			continue;
 		}
-		const [iteration, samples, ms, loss] = values as [number, number, number, number];
-		rows.push({racer: fields[0] as string, iteration, samples, ms, loss});
+		const [iteration, samples, ms, loss, lr] = values as [number, number, number, number, number];
+		rows.push({racer: fields[0] as string, iteration, samples, ms, loss, lr});
 	}
-	expect(bad, 'every line: a racer id and four finite numbers').toEqual([]);
+	expect(bad, 'every line: a racer id and five finite numbers').toEqual([]);
 	return rows;
 }
 

@@ -47,10 +47,10 @@ describe('the help overlay', () => {
 		expect(wrapWords('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
 	});
 
-	// 14 keys and the title, and four texts that wrap: 19 rows (the map's keys made it more than 16).
+	// 15 keys and the title, and four texts that wrap: 20 rows (the map's and the lr keys made it more than 16).
 	it.each([
-		[53, 19],
-		[60, 19],
+		[53, 20],
+		[60, 20],
 		[80, 20],
 		[100, 26],
 	])('at %i columns and %i rows shows every help text whole', (width, height) => {

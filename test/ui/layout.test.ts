@@ -35,14 +35,17 @@ describe('calculateLayout', () => {
 		}
 	});
 
-	it('shows every column of the book race at 100 columns and fits them in the width', () => {
-		const layout = full(100, 30);
-		expect(layout.columns.map(column => column.id)).toEqual([
+	it('shows every column of the book race at 109 columns and fits them in the width; at 100 all but the lr', () => {
+		expect(full(100, 30).columns.map(column => column.id)).toEqual([
 			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate',
+		]);
+		const layout = full(109, 30);
+		expect(layout.columns.map(column => column.id)).toEqual([
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate',
 		]);
 		expect(layout.hiddenWeights).toBe(0);
 		const used = layout.columns.reduce((sum, column) => sum + column.width + 1, -1);
-		expect(used).toBeLessThanOrEqual(100);
+		expect(used).toBeLessThanOrEqual(109);
 	});
 
 	it('still fits at 60×20 with the required columns', () => {

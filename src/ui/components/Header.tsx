@@ -43,7 +43,18 @@ export type HeaderProps = {
 	/** Replaying: `position` is the replay cursor's, and the state says 'replay'. @default false */
 	readonly replay?: boolean;
 	readonly color: boolean;
+	/** 2/λmax, the stable step of plain full-batch GD (shown as `lr < 2/λmax = …`). */
+	readonly lrMax: number;
+	/** Labels of the plain full-batch racers whose lr is at or above it (marked in the header). */
+	readonly above: readonly string[];
 };
+
+/** `lr < 2/λmax = 0.732`, and `: GD above` when a plain full-batch racer's lr is at or above the bound. */
+export function lrBoundText(lrMax: number, above: readonly string[]): string {
+	const bound = `lr < 2/λmax = ${formatCompact(lrMax, 3)}`;
+	if (above.length === 0) return bound;
+	return `${bound}: ${above.length === 1 ? above[0]! : `${above[0]!} +${above.length - 1}`} above!`;
+}
 
 /** A position on a clock in the x-axis's unit: iterations, passes over the data, or ms of CPU time. */
 export function clockPosition(clock: Clock, units: number): string {
@@ -103,7 +114,7 @@ const PALETTE: readonly CellStyle[] = [{}];
  * time and state.
  */
 function Header(props: HeaderProps) {
-	const {rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color} = props;
+	const {rect, data, clock, position, epochs, seed, speed, elapsedMs, paused, over, replay = false, color, lrMax, above} = props;
 	const view = props.view ?? clock;
 	const state = replay ? 'replay' : stateText(paused, over, props.diverged);
 	const stateColor = replay ? 'magenta' : over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
@@ -116,6 +127,7 @@ function Header(props: HeaderProps) {
 			speedPart(clock, speed, props.achieved ?? null),
 			`seed ${seed}`,
 			`elapsed ${formatDuration(elapsedMs)}`,
+			lrBoundText(lrMax, above),
 		],
 		rect.width,
 	);

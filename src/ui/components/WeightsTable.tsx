@@ -20,6 +20,10 @@ export type WeightsTableProps = {
 	readonly optimum: Optimum;
 	/** Updates per second per racer, in racer order. */
 	readonly rates: readonly number[];
+	/** The racer `[` and `]` act on, by index: its name is drawn inverse and its lr marked ›. */
+	readonly selected: number;
+	/** 2/λmax: a plain full-batch racer with an lr at or above it is marked ! (it diverges). */
+	readonly lrMax: number;
 	readonly clock: Clock;
 	readonly dataRows: number;
 	readonly color: boolean;
@@ -50,6 +54,8 @@ function title(column: TableColumn, features: readonly string[]): string {
 	switch (column.id) {
 		case 'racer':
 			return 'racer'.padEnd(column.width);
+		case 'lr':
+			return alignRight('lr', column.width);
 		case 'iterations':
 			return alignRight('iter', column.width);
 		case 'samples':
@@ -71,16 +77,38 @@ function title(column: TableColumn, features: readonly string[]): string {
 	}
 }
 
-// Palette of the rows: 0 plain, 1 dim, 2 green, 3 red, 4 + slot the racers' colors.
+// Palette of the rows: 0 plain, 1 dim, 2 green, 3 red, 4 + slot the racers' colors, then the same inverse (the selected racer).
 const PLAIN = 0;
 const DIM = 1;
 const GREEN = 2;
 const RED = 3;
 const SLOT = 4;
+const SELECTED = SLOT + SERIES_COLORS.length;
 const PALETTES = {
-	color: [{}, {style: DIM}, {fg: 'green'}, {fg: 'red'}, ...SERIES_COLORS.map((fg): CellStyle => ({fg}))] as readonly CellStyle[],
-	plain: [{}, {style: DIM}, {}, {}, ...SERIES_COLORS.map((): CellStyle => ({}))] as readonly CellStyle[],
+	color: [
+		{},
+		{style: DIM},
+		{fg: 'green'},
+		{fg: 'red'},
+		...SERIES_COLORS.map((fg): CellStyle => ({fg})),
+		...SERIES_COLORS.map((fg): CellStyle => ({fg, inverse: true})),
+	] as readonly CellStyle[],
+	plain: [{}, {style: DIM}, {}, {}, ...SERIES_COLORS.map((): CellStyle => ({})), ...SERIES_COLORS.map((): CellStyle => ({inverse: true}))] as readonly CellStyle[],
 };
+
+/** Whether a racer is plain gradient descent on the full batch (the step lrMax bounds). */
+export function isPlainFullBatch(racer: RacerSnapshot): boolean {
+	return racer.rule === 'sgd' && racer.batch.kind === 'full';
+}
+
+/** The lr column: `›` on the selected racer, the lr, `!` when a plain full-batch lr is at or above 2/λmax. */
+export function lrText(racer: RacerSnapshot, selected: boolean, lrMax: number, width: number): {text: string; above: boolean} {
+	const above = isPlainFullBatch(racer) && racer.lr >= lrMax;
+	const mark = above ? '!' : '';
+	const value = formatCompact(racer.lr, 3);
+	const body = alignRight(`${value}${mark}`, width - 1);
+	return {text: `${selected ? '›' : ' '}${body}`, above};
+}
 
 type Cell = {readonly text: string; readonly style?: number};
 
@@ -90,7 +118,14 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 		const w = column.width;
 		switch (column.id) {
 			case 'racer':
-				return {text: racerLabel(racer.id).slice(0, w).padEnd(w), style: SLOT + (slot % SERIES_COLORS.length)};
+				return {
+					text: racerLabel(racer.id).slice(0, w).padEnd(w),
+					style: (slot === props.selected ? SELECTED : SLOT) + (slot % SERIES_COLORS.length),
+				};
+			case 'lr': {
+				const lr = lrText(racer, slot === props.selected, props.lrMax, w);
+				return {text: lr.text, style: lr.above ? RED : PLAIN};
+			}
 			case 'iterations':
 				return {text: formatIteration(racer.iterations, w)};
 			case 'samples':

@@ -24,7 +24,7 @@ export type RaceFrame = {
 };
 
 /** Commands the screen sends to the scheduler. */
-export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'reclock' | 'restart';
+export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'reclock' | 'restart' | 'redraw';
 
 export type RaceOptions = {
 	/** Frames per second the loop aims for. @default 30 */

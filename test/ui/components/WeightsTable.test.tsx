@@ -8,7 +8,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
 import WeightsTable from '../../../src/ui/components/WeightsTable.js';
-import {formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
+import {formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
 import type {FullLayout, TableColumnId} from '../../../src/ui/layout.js';
 import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
 import type {RenderedApp} from './render-app.js';
@@ -28,6 +28,8 @@ function renderTable(snapshot: RaceSnapshot, layout: FullLayout, rates: readonly
 			racers={snapshot.racers}
 			optimum={snapshot.optimum}
 			rates={rates}
+			selected={0}
+			lrMax={snapshot.curvature.lrMax}
 			clock={snapshot.clock}
 			dataRows={dataRows}
 			color={false}
@@ -87,6 +89,11 @@ function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSna
 					expect(cell.trim()).toBe(`finished @${Math.round(racer.finished.iteration)}`);
 				}
 				break;
+			case 'lr':
+				// The first racer is selected (›); the lr as the engine has it.
+				expect(cell).toBe(`${slot === 0 ? '›' : ' '}${formatCompact(racer.lr, 3).padStart(w - 1)}`);
+				expect(numberIn(cell.slice(1))).toBe(racer.lr);
+				break;
 			case 'rate':
 				if (rate !== undefined) expect(cell).toBe(formatRate(rate, w));
 				else expect(cell.trim()).toMatch(/^[\d.]+[kMG]?\/s$/);
@@ -100,15 +107,15 @@ describe('WeightsTable', () => {
 		const race = raceFromArgs();
 		advance(race, 250);
 		const snapshot = race.scheduler.race.snapshot();
-		const layout = fullLayout(100, 24);
+		const layout = fullLayout(120, 24);
 		const rates = [1234, 0, 56.7, 12_345_678];
 		const lines = renderTable(snapshot, layout, rates, race.data.features, race.data.rows);
 		expect(lines).toHaveLength(2 + snapshot.racers.length);
 
-		const ids: TableColumnId[] = ['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate'];
+		const ids: TableColumnId[] = ['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate'];
 		expect(layout.columns.map((column) => column.id)).toEqual(ids);
 		expect(tableCells(lines[0]!, layout.columns).map((cell) => cell.trim())).toEqual([
-			'racer', 'iter', 'samples', 'RM', 'LSTAT', 'bias', 'loss', 'gap', 'status', 'upd/s',
+			'racer', 'iter', 'samples', 'RM', 'LSTAT', 'bias', 'loss', 'gap', 'status', 'lr', 'upd/s',
 		]);
 
 		snapshot.racers.forEach((racer, slot) => {
@@ -121,8 +128,10 @@ describe('WeightsTable', () => {
 		expect(gd[2]).toBe('126,500');
 		const epoch = tableCells(lines[4]!, layout.columns);
 		expect(epoch[8]!.trim()).toBe('finished @163');
-		expect(epoch[9]!.trim()).toBe('12.3M/s');
-		expect(tableCells(lines[1]!, layout.columns)[9]!.trim()).toBe('1.23k/s');
+		expect(epoch[9]).toBe('    0.01');
+		expect(epoch[10]!.trim()).toBe('12.3M/s');
+		expect(gd[9]).toBe('›   0.01');
+		expect(gd[10]!.trim()).toBe('1.23k/s');
 	});
 
 	it('ends with the optimum: its weights, bias and L*, and nothing in the racer-only columns', () => {
