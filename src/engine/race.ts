@@ -13,8 +13,10 @@ import type {Clock, Curvature, FinalStatus, Optimum, RaceConfig, RaceSnapshot, R
 
 /** The smallest round, in clock units (unless less is left): racers stay level within one unit. */
 export const MIN_STEP = 1;
-/** CPU time units each spec's throwaway racer runs before the race (see the constructor). */
-const WARM_UP_UNITS = 10;
+/** Iterations each spec's throwaway racer runs before the race (see the constructor)… */
+const WARM_UP_ITERATIONS = 16;
+/** …or for at most about this many ms (a cold process), whichever comes first. */
+const WARM_UP_MS = 1;
 /** Share of the time left before a deadline that one round is sized to take. */
 const ROUND_SHARE = 0.5;
 
@@ -113,7 +115,8 @@ export class Race {
 		// throwaway racer per spec (another seed, a small history) runs first, so every racer
 		// starts on warm code.
 		for (const spec of config.racers) {
-			new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4}).advanceTo(WARM_UP_UNITS, 'time');
+			const throwaway = new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4});
+			throwaway.advanceTo(WARM_UP_ITERATIONS, 'iteration', performance.now() + WARM_UP_MS);
 		}
 		this.racers = config.racers.map((spec) => new Racer(spec, options));
 	}

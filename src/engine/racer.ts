@@ -356,9 +356,9 @@ export class Racer {
 		for (;;) {
 			const msBase = this.msValue;
 			const cost = chunk[COST]!;
-			// The time clock's first update runs alone, so that a cold start (code not yet optimised,
-			// caches cold) is measured before more updates are charged against a small budget.
-			const budget = clock === 'time' && cost === 0 ? 1 : this.chunk;
+			// The first update runs alone, so that its cost is measured before more updates are
+			// charged against a small time budget or recorded with an estimated time of 0.
+			const budget = cost === 0 ? 1 : this.chunk;
 			chunk[MS_BASE] = msBase;
 			const started = performance.now();
 			const done = this.runChunk(budget, clock === 'samples');

@@ -175,13 +175,20 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 		[command, leave, scheduler, autoLog, showMap, replayable, cursor, snapshot.position],
 	);
 
+	// Keys read the state of the latest commit: Ink subscribes a new handler in a passive effect,
+	// which can run after a key that arrives first (the map's and the replay's keys depend on the
+	// size and on pausing).
+	const latestRun = useRef(run);
+	useLayoutEffect(() => {
+		latestRun.current = run;
+	});
 	useInput(
 		(input, key) => {
 			if (key.escape) {
 				dispatch({type: 'close-help'});
 				return;
 			}
-			run(resolveKeys(input, key));
+			latestRun.current(resolveKeys(input, key));
 		},
 		{isActive: keys && isRawModeSupported},
 	);

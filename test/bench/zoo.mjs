@@ -3,7 +3,8 @@
  *
  * 1. Per-update cost of each update rule against the plain rule (`sgd`), on the full batch and on
  *    a one-row batch, with d = 2 (Boston RM, LSTAT) and d = 13 (all of Boston's features): a race
- *    of one racer advanced by a fixed number of updates, median of 7 timed runs after warm-up.
+ *    of one racer advanced by a fixed number of updates, median of 9 timed runs after warm-up, the
+ *    rules interleaved round by round.
  *    Goal: the adaptive rules within 1.5× of plain on full batches.
  * 2. The book race plus momentum, nesterov, adagrad, rmsprop and adam (9 racers × 5000
  *    iterations): in this process (median of warm runs), and as whole processes
@@ -48,15 +49,20 @@ for (const dims of [2, 13]) {
 	for (const kind of ['full', 'one']) {
 		const updates = kind === 'full' ? 20_000 : 2_000_000;
 		const row = {dims, batch: kind, ns: {}};
-		for (const rule of RULES) {
-			// A small lr keeps every rule far from divergence for the whole run.
+		// One race per rule, timed in interleaved rounds, so that other work on the machine falls on
+		// every rule alike (a small lr keeps every rule far from divergence for the whole run).
+		const races = RULES.map((rule) => {
 			const spec = racerSpec(nameOf(rule), {lr: 1e-4, batch: {kind}});
-			const config = {data: datasets[dims], racers: [spec], seed: 2023, clock: 'iteration', epochs: 1e12, tolerance: 1e-9};
-			const race = new Race(config);
-			for (let i = 0; i < 3; i++) race.advance(updates / 4);
-			const runs = Array.from({length: 7}, () => time(() => race.advance(updates)));
-			row.ns[rule] = (median(runs) * 1e6) / updates;
+			return new Race({data: datasets[dims], racers: [spec], seed: 2023, clock: 'iteration', epochs: 1e12, tolerance: 1e-9});
+		});
+		for (let i = 0; i < 3; i++) for (const race of races) race.advance(updates / 4);
+		const runs = RULES.map(() => []);
+		for (let round = 0; round < 9; round++) {
+			races.forEach((race, index) => runs[index].push(time(() => race.advance(updates))));
 		}
+		RULES.forEach((rule, index) => {
+			row.ns[rule] = (median(runs[index]) * 1e6) / updates;
+		});
 		perUpdate.push(row);
 	}
 }
@@ -118,7 +124,7 @@ const report = {load: loadavg(), perUpdate, inProcess, processes};
 if (asJson) {
 	console.log(JSON.stringify(report));
 } else {
-	const lines = [`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`, '', 'per-update cost, ns (× plain sgd), median of 7 runs:'];
+	const lines = [`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`, '', 'per-update cost, ns (× plain sgd), median of 9 interleaved runs:'];
 	lines.push(`  ${'d  batch'.padEnd(10)}${RULES.map((rule) => rule.padStart(16)).join('')}`);
 	for (const row of perUpdate) {
 		const plain = row.ns.sgd;
