@@ -61,9 +61,6 @@ type ColumnScale = {
 	readonly centreLo: number;
 	/** The mean in the data's units, (centreHi + centreLo) · 2^outer. */
 	readonly mean: number;
-	/** 2^outer and 2^inner. */
-	readonly outerScale: number;
-	readonly innerScale: number;
 };
 
 /**
@@ -85,7 +82,7 @@ function centreColumn(values: Float64Array, start: number, stride: number, n: nu
 	}
 	if (min === max) {
 		out.fill(0, outStart, outStart + n);
-		return {outer: 0, inner: 0, centreHi: min, centreLo: 0, mean: min, outerScale: 1, innerScale: 1};
+		return {outer: 0, inner: 0, centreHi: min, centreLo: 0, mean: min};
 	}
 	const outer = exponentAbove(Math.max(Math.abs(min), Math.abs(max)));
 	const outerScale = 2 ** outer;
@@ -114,7 +111,7 @@ function centreColumn(values: Float64Array, start: number, stride: number, n: nu
 	for (let i = 0; i < n; i++) {
 		out[outStart + i]! /= innerScale;
 	}
-	return {outer, inner, centreHi, centreLo, mean: timesTwoTo(centreHi + centreLo, outer), outerScale, innerScale};
+	return {outer, inner, centreHi, centreLo, mean: timesTwoTo(centreHi + centreLo, outer)};
 }
 
 /** Veltkamp's splitting constant, 2^27 + 1: splits a double into two halves of 26 bits. */

@@ -225,8 +225,10 @@ export function between(a, b) {
 }
 
 /** Runs one program for warm-up + window and returns its figures. */
-async function measure(name, command, args, {warmup, seconds}) {
+async function measure(name, command, args, {warmup, seconds, press}) {
 	const session = startSession(command, args);
+	// Keys typed a second into the warm-up (`--press m`: the map in place of the chart).
+	if (press !== undefined) setTimeout(() => session.write(press), Math.min(1000, (warmup * 1000) / 2));
 	const rss = [];
 	const tick = setInterval(() => {
 		const proc = readProc(session.pid);
@@ -248,7 +250,7 @@ async function measure(name, command, args, {warmup, seconds}) {
 }
 
 function parseOptions(argv) {
-	const options = {seconds: 15, warmup: 2, only: undefined, json: false, soak: false, gdraceArgs: /** @type {string[]} */ ([])};
+	const options = {seconds: 15, warmup: 2, only: undefined, json: false, soak: false, press: undefined, gdraceArgs: /** @type {string[]} */ ([])};
 	const dash = argv.indexOf('--');
 	const own = dash === -1 ? argv : argv.slice(0, dash);
 	if (dash !== -1) options.gdraceArgs = argv.slice(dash + 1);
@@ -263,10 +265,11 @@ function parseOptions(argv) {
 		else if (flag === '--warmup') options.warmup = Number(value());
 		else if (flag === '--only') options.only = value();
 		else if (flag === '--json') options.json = true;
+		else if (flag === '--press') options.press = value();
 		else if (flag === '--soak') options.soak = true;
 		else if (flag === '--help' || flag === '-h') {
 			console.log(
-				'Usage: node test/bench/tui.mjs [--seconds N] [--warmup S] [--only gdrace|probe] [--json] [-- gdrace args]\n' +
+				'Usage: node test/bench/tui.mjs [--seconds N] [--warmup S] [--only gdrace|probe] [--press KEYS] [--json] [-- gdrace args]\n' +
 					'       node test/bench/tui.mjs --soak [soak options, see test/bench/soak.mjs --help]',
 			);
 			process.exit(0);
@@ -336,7 +339,7 @@ async function main(argv) {
 	}
 	const options = parseOptions(argv);
 	ensureBuilt();
-	const window = {warmup: options.warmup, seconds: options.seconds};
+	const window = {warmup: options.warmup, seconds: options.seconds, press: options.press};
 	const gdraceArgs = gdraceArgsFor(options.gdraceArgs, options.warmup + options.seconds);
 	const node = process.execPath;
 	const results = [];
@@ -346,7 +349,7 @@ async function main(argv) {
 	);
 	if (options.only !== 'gdrace') {
 		console.error('  naive Ink probe: node test/bench/naive-probe.mjs');
-		results.push(await measure('naive Ink probe', node, [probePath], window));
+		results.push(await measure('naive Ink probe', node, [probePath], {...window, press: undefined}));
 	}
 	if (options.only !== 'probe') {
 		console.error(`  gdrace: node dist/cli.js ${gdraceArgs.join(' ')}`);
