@@ -84,7 +84,10 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 			}
 		}
 
-		const options = {color: config.color, tolerance: config.tolerance, stoppedBy, exported};
+		// On a terminal the summary fits its width; into a pipe or a file it is never cut.
+		const terminal = io.stdout as {readonly isTTY?: boolean; readonly columns?: number};
+		const width = terminal.isTTY === true ? terminal.columns : undefined;
+		const options = {color: config.color, tolerance: config.tolerance, stoppedBy, exported, width};
 		if (config.output === 'summary') out.write(formatSummary(race.snapshot(), dataset, options));
 		if (config.output === 'json') out.write(formatJson(race.snapshot(), dataset, {tolerance: config.tolerance, stoppedBy, exported}));
 		await out.flush();

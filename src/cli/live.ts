@@ -122,6 +122,8 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 			if (code === EXIT.ok) code = EXIT.data;
 		}
 	}
-	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, exported, recorded}));
+	// It fits the terminal it is printed to (read now: it may have been resized during the race).
+	const summary = {color: config.color, tolerance: config.tolerance, stoppedBy, quitEarly: true, exported, recorded, width: io.stdout.columns};
+	io.stdout.write(formatSummary(scheduler.race.snapshot(), dataset, summary));
 	return code;
 }

@@ -3,9 +3,11 @@
  * the scrollback) and as the `--json` document.
  *
  * The table is transposed: one column per racer (plus the optimum), one row per quantity. That
- * keeps its width fixed by the number of racers (at most four) whatever the number of features:
- * with 50 features it grows 50 rows taller, never wider. Numbers in a row share one format, so
- * right-aligned they line up on the decimal point.
+ * keeps its width fixed by the number of racers whatever the number of features: with 50
+ * features it grows 50 rows taller, never wider. Given the terminal's width it fits it: racers
+ * that do not fit beside each other go to a further block of the same rows, and prose wraps at
+ * spaces, so that no word and no number is ever split by the terminal. Numbers in a row share
+ * one format, so right-aligned they line up on the decimal point.
  */
 import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
@@ -25,6 +27,8 @@ export type SummaryOptions = {
 	readonly stoppedBy?: StopSignal;
 	/** The user quit the live screen before every racer was done (`q`). @default false */
 	readonly quitEarly?: boolean;
+	/** The terminal's width: the text fits it (blocks of racers, wrapped prose). @default unlimited */
+	readonly width?: number;
 	/** The `--export` file written and its data rows (header not counted). @default none */
 	readonly exported?: ExportedFile;
 	/** The `--cast` recording written and its length. @default none */
@@ -44,19 +48,30 @@ export const NOT_UNIQUE_NOTE =
 /** The summary table, lines joined with `\n` and ending with one. */
 export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options: SummaryOptions = {}): string {
 	const paint = painter(options.color === true);
+	const width = options.width !== undefined && options.width > 0 ? Math.floor(options.width) : Number.POSITIVE_INFINITY;
 	const lines: string[] = [];
 	const {optimum} = snapshot;
-	const tolerance =
+	const tolerance = options.tolerance ?? snapshot.tolerance;
+	const toleranceText =
 		options.tolerance === undefined ? '' : `, tolerance ${options.tolerance} (within ${Number((options.tolerance * 100).toPrecision(12))}% of L*)`;
-	lines.push(
-		`${paint.bold('Data')}      ${data.source}: ${data.rows} rows, ${featureList(data.features)} → ${data.target}, scale ${data.scale}`,
-		`${paint.bold('Settings')}  clock ${snapshot.clock}, epochs ${snapshot.epochs}, seed ${snapshot.seed}${tolerance}`,
-		`${paint.bold('Curvature')} ${curvatureText(snapshot.curvature)}`,
-	);
+	/** A heading and its text, the text wrapped at spaces and continued under itself. */
+	const prose = (heading: string, text: string, style: {heading?: (text: string) => string; text?: (text: string) => string} = {}): void => {
+		const head = heading.trimEnd();
+		const paintHeading = style.heading ?? paint.plain;
+		const paintText = style.text ?? paint.plain;
+		wrap(text, width - heading.length).forEach((line, index) => {
+			const lead = index === 0 ? paintHeading(head) + heading.slice(head.length) : ' '.repeat(heading.length);
+			lines.push(lead + paintText(line));
+		});
+	};
+	prose('Data      ', `${data.source}: ${data.rows} rows, ${featureList(data.features)} → ${data.target}, scale ${data.scale}`, {heading: paint.bold});
+	const epochs = Number.isInteger(snapshot.epochs) ? grouped(snapshot.epochs) : String(snapshot.epochs);
+	prose('Settings  ', `clock ${snapshot.clock}, epochs ${epochs}, seed ${snapshot.seed}${toleranceText}`, {heading: paint.bold});
+	prose('Curvature ', curvatureText(snapshot.curvature), {heading: paint.bold});
 	if (options.stoppedBy !== undefined) {
-		lines.push(paint.yellow(`Stopped   by ${options.stoppedBy} before the end: the numbers are where each racer was`));
+		prose('Stopped   ', `by ${options.stoppedBy} before the end: the numbers are where each racer was`, {heading: paint.yellow, text: paint.yellow});
 	} else if (options.quitEarly === true && !snapshot.over) {
-		lines.push(paint.yellow('Stopped   by quitting before the end: the numbers are where each racer was'));
+		prose('Stopped   ', 'by quitting before the end: the numbers are where each racer was', {heading: paint.yellow, text: paint.yellow});
 	}
 	lines.push('');
 
@@ -64,9 +79,9 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	const nameColumn = Math.max(20, ...snapshot.racers.map((racer) => racer.name.length));
 	lines.push(paint.bold('Racers'));
 	for (const racer of snapshot.racers) {
-		lines.push(`  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
+		prose(`  ${racer.id.padEnd(nameWidth)}  `, `${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
 		const changes = lrChangesText(racer);
-		if (changes !== '') lines.push(`    ${changes}`);
+		if (changes !== '') prose('    ', changes);
 	}
 	lines.push('');
 
@@ -88,39 +103,111 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		{label: 'bias', cells: [...racers.map((racer) => decimal(racer.bias)), decimal(optimum.bias)]},
 		{label: 'loss', cells: [...racers.map((racer) => decimal(racer.loss)), decimal(optimum.loss)]},
 		{label: 'gap to L*', cells: [...racers.map((racer) => scientific(racer.gap)), '']},
-		{label: 'gap %', cells: [...racers.map((racer) => (optimum.loss > 0 ? percent((racer.gap / optimum.loss) * 100) : '-')), '']},
+		// A share of what the finish line is measured against (racer.ts `relativeGap`), as the screen shows it.
+		{label: 'gap %', cells: [...racers.map((racer) => percent(racer.relativeGap * 100)), '']},
 		{
 			label: 'status',
-			// A racer cut short by a signal or a quit says so, rather than "done".
-			cells: [...statuses.map((status, index) => (status === 'done' && racers[index]!.state === 'running' ? 'stopped' : status)), ''],
+			// A racer cut short by a signal or a quit says so, rather than "done"; one that finished
+			// says what that was, apart from its gap now.
+			cells: [
+				...statuses.map((status, index) =>
+					status === 'finished' ? `reached ${toleranceWords(tolerance)}` : status === 'done' && racers[index]!.state === 'running' ? 'stopped' : status,
+				),
+				'',
+			],
 			paints: [...statuses.map((status) => (status === 'finished' ? paint.green : status === 'diverged' ? paint.red : paint.plain)), paint.plain],
 		},
 		{label: '  at iteration', cells: [...at.map((point) => (point === null ? '-' : iteration(point.iteration))), '']},
 		{label: '  at samples', cells: [...at.map((point) => (point === null ? '-' : integer(point.samples))), '']},
-		{label: '  at ms', cells: [...at.map((point) => (point === null ? '-' : point.ms.toFixed(2))), '']},
+		{label: '  at ms', cells: [...at.map((point) => (point === null ? '-' : grouped(point.ms, 2))), '']},
 	];
 
 	const headers = [...racers.map((racer) => racer.id), 'optimum'];
-	const labelWidth = Math.max(...rows.map((row) => row.label.length), 'Results'.length);
 	const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row.cells[column]?.length ?? 0)));
-	lines.push(paint.bold(`${'Results'.padEnd(labelWidth)}  ${headers.map((header, column) => header.padStart(widths[column] ?? 0)).join('  ')}`));
-	for (const row of rows) {
-		const cells = row.cells.map((cell, column) => {
-			const color = row.paints?.[column] ?? (cell === '-' ? paint.dim : paint.plain);
-			return ' '.repeat(Math.max(0, (widths[column] ?? 0) - cell.length)) + (cell === '' ? '' : color(cell));
-		});
-		lines.push(`${row.label.padEnd(labelWidth)}  ${cells.join('  ')}`.trimEnd());
+	// Labels (feature names can be long) give way before a column does: cut with '…' when even one column would not fit.
+	const labelWidth = Math.max(
+		1,
+		Math.min(Math.max(...rows.map((row) => row.label.length), 'Results'.length), width - SPACE - Math.max(...widths)),
+	);
+	const label = (text: string): string => (text.length <= labelWidth ? text.padEnd(labelWidth) : `${text.slice(0, labelWidth - 1)}…`);
+	for (const block of blocks(widths, width - labelWidth)) {
+		if (block[0] !== 0) lines.push('');
+		lines.push(paint.bold(`${label('Results')}  ${block.map((column) => headers[column]!.padStart(widths[column]!)).join('  ')}`));
+		for (const row of rows) {
+			// The optimum alone in a block has nothing to say about iterations or status.
+			if (block.every((column) => row.cells[column] === '')) continue;
+			const cells = block.map((column) => {
+				const cell = row.cells[column] ?? '';
+				const color = row.paints?.[column] ?? (cell === '-' ? paint.dim : paint.plain);
+				return ' '.repeat(Math.max(0, widths[column]! - cell.length)) + (cell === '' ? '' : color(cell));
+			});
+			lines.push(`${label(row.label)}  ${cells.join('  ')}`.trimEnd());
+		}
 	}
-	if (!optimum.unique) lines.push('', `note: ${NOT_UNIQUE_NOTE}`);
-	if (options.exported !== undefined || options.recorded !== undefined) lines.push('');
-	if (options.exported !== undefined) lines.push(exportedLine(options.exported));
-	if (options.recorded !== undefined) lines.push(`recorded ${options.recorded.seconds.toFixed(1)} s to ${options.recorded.path}`);
+	if (!optimum.unique) {
+		lines.push('');
+		prose('note: ', NOT_UNIQUE_NOTE);
+	}
+	if (options.exported !== undefined) {
+		lines.push('');
+		prose('', exportedLine(options.exported));
+	}
+	if (options.recorded !== undefined) {
+		if (options.exported === undefined) lines.push('');
+		prose('', `recorded ${options.recorded.seconds.toFixed(1)} s to ${options.recorded.path}`);
+	}
 	return `${lines.join('\n')}\n`;
 }
 
 /** `wrote 20004 rows to history.csv`: the summary's last line after `--export`. */
 export function exportedLine({path, rows}: ExportedFile): string {
 	return `wrote ${rows} ${rows === 1 ? 'row' : 'rows'} to ${path}`;
+}
+
+/** Spaces before each column of the results. */
+const SPACE = 2;
+
+/** The columns, in order, cut into blocks that each fit `room` (at least one column a block). */
+function blocks(widths: readonly number[], room: number): number[][] {
+	const result: number[][] = [];
+	let block: number[] = [];
+	let used = 0;
+	widths.forEach((cells, column) => {
+		if (block.length > 0 && used + SPACE + cells > room) {
+			result.push(block);
+			block = [];
+			used = 0;
+		}
+		block.push(column);
+		used += SPACE + cells;
+	});
+	if (block.length > 0) result.push(block);
+	return result;
+}
+
+/** `text` in lines of at most `width` characters, cut at spaces; a word longer than a line (a path) is cut. */
+function wrap(text: string, width: number): string[] {
+	if (!(width < text.length)) return [text];
+	const size = Math.max(1, width);
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/ +/)) {
+		let rest = word;
+		while (rest.length > size) {
+			if (line !== '') lines.push(line);
+			lines.push(rest.slice(0, size));
+			line = '';
+			rest = rest.slice(size);
+		}
+		if (line === '') line = rest;
+		else if (line.length + 1 + rest.length <= size) line += ` ${rest}`;
+		else {
+			lines.push(line);
+			line = rest;
+		}
+	}
+	lines.push(line);
+	return lines;
 }
 
 /** The `--json` document (the schema of issue 2, plus `unique`, `rank`, `gap`, `ms`, `diverged`, `stoppedBy`). */
@@ -162,6 +249,8 @@ export type JsonSummary = {
 		readonly bias: number;
 		readonly loss: number;
 		readonly gap: number;
+		/** gap as a share of what the finish line is measured against (0.01 = 1 %, as the tolerance). */
+		readonly relativeGap: number;
 		readonly status: FinalStatus;
 		readonly finished: Coordinates | null;
 		readonly diverged: Coordinates | null;
@@ -204,6 +293,7 @@ export function jsonSummary(snapshot: RaceSnapshot, data: SummaryData, options: 
 			bias: racer.bias,
 			loss: racer.loss,
 			gap: racer.gap,
+			relativeGap: racer.relativeGap,
 			status: finalStatus(racer),
 			finished: point(racer.finished),
 			diverged: point(racer.diverged),
@@ -241,14 +331,28 @@ function featureList(features: readonly string[]): string {
 	return features.length <= NAMED_FEATURES ? features.join(', ') : `${features.length} features (rows below)`;
 }
 
-/** 2530000 → `2530000`; a count too large for exact digits in exponent form. */
-function integer(value: number): string {
-	return Number.isSafeInteger(value) ? String(value) : value.toExponential(6);
+/** `value` with thousands separators and `decimals` decimals: 2530000 → `2,530,000`, 162.88235 → `162.88`. */
+function grouped(value: number, decimals = 0): string {
+	if (!Number.isFinite(value)) return String(value);
+	const text = value.toFixed(decimals);
+	const point = text.indexOf('.');
+	const whole = point < 0 ? text : text.slice(0, point);
+	return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (point < 0 ? '' : text.slice(point));
 }
 
-/** An iteration (fractional inside an mb-epoch pass): `1234` or `1234.47`. */
+/** A count with separators (`2,530,000`); one too large for exact digits in exponent form. */
+function integer(value: number): string {
+	return Number.isSafeInteger(value) ? grouped(value) : value.toExponential(6);
+}
+
+/** An iteration (fractional inside an mb-epoch pass): `1,234` or `1,234.47`. */
 function iteration(value: number): string {
-	return Number.isInteger(value) ? String(value) : value.toFixed(2);
+	return Number.isInteger(value) ? integer(value) : grouped(value, 2);
+}
+
+/** The tolerance as the status says it: 0.01 → `±1%`. */
+function toleranceWords(tolerance: number): string {
+	return `±${Number((tolerance * 100).toPrecision(6))}%`;
 }
 
 /** Weights, bias and losses: 8 decimals as the study note prints them, exponent form beyond 1e9 or below 1e-8. */
@@ -265,10 +369,11 @@ function scientific(value: number): string {
 	return value === 0 ? '0' : value.toExponential(3);
 }
 
-/** `0.178%`, `12.500%`, `1.2e-7%`, `2.80e+7%`: three decimals so that a column lines up, exponent form outside [0.001, 100000). */
+/** `0.178%`, `12.500%`, `<0.001%`, `2.80e+7%`: three decimals so that a column lines up, never an exponent for a tiny gap. */
 function percent(value: number): string {
+	if (!Number.isFinite(value)) return String(value);
 	if (value === 0) return '0%';
-	if (value < 1e-3) return `${value.toExponential(1)}%`;
+	if (value < 5e-4) return '<0.001%';
 	return `${value < 1e5 ? value.toFixed(3) : value.toExponential(2)}%`;
 }
 

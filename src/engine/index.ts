@@ -1,7 +1,7 @@
 /** The engine's public surface, for the UI and the CLI (nothing here touches a terminal). */
 export * from './types.js';
 export {Race, finalStatus, assertRaceConfig, MIN_STEP} from './race.js';
-export {Racer, INITIAL_BIAS, INITIAL_WEIGHT, DIVERGENCE_FACTOR, FINISH_FLOOR, CHUNK_MS} from './racer.js';
+export {Racer, INITIAL_BIAS, INITIAL_WEIGHT, DIVERGENCE_FACTOR, FINISH_FLOOR, CHUNK_MS, gapReference, relativeGap} from './racer.js';
 export type {RacerListener, RacerOptions, SavedRacer} from './racer.js';
 export {Scheduler, DEFAULT_SPEED, MIN_SPEED, MAX_SPEED, MAX_TICK_MS} from './scheduler.js';
 export type {SchedulerOptions} from './scheduler.js';

@@ -223,6 +223,7 @@ export class Race {
 			epochs: this.config.epochs,
 			seed: this.config.seed,
 			over: this.over,
+			tolerance: this.config.tolerance,
 			optimum: this.optimum,
 			curvature: this.curvature,
 			racers: this.racers.map((racer) => racer.snapshot()),

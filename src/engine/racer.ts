@@ -34,6 +34,21 @@ export const DIVERGENCE_FACTOR = 1e8;
  * (L* = 0) can still finish.
  */
 export const FINISH_FLOOR = 1e-12;
+
+/**
+ * What a gap is measured against: L*, or FINISH_FLOOR × the initial loss when that is larger (a
+ * perfect fit, where L* is rounding noise such as 1e-28). The finish line is tolerance × this,
+ * and every relative gap shown (table, summary, --json) is a share of it: a racer that finished
+ * never shows a gap of 26174 %.
+ */
+export function gapReference(lossStar: number, initialLoss: number): number {
+	return Math.max(lossStar, FINISH_FLOOR * initialLoss);
+}
+
+/** loss − L* as a share of `gapReference` (0.01 is 1 %, as the tolerance); 0 for no gap, whatever the reference. */
+export function relativeGap(gap: number, reference: number): number {
+	return gap === 0 ? 0 : gap / reference;
+}
 /**
  * Target length of a work chunk, ms: the deadline and the clock are checked between chunks, so
  * this bounds how far a tick overruns its budget, while two performance.now() calls (~0.1 µs)
@@ -134,6 +149,8 @@ export class Racer {
 	private readonly data: TrainingData;
 	private readonly epochs: number = 0;
 	private readonly finishGap: number = 0;
+	/** `gapReference` of the race. */
+	private readonly gapRef: number = 0;
 	private readonly divergenceLoss: number = 0;
 	private readonly upi: number = 0;
 	private readonly batch: Batch;
@@ -191,7 +208,8 @@ export class Racer {
 		this.data = data;
 		this.epochs = options.epochs;
 		this.initialLoss = options.initialLoss;
-		this.finishGap = options.tolerance * Math.max(options.objective.lossStar, FINISH_FLOOR * options.initialLoss);
+		this.gapRef = gapReference(options.objective.lossStar, options.initialLoss);
+		this.finishGap = options.tolerance * this.gapRef;
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
 		this.upi = this.policy.updatesPerIteration;
 		this.history = new History(options.historyCapacity, data.dims + 1);
@@ -407,6 +425,7 @@ export class Racer {
 			bias: this.bias,
 			loss: this.lossValue,
 			gap: this.gapValue,
+			relativeGap: relativeGap(this.gapValue, this.gapRef),
 			state: this.status,
 			finished: this.finishedAt,
 			diverged: this.divergedAt,

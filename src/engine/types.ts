@@ -179,6 +179,8 @@ export type RacerSnapshot = {
 	readonly loss: number;
 	/** loss - L*, >= 0, computed without cancellation. */
 	readonly gap: number;
+	/** gap as a share of max(L*, FINISH_FLOOR × initial loss), what the finish tolerance is compared with (racer.ts `relativeGap`). */
+	readonly relativeGap: number;
 	readonly state: RacerState;
 	/** First time within tolerance of L*, or null. */
 	readonly finished: Coordinates | null;
@@ -200,6 +202,8 @@ export type RaceSnapshot = {
 	readonly seed: number;
 	/** True when every racer is done or diverged. */
 	readonly over: boolean;
+	/** A racer finishes when its relative gap is within this (0.01 = 1 %). */
+	readonly tolerance: number;
 	readonly optimum: Optimum;
 	/** The loss's curvature (the stable step bound of plain full-batch GD). */
 	readonly curvature: Curvature;

@@ -289,6 +289,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						lrMax={snapshot.curvature.lrMax}
 						clock={view}
 						dataRows={data.rows}
+						tolerance={snapshot.tolerance}
 						color={color}
 					/>
 				</>

@@ -1,8 +1,11 @@
 /**
- * Number formats for the live screen. Every function returns finite-looking text: NaN and
- * ±Infinity become an em dash, never "NaN" or "Infinity". The fixed-width forms right-align in
- * their width and never overflow it: a number that cannot be written in the width at all shows as
- * '#' × width (a cut-off number would lie).
+ * Number formats for the live screen, one rule per kind of number so that racers compare at a
+ * glance: counts with thousands separators (`2,748`), weights with four decimals, losses with
+ * eight significant digits, gaps in percent, and outside a column's fixed range the same
+ * exponent form everywhere, three significant digits (`-2.70e+03`, `3.96e+10`). Every function
+ * returns finite-looking text: NaN and ±Infinity become an em dash, never "NaN" or "Infinity".
+ * The fixed-width forms right-align in their width and never overflow it: a number that cannot be
+ * written in the width at all shows as '#' × width (a cut-off number would lie).
  */
 
 /** Shown in place of a number that is not finite. */
@@ -39,48 +42,82 @@ function fitExponent(value: number, width: number, digits: number): string | und
 	return undefined;
 }
 
+/** Significant digits of the exponent form on the screen. */
+export const EXPONENT_DIGITS = 3;
+
 /**
- * A fixed number of decimals in a fixed width (weights, bias), in exponent form only when the
- * fixed form does not fit: `formatFixed(25.41862187, 9)` → '  25.4186'.
+ * A fixed number of decimals in a fixed width (weights, bias): `formatFixed(25.41862187, 9)` →
+ * '  25.4186'. Fixed while a value of either sign would fit (|value| < 1000 for 4 decimals in 9),
+ * exponent form with three significant digits beyond, so that a column never mixes '4570.9932'
+ * and '-2.70e+03'.
  */
 export function formatFixed(value: number, width: number, decimals = 4): string {
 	if (!Number.isFinite(value)) return alignRight(NOT_A_NUMBER, width);
-	if (Math.abs(value) < 1e21) {
+	// Room for the sign, the integer digits, the point and the decimals.
+	const limit = 10 ** Math.max(0, width - decimals - 2);
+	if (Math.abs(value) < limit) {
 		let text = value.toFixed(decimals);
 		// -0.00001 rounds to zero: show it without the sign.
 		if (Number(text) === 0) text = (0).toFixed(decimals);
-		if (text.length <= width) return text.padStart(width);
+		// 999.99996 rounds up to 1000.0000: that one goes to exponent form too.
+		if (text.replace('-', '').length <= width - 1) return text.padStart(width);
 	}
-	return alignRight(fitExponent(value, width, decimals + 1) ?? '#'.repeat(width + 1), width);
+	return alignRight(fitExponent(value, width, EXPONENT_DIGITS) ?? '#'.repeat(width + 1), width);
 }
 
 /**
  * `digits` significant digits in a fixed width (loss): `formatSignificant(30.529067414418, 10)`
- * → ' 30.529067'. Fixed notation while it fits and the number is not tiny (below 1e-4), exponent
- * form otherwise, with fewer digits if that is what fits. @default digits width − 2
+ * → ' 30.529067'. Fixed notation from 1e-4 while the integer part has at most `digits` digits,
+ * exponent form with three significant digits otherwise ('3.96e+10', '5.12e-26').
+ * @default digits width − 2
  */
 export function formatSignificant(value: number, width: number, digits = width - 2): string {
 	if (!Number.isFinite(value)) return alignRight(NOT_A_NUMBER, width);
 	if (value === 0) return alignRight('0', width);
 	const magnitude = Math.floor(Math.log10(Math.abs(value)));
-	if (magnitude >= -4 && magnitude < 21) {
+	if (magnitude >= -4 && magnitude < Math.max(1, digits)) {
 		for (let d = Math.max(1, digits); d >= 1; d--) {
 			const decimals = Math.max(0, d - 1 - magnitude);
-			if (decimals > 100) break;
 			const text = value.toFixed(decimals);
 			// Fewer digits are only tried while the integer part still fits (no rounding 123456 to 123000).
 			if (text.length <= width) return text.padStart(width);
 			if (decimals === 0) break;
 		}
 	}
-	return alignRight(fitExponent(value, width, digits) ?? '#'.repeat(width + 1), width);
+	return alignRight(fitExponent(value, width, Math.min(EXPONENT_DIGITS, Math.max(1, digits))) ?? '#'.repeat(width + 1), width);
 }
 
-/** A fraction as a percentage with `digits` significant digits: 0.1234 → '12.3%'. @default digits 3 */
+/** The smallest percentage written as a number; below it a gap shows as '<0.001%'. */
+export const PERCENT_FLOOR = 1e-3;
+
+/**
+ * A fraction as a percentage (gap to L*), one rule for the column: `digits` significant digits
+ * but at most three decimals ('72.7%', '3.23%', '0.105%', '0.036%'), '<0.001%' below that, '0%'
+ * for none, a suffix from 1,000 % ('13.1k%'), never an exponent such as '8e-24%'.
+ * @default digits 3
+ */
 export function formatPercent(fraction: number, width: number, digits = 3): string {
 	if (!Number.isFinite(fraction)) return alignRight(NOT_A_NUMBER, width);
-	const text = formatSignificant(fraction * 100, Math.max(1, width - 1), digits).trimStart();
-	return alignRight(text.startsWith('#') ? text : `${text}%`, width);
+	const percent = fraction * 100;
+	const size = Math.abs(percent);
+	let text: string;
+	if (percent === 0) text = '0';
+	else if (size < PERCENT_FLOOR) text = `<${PERCENT_FLOOR}`;
+	else if (Number(size.toPrecision(digits)) < 1000) {
+		const magnitude = Math.floor(Math.log10(Number(size.toPrecision(digits))));
+		text = percent.toFixed(Math.min(3, Math.max(0, digits - 1 - magnitude)));
+	} else text = formatCompact(percent, digits);
+	return alignRight(`${text}%`, width);
+}
+
+/** `value` with thousands separators and `decimals` decimals: 2748 → '2,748', 162.8823 → '162.88'. */
+export function formatGrouped(value: number, decimals = 0): string {
+	if (!Number.isFinite(value)) return NOT_A_NUMBER;
+	if (Math.abs(value) >= 1e21) return formatExponent(value, EXPONENT_DIGITS);
+	const text = value.toFixed(decimals);
+	const point = text.indexOf('.');
+	const whole = point < 0 ? text : text.slice(0, point);
+	return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (point < 0 ? '' : text.slice(point));
 }
 
 const SUFFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'] as const;
@@ -113,17 +150,18 @@ export function formatCompact(value: number, digits = 3): string {
 }
 
 /**
- * A count (iterations, samples) in a fixed width: with thousands separators while they fit,
- * then compact with a suffix: 5000 → '5,000', 1234567 in 8 → '   1.23M'.
+ * A count (iterations, samples) in a fixed width: with thousands separators while they fit, then
+ * with a suffix and as many significant digits as fit, so that neighbours stay comparable:
+ * 5000 → '5,000', 1234567 in 8 → '1.23457M'.
  */
 export function formatCount(value: number, width: number): string {
 	if (!Number.isFinite(value)) return alignRight(NOT_A_NUMBER, width);
 	const whole = Math.round(value);
 	if (Math.abs(whole) < 1e21) {
-		const text = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+		const text = formatGrouped(whole);
 		if (text.length <= width) return text.padStart(width);
 	}
-	for (let digits = 3; digits >= 1; digits--) {
+	for (let digits = Math.min(15, Math.max(1, width - 2)); digits >= 1; digits--) {
 		const text = formatCompact(whole, digits);
 		if (text.length <= width) return text.padStart(width);
 	}

@@ -78,19 +78,34 @@ const COLUMN_WIDTHS: Readonly<Record<TableColumnId, number>> = {
 	racer: 9,
 	lr: 8,
 	iterations: 8,
-	samples: 7,
+	// '2,530,000': the default race's sample-gradients, every digit (the samples clock compares them).
+	samples: 9,
 	weight: 9,
 	bias: 9,
 	loss: 10,
 	gap: 7,
+	// 'reached @12,345'
 	status: 15,
 	rate: 8,
 };
 
-/** Columns that always show, then the optional ones in the order they are given room. */
+/** The status column with room for the tolerance: 'reached ±1% @12,345'. */
+export const WIDE_STATUS = 19;
+
+/** Columns that always show. */
 const REQUIRED: readonly TableColumnId[] = ['racer', 'iterations', 'loss', 'gap', 'status'];
-// The lr (issue 7) last: at 100 columns the book race's table stays as it was; from 109 it shows.
-const OPTIONAL: readonly TableColumnId[] = ['weight', 'bias', 'rate', 'samples', 'lr'];
+
+/** What a wider table adds, in order: the wide status, a column, or every weight one by one. */
+type Addition = 'wide-status' | Exclude<TableColumnId, 'racer' | 'iterations' | 'loss' | 'gap' | 'status'>;
+
+/**
+ * The optional columns in the order they are given room as the terminal widens. Each needs
+ * every one before it, so a wider table only adds columns and never swaps one for another; a new
+ * column joins this list at its priority. Whenever a weight is left out the status is the last
+ * column shown, and the count of missing weights goes in its title's blank tail.
+ */
+// The lr (issue 7) last: from 114 columns it shows.
+const PRIORITY: readonly Addition[] = ['wide-status', 'weight', 'bias', 'samples', 'rate', 'lr'];
 
 /** The narrowest frame: the required table columns. */
 export const MIN_COLUMNS = Math.max(
@@ -98,37 +113,36 @@ export const MIN_COLUMNS = Math.max(
 	LABEL_WIDTH + MIN_PLOT_WIDTH,
 );
 
-/** Room kept at the end of the titles for the count of weights left out (' +3 weights'). */
-const HIDDEN_NOTE_WIDTH = 11;
-
-/** Picks the table's columns for a width, in display order; when not every weight fits, room is left for saying how many are missing. */
+/** Picks the table's columns for a width, in display order, and counts the weights that did not fit. */
 export function fitColumns(width: number, features: number): {columns: TableColumn[]; hiddenWeights: number} {
-	const all = pickColumns(width, features);
-	return all.hiddenWeights === 0 ? all : pickColumns(width - HIDDEN_NOTE_WIDTH, features);
-}
-
-function pickColumns(width: number, features: number): {columns: TableColumn[]; hiddenWeights: number} {
 	const chosen = new Set<TableColumnId>(REQUIRED);
 	let used = REQUIRED.reduce((sum, id) => sum + COLUMN_WIDTHS[id] + 1, -1);
+	let status = COLUMN_WIDTHS.status;
 	let weights = 0;
-	for (const id of OPTIONAL) {
-		if (id === 'weight') {
-			while (weights < features && used + COLUMN_WIDTHS.weight + 1 <= width) {
-				weights++;
-				used += COLUMN_WIDTHS.weight + 1;
+	const room = (cells: number): boolean => used + cells <= width;
+	grow: for (const addition of PRIORITY) {
+		switch (addition) {
+			case 'wide-status': {
+				if (!room(WIDE_STATUS - status)) break grow;
+				used += WIDE_STATUS - status;
+				status = WIDE_STATUS;
+				break;
 			}
 
-			continue;
-		}
+			case 'weight': {
+				for (; weights < features; weights++) {
+					if (!room(COLUMN_WIDTHS.weight + 1)) break grow;
+					used += COLUMN_WIDTHS.weight + 1;
+				}
 
-		// Bias means little without the weights it goes with.
-		if (id === 'bias' && weights < features) {
-			continue;
-		}
+				break;
+			}
 
-		if (used + COLUMN_WIDTHS[id] + 1 <= width) {
-			chosen.add(id);
-			used += COLUMN_WIDTHS[id] + 1;
+			default: {
+				if (!room(COLUMN_WIDTHS[addition] + 1)) break grow;
+				chosen.add(addition);
+				used += COLUMN_WIDTHS[addition] + 1;
+			}
 		}
 	}
 
@@ -139,7 +153,7 @@ function pickColumns(width: number, features: number): {columns: TableColumn[]; 
 				columns.push({id, width: COLUMN_WIDTHS.weight, feature});
 			}
 		} else if (chosen.has(id)) {
-			columns.push({id, width: COLUMN_WIDTHS[id]});
+			columns.push({id, width: id === 'status' ? status : COLUMN_WIDTHS[id]});
 		}
 	}
 

@@ -81,14 +81,19 @@ export function parseAmount(text) {
 }
 
 const RACER_ROW = /^(GD|SGD|MB-random|MB-epoch)\s/;
+/** Wide enough for the table's upd/s column, which the soak reads (at 100 columns the table drops it first). */
+const SOAK_COLS = Math.max(COLS, 110);
 
 /** What the live screen shows: each racer's iterations and updates/s, the speed line. */
 function readScreen(rows) {
+	// The upd/s column is the table's last when shown (from 106 columns); NaN without it.
+	const titles = rows.find((row) => /^racer\s/.test(row)) ?? '';
+	const hasRate = /\supd\/s\s*$/.test(titles);
 	const racers = rows
 		.filter((row) => RACER_ROW.test(row))
 		.map((row) => {
 			const tokens = row.trim().split(/\s+/);
-			return {name: tokens[0], iterations: parseAmount(tokens[1]), rate: parseAmount(tokens.at(-1))};
+			return {name: tokens[0], iterations: parseAmount(tokens[1]), rate: hasRate ? parseAmount(tokens.at(-1)) : Number.NaN};
 		});
 	return {
 		racers,
@@ -115,8 +120,8 @@ function sampleAt(samples, seconds) {
 
 async function soakLive({minutes, gdraceArgs}) {
 	const args = [cliPath, '--speed', String(MAX_SPEED), '--epochs', String(LIVE_EPOCHS), ...gdraceArgs];
-	console.error(`live: node dist/cli.js ${args.slice(1).join(' ')}  (${COLS}×${ROWS} pty, ${minutes} min, sample every ${SAMPLE_MS / 1000} s)`);
-	const session = startSession(process.execPath, args);
+	console.error(`live: node dist/cli.js ${args.slice(1).join(' ')}  (${SOAK_COLS}×${ROWS} pty, ${minutes} min, sample every ${SAMPLE_MS / 1000} s)`);
+	const session = startSession(process.execPath, args, {cols: SOAK_COLS});
 	const stop = () => void session.stop(500).then(() => process.exit(130));
 	process.once('SIGINT', stop);
 	const samples = [];
@@ -294,7 +299,7 @@ function report(live, headless) {
 	const check = (ok) => (ok ? 'pass' : 'FAIL');
 	console.log(`\n${machineLine()} (at the end)`);
 	if (live) {
-		console.log(`\nLive soak: ${live.command}  (${COLS}×${ROWS} pty, NODE_ENV=production)`);
+		console.log(`\nLive soak: ${live.command}  (${SOAK_COLS}×${ROWS} pty, NODE_ENV=production)`);
 		console.log(`  screen: ${live.speedLine}`);
 		console.log(
 			formatTable([

@@ -108,13 +108,13 @@ describe('--plain', () => {
 		expect(result.stderr).toBe('');
 		const text = result.stdout;
 		expect(text).toContain('506 rows, RM, LSTAT → MEDV, scale minmax');
-		expect(text).toContain('clock iteration, epochs 5000, seed 2023');
+		expect(text).toContain('clock iteration, epochs 5,000, seed 2023');
 		for (const id of ['gd', 'sgd', 'mb-random', 'mb-epoch', 'optimum']) expect(text).toMatch(new RegExp(`\\b${id}\\b`));
 		expect(text).toMatch(/^RM +25\.41862187 /m);
 		expect(text).toMatch(/^LSTAT +-23\.60046384 /m);
 		expect(text).toMatch(/^bias +16\.38568321 /m);
 		expect(text).toMatch(/^loss +30\.52906741 /m);
-		expect(text).toMatch(/^updates +5000 +5000 +5000 +85000$/m);
+		expect(text).toMatch(/^updates +5,000 +5,000 +5,000 +85,000$/m);
 		expect(text).not.toContain('\u001B[');
 	});
 });
@@ -412,5 +412,27 @@ describe('errors: one line on stderr, the right exit code, no stack trace', () =
 		const version = await gdrace(['--version']);
 		expect(version.code).toBe(0);
 		expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+	});
+});
+
+describe('a perfect fit (issue 10: gaps of 26174% for finished racers)', () => {
+	it('--json and --plain measure gaps against the finish line’s floor: a finished racer is within the tolerance', async () => {
+		const file = join(scratch, 'perfect.csv');
+		const rows = Array.from({length: 40}, (_, i) => `${i},${(i * 7) % 11},${3 * i - 2 * ((i * 7) % 11) + 5}`);
+		writeFileSync(file, `a,b,y\n${rows.join('\n')}\n`);
+		const json = await gdrace(['--data', file, '--features', 'a,b', '--target', 'y', '--json', '--epochs', '20000']);
+		expect(json.code).toBe(0);
+		const result = JSON.parse(json.stdout) as {optimum: {loss: number}; racers: {id: string; gap: number; relativeGap: number; status: string; finished: unknown}[]};
+		expect(result.optimum.loss).toBeLessThan(1e-20);
+		const gd = result.racers.find((racer) => racer.id === 'gd')!;
+		expect(gd.status).toBe('finished');
+		expect(gd.relativeGap).toBeLessThanOrEqual(0.01);
+		for (const racer of result.racers) {
+			if (racer.finished !== null) expect(racer.relativeGap, racer.id).toBeLessThan(1);
+		}
+		const plain = await gdrace(['--data', file, '--features', 'a,b', '--target', 'y', '--plain', '--epochs', '20000']);
+		const gaps = plain.stdout.split('\n').find((line) => line.startsWith('gap %'))!;
+		expect(gaps).not.toMatch(/e[+-]\d/);
+		expect(gaps.split(/\s{2,}/)[1]).toMatch(/^(<0\.001|0\.\d{3})%$/);
 	});
 });

@@ -22,6 +22,7 @@ function racer(overrides: Partial<RacerSnapshot> & Pick<RacerSnapshot, 'id' | 'n
 		bias: 16.38568321,
 		loss: 30.529067414418,
 		gap: 30.529067414418 - L_STAR,
+		relativeGap: (30.529067414418 - L_STAR) / L_STAR,
 		state: 'done',
 		finished: null,
 		diverged: null,
@@ -36,6 +37,7 @@ const SNAPSHOT: RaceSnapshot = {
 	epochs: 5000,
 	seed: 2023,
 	over: true,
+	tolerance: 0.01,
 	optimum: {weights: [25.5, -23.5], bias: 16.1, loss: L_STAR, rank: 2, unique: true},
 	curvature: {lambdaMax: 1.5, lambdaMin: 0.0125, condition: 120, lrMax: 4 / 3},
 	racers: [
@@ -75,7 +77,7 @@ describe('formatSummary', () => {
 
 	it('states the data and the settings', () => {
 		expect(text).toContain('data/boston.csv: 506 rows, RM, LSTAT → MEDV, scale minmax');
-		expect(text).toContain('clock iteration, epochs 5000, seed 2023, tolerance 0.01 (within 1% of L*)');
+		expect(text).toContain('clock iteration, epochs 5,000, seed 2023, tolerance 0.01 (within 1% of L*)');
 	});
 
 	it('lists each racer with its name, rule, batch and learning rate', () => {
@@ -110,9 +112,9 @@ describe('formatSummary', () => {
 
 	it('has one column per racer plus the optimum', () => {
 		expect(row(text, 'Results')).toEqual(['gd', 'sgd', 'mb-epoch', 'optimum']);
-		expect(row(text, 'iterations')).toEqual(['5000', '5000', '0']);
-		expect(row(text, 'updates')).toEqual(['5000', '5000', '12']);
-		expect(row(text, 'samples')).toEqual(['2530000', '5000', '360']);
+		expect(row(text, 'iterations')).toEqual(['5,000', '5,000', '0']);
+		expect(row(text, 'updates')).toEqual(['5,000', '5,000', '12']);
+		expect(row(text, 'samples')).toEqual(['2,530,000', '5,000', '360']);
 	});
 
 	it('shows weights by feature name, bias and loss, optimum included', () => {
@@ -129,9 +131,10 @@ describe('formatSummary', () => {
 	});
 
 	it('shows status and where it finished or diverged', () => {
-		expect(row(text, 'status')).toEqual(['finished', 'done', 'diverged']);
-		expect(row(text, '  at iteration')).toEqual(['1234', '-', '0.71']);
-		expect(row(text, '  at samples')).toEqual(['624404', '-', '360']);
+		// What the finish was, apart from the gap now (issue 10: "3.23% finished" read as a contradiction).
+		expect(row(text, 'status')).toEqual(['reached ±1%', 'done', 'diverged']);
+		expect(row(text, '  at iteration')).toEqual(['1,234', '-', '0.71']);
+		expect(row(text, '  at samples')).toEqual(['624,404', '-', '360']);
 		expect(row(text, '  at ms')).toEqual(['3.25', '-', '0.50']);
 	});
 
@@ -149,7 +152,7 @@ describe('formatSummary', () => {
 		expect(text).not.toContain('\u001B[');
 		expect(text).not.toMatch(/NaN|Infinity/);
 		const colored = formatSummary(SNAPSHOT, DATA, {color: true});
-		expect(colored).toContain('\u001B[32mfinished');
+		expect(colored).toContain('\u001B[32mreached ±1%');
 		expect(colored).toContain('\u001B[31mdiverged');
 		expect(colored.replace(/\u001B\[\d+m/g, '')).toBe(formatSummary(SNAPSHOT, DATA));
 	});
@@ -187,6 +190,62 @@ describe('formatSummary', () => {
 		expect(out).toContain('506 rows, 50 features (rows below) → MEDV');
 		const tableWidth = Math.max(...lines(out).filter((line) => /^\w/.test(line) && !line.startsWith('Data')).map((line) => line.length));
 		expect(tableWidth).toBeLessThanOrEqual(80);
+	});
+});
+
+describe('formatSummary at a terminal’s width (issue 10: it wrapped at 80 and split digits at 60)', () => {
+	const nine: RaceSnapshot = {
+		...SNAPSHOT,
+		racers: Array.from({length: 9}, (_, index) => ({...SNAPSHOT.racers[index % 3]!, id: `racer-${index + 1}` as RacerSnapshot['id']})),
+	};
+	const visible = (text: string): string[] => lines(text.replace(/\u001B\[\d+m/g, '')).slice(0, -1);
+
+	it.each([40, 53, 60, 80, 100, 140])('fits %i columns with every racer’s numbers whole', (width) => {
+		for (const snapshot of [SNAPSHOT, nine]) {
+			const text = formatSummary(snapshot, DATA, {tolerance: 0.01, width, color: true, quitEarly: true});
+			for (const line of visible(text)) expect(line.length, line).toBeLessThanOrEqual(width);
+			const plain = visible(text).join('\n');
+			// Every racer's column header once, every racer's loss and samples in full.
+			const headers = visible(text).filter((line) => line.startsWith('Results')).flatMap((line) => line.split(/\s+/).slice(1));
+			expect(headers).toEqual([...snapshot.racers.map((racer) => racer.id), 'optimum']);
+			const cells = (label: string): string[] => visible(text).filter((line) => line.startsWith(`${label} `)).flatMap((line) => line.slice(label.length).trim().split(/\s{2,}/));
+			expect(cells('samples')).toEqual(snapshot.racers.map((racer) => racer.samples.toLocaleString('en-US')));
+			expect(cells('loss')).toEqual([...snapshot.racers.map(() => '30.52906741'), '30.40000000']);
+			expect(plain).toContain('data/boston.csv: 506 rows');
+		}
+	});
+
+	it('puts racers side by side while they fit, then in further blocks of the same rows', () => {
+		expect(formatSummary(SNAPSHOT, DATA).split('\n').filter((line) => line.startsWith('Results'))).toHaveLength(1);
+		const narrow = formatSummary(SNAPSHOT, DATA, {width: 60});
+		expect(narrow.split('\n').filter((line) => line.startsWith('Results')).map((line) => line.split(/\s+/).slice(1))).toEqual([
+			['gd', 'sgd', 'mb-epoch'],
+			['optimum'],
+		]);
+		// The optimum alone has no iterations or status: those rows are left out of its block.
+		const last = narrow.slice(narrow.lastIndexOf('Results'));
+		expect(last).not.toContain('iterations');
+		expect(last).toContain('loss');
+	});
+
+	it('wraps prose at spaces and cuts labels, not numbers, when even one racer is wide', () => {
+		const long = formatSummary(SNAPSHOT, {...DATA, features: ['a_feature_with_a_very_long_name_indeed', 'LSTAT']}, {width: 40});
+		for (const line of lines(long)) expect(line.length, line).toBeLessThanOrEqual(40);
+		expect(long).toMatch(/^a_feature_with_a_very_lon… +25\.41862187$/m);
+		expect(long).toMatch(/^Data {6}data\/boston\.csv: 506 rows,$/m);
+	});
+});
+
+describe('a perfect fit (issue 10: L* ≈ 1e-28 showed gaps of 26174% for finished racers)', () => {
+	it('measures gaps against the floor the finish line uses', () => {
+		const perfect: RaceSnapshot = {
+			...SNAPSHOT,
+			optimum: {...SNAPSHOT.optimum, loss: 1.9e-28},
+			racers: SNAPSHOT.racers.slice(0, 1).map((r) => ({...r, loss: 5e-26, gap: 4.98e-26, relativeGap: 4.98e-26 / (1e-12 * 600)})),
+		};
+		const text = formatSummary(perfect, DATA, {tolerance: 0.01});
+		expect(row(text, 'gap %')).toEqual(['<0.001%']);
+		expect(jsonSummary(perfect, DATA).racers[0]!.relativeGap).toBeCloseTo(8.3e-17, 18);
 	});
 });
 

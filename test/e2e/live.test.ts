@@ -141,7 +141,7 @@ describe('the live screen at 100×30', () => {
 		const screen = term.screen();
 		const layout = layoutFor(100, 30);
 		expect(screen[layout.legend.y]).toContain('L* 30.5125');
-		expect(screen[layout.table.y]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status +upd\/s$/);
+		expect(screen[layout.table.y]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status$/);
 		expect(screen[layout.table.y + 5]).toMatch(/^optimum +26\.5897 +-23\.2791 +15\.6730 +30\.512469 +L\*$/);
 		expect(screen[layout.xAxis.y + 1]).toMatch(/ 5k$/);
 		// Colors are on in a terminal by default.
@@ -155,7 +155,8 @@ describe('the live screen at 100×30', () => {
 	}, TIMEOUT);
 
 	it('space pauses (the header says so and GD’s iterations stop) and space resumes', async () => {
-		const term = spawnGdrace([]);
+		// Wide enough for the upd/s column (from 106 columns), which says when nothing runs any more.
+		const term = spawnGdrace([], {cols: 110, rows: 30});
 		await term.waitFor((session) => (gdIterations(session) ?? 0) > 0);
 		expect(term.screen()[0]).toMatch(/ running$/);
 
@@ -333,6 +334,61 @@ describe('what the screen offers (issue 10)', () => {
 	}, TIMEOUT);
 });
 
+/** Summary lines as printed: a label, a heading, or a continuation indented under one; a line the terminal wrapped would start otherwise. */
+const SUMMARY_LINE =
+	/^(Data|Settings|Curvature|Stopped) +\S|^ {10}\S|^Racers$|^ {2}[a-z-]+ {2,}\S|^ {7,}\S|^Results +\S|^(iterations|updates|samples|RM|LSTAT|bias|loss|gap to L\*|gap %|status|  at iteration|  at samples|  at ms) +\S/;
+
+describe('what the screen says (issue 10)', () => {
+	it.each([
+		[80, 24],
+		[60, 20],
+	])('the summary after `q` fits %i columns: racers in blocks, no word or number split', async (cols, rows) => {
+		const term = spawnGdrace([], {cols, rows});
+		await waitForRace(term);
+		term.press('q');
+		await expectCleanExit(term);
+		const lines = term.scrollback();
+		const summary = lines.slice(lines.findIndex((line) => line.startsWith('Data')));
+		for (const line of summary.filter((candidate) => candidate.trim() !== '')) expect(line, line).toMatch(SUMMARY_LINE);
+		const headers = summary.filter((line) => line.startsWith('Results')).flatMap((line) => line.split(/\s+/).slice(1));
+		expect(headers).toEqual(['gd', 'sgd', 'mb-random', 'mb-epoch', 'optimum']);
+		const losses = summary.filter((line) => line.startsWith('loss ')).flatMap((line) => line.split(/\s+/).slice(1));
+		expect(losses).toHaveLength(5);
+		for (const loss of losses) expect(loss).toMatch(/^\d+\.\d{8}$/);
+		expect(losses.at(-1)).toBe('30.51246878');
+	}, TIMEOUT);
+
+	it('at the end of the race the table says when each racer reached ±1%, with separators, apart from its gap', async () => {
+		const term = spawnGdrace(['--speed', '100000'], {cols: 100, rows: 30});
+		await term.waitFor((session) => / done$/.test(session.screen()[0] ?? ''), {timeout: 10_000});
+		const table = layoutFor(100, 30).table.y;
+		await term.waitFor((session) => /^MB-epoch +5,000 /.test(session.screen()[table + 4] ?? ''));
+		const screen = term.screen();
+		expect(screen[table]).toMatch(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status$/);
+		// The study note's GD, to the digits shown.
+		expect(screen[table + 1]).toMatch(/^GD +5,000 +2,530,000 +25\.4186 +-23\.6005 +16\.3857 +30\.529067 +0\.054% reached ±1% @2,748 *$/);
+		expect(screen[table + 2]).toMatch(/^SGD +5,000 +5,000 .* 3\.23% reached ±1% @2,951 *$/);
+		expect(screen[table + 4]).toMatch(/^MB-epoch +5,000 +2,530,000 .* 0\.\d{3}% reached ±1% @162\.88 *$/);
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+
+	it('under the samples clock every racer’s samples show in full, to compare the compute each spent', async () => {
+		const term = spawnGdrace(['--clock', 'samples', '--speed', '64'], {cols: 100, rows: 30});
+		const table = layoutFor(100, 30).table.y;
+		await term.waitFor((session) => /^GD +\S+ +\d{2,3},\d{3} /.test(session.screen()[table + 1] ?? ''), {timeout: 10_000});
+		term.press('space');
+		await term.waitFor((session) => / paused$/.test(session.screen()[0] ?? ''));
+		const screen = term.screen();
+		for (let slot = 0; slot < 4; slot++) {
+			const samples = screen[table + 1 + slot]!.slice(9, 9 + 19).trim().split(/ +/)[1];
+			expect(samples, screen[table + 1 + slot]).toMatch(/^\d{1,3}(,\d{3})+$/);
+		}
+		term.press('q');
+		await expectCleanExit(term);
+	}, TIMEOUT);
+});
+
 describe('leaving the live screen', () => {
 	it('`q` exits 0, restores the terminal and leaves the summary in the scrollback', async () => {
 		const term = spawnGdrace([]);
@@ -358,7 +414,7 @@ describe('leaving the live screen', () => {
 		expect(term.raw()).toContain('\u001B[?1049h');
 		const lines = expectSummary(term);
 		expect(lines.some((line) => line.startsWith('Stopped'))).toBe(false);
-		expect(lines.find((line) => line.startsWith('iterations'))).toMatch(/^iterations +5000 +5000 +5000 +5000$/);
+		expect(lines.find((line) => line.startsWith('iterations'))).toMatch(/^iterations +5,000 +5,000 +5,000 +5,000$/);
 	}, TIMEOUT);
 });
 

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {Objective} from '../../src/engine/optimum.js';
 import {Race, finalStatus} from '../../src/engine/race.js';
+import {FINISH_FLOOR, gapReference, relativeGap} from '../../src/engine/racer.js';
 import type {RaceSnapshot} from '../../src/engine/types.js';
 import {bookConfig, dataOf, relativeError, spec, syntheticData} from './fixtures.js';
 
@@ -357,5 +358,35 @@ describe('config validation', () => {
 			expect(s.batchSize).toBe(1);
 			expect(Number.isFinite(s.loss)).toBe(true);
 		}
+	});
+});
+
+describe('relative gaps (issue 10: a perfect fit showed 26174% for finished racers)', () => {
+	test('are shares of max(L*, FINISH_FLOOR × initial loss), the finish line’s own reference', () => {
+		// y = 2x + 1 exactly: L* is rounding noise.
+		const xs = Array.from({length: 50}, (_, i) => i / 49);
+		const data = dataOf(
+			xs.map((x) => [x]),
+			xs.map((x) => 2 * x + 1),
+		);
+		const race = new Race(bookConfig({data, racers: [spec('gd', {lr: 0.5})], epochs: 3000}));
+		expect(race.optimum.loss).toBeLessThan(1e-25);
+		const initialLoss = race.racers[0]!.initialLoss;
+		const reference = gapReference(race.optimum.loss, initialLoss);
+		expect(reference).toBe(FINISH_FLOOR * initialLoss);
+		// The moment GD finishes: within 1 % of the reference, far above L* itself.
+		while (race.racers[0]!.finished === null) race.advance(1);
+		const [gd] = race.snapshot().racers;
+		expect(gd!.relativeGap).toBe(relativeGap(gd!.gap, reference));
+		expect(gd!.relativeGap).toBeLessThanOrEqual(0.01);
+		expect(gd!.relativeGap).toBeGreaterThan(0.001);
+		expect(gd!.gap / race.optimum.loss, 'the gap over L* alone: the misleading number').toBeGreaterThan(1e6);
+	});
+
+	test('on an ordinary fit are the gap over L*', () => {
+		const race = new Race(bookConfig());
+		race.advance(100);
+		for (const racer of race.snapshot().racers) expect(racer.relativeGap).toBe(racer.gap / race.optimum.loss);
+		expect(relativeGap(0, 0)).toBe(0);
 	});
 });

@@ -80,10 +80,10 @@ describe.concurrent('an interrupted run never leaves a truncated file under the 
 		const rows = readCsvExport(scratch.path('stopped.csv'));
 		expect(new Set(rows.map((row) => row.racer))).toEqual(new Set(RACER_IDS));
 		// The export ends where the summary says each racer was.
-		const updates = /^updates +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(result.stdout);
+		const updates = /^updates +([\d,]+) +([\d,]+) +([\d,]+) +([\d,]+)$/m.exec(result.stdout);
 		expect(updates).not.toBeNull();
 		const sgdRows = rows.filter((row) => row.racer === 'sgd');
-		expect(sgdRows.at(-1)?.iteration).toBe(Number(updates?.[2]));
+		expect(sgdRows.at(-1)?.iteration).toBe(Number(updates?.[2]?.replace(/,/g, '')));
 		expect(scratch.temporaryFiles('stopped.csv')).toEqual([]);
 	}, 30_000);
 
@@ -184,8 +184,8 @@ describe('in the live screen', () => {
 		expect(new Set(rows.map((row) => row.racer))).toEqual(new Set(RACER_IDS));
 		expect(rows.length).toBeGreaterThan(RACER_IDS.length);
 		// The kept history ends where the summary says GD was.
-		const gd = /^iterations +(\d+) /m.exec(scrollback.join('\n'));
-		expect(rows.filter((row) => row.racer === 'gd').at(-1)?.iteration).toBe(Number(gd?.[1]));
+		const gd = /^iterations +([\d,]+) /m.exec(scrollback.join('\n'));
+		expect(rows.filter((row) => row.racer === 'gd').at(-1)?.iteration).toBe(Number(gd?.[1]?.replace(/,/g, '')));
 		rmSync(scratch.path(kept as string));
 	}, 30_000);
 });

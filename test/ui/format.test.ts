@@ -8,6 +8,7 @@ import {
 	formatDuration,
 	formatExponent,
 	formatFixed,
+	formatGrouped,
 	formatPercent,
 	formatRate,
 	formatSignificant,
@@ -47,11 +48,22 @@ describe('formatFixed (weights, bias)', () => {
 		expect(formatFixed(-0, 6, 1)).toBe('   0.0');
 	});
 
-	it('switches to exponent form only when the fixed form does not fit', () => {
-		expect(formatFixed(1234.5678, 9)).toBe('1234.5678');
+	it('switches to exponent form where a value of either sign would not fit, with three digits', () => {
+		expect(formatFixed(999.9999, 9)).toBe(' 999.9999');
+		expect(formatFixed(-999.9999, 9)).toBe('-999.9999');
+		expect(formatFixed(999.99996, 9)).toBe(' 1.00e+03');
+		expect(formatFixed(1234.5678, 9)).toBe(' 1.23e+03');
 		expect(formatFixed(-1234.5678, 9)).toBe('-1.23e+03');
-		expect(formatFixed(1.5e30, 9)).toBe('1.500e+30');
+		expect(formatFixed(1.5e30, 9)).toBe(' 1.50e+30');
 		expect(formatFixed(-9.87e300, 9)).toBe('-9.9e+300');
+	});
+
+	it('gives a diverged row one form (issue 10: not -2.70e+03 beside 4570.9932 and 1.195e+04)', () => {
+		expect([-2701.2345, 4570.99321, 11950.3].map((value) => formatFixed(value, 9))).toEqual([
+			'-2.70e+03',
+			' 4.57e+03',
+			' 1.20e+04',
+		]);
 	});
 
 	it('keeps every output exactly as wide as asked', () => {
@@ -70,9 +82,14 @@ describe('formatSignificant (loss)', () => {
 	});
 
 	it('uses exponent form for large and tiny numbers', () => {
-		expect(formatSignificant(123456789012, 10)).toBe('1.2346e+11');
-		expect(formatSignificant(1.2345e-9, 10)).toBe('1.2345e-09');
+		expect(formatSignificant(123456789012, 10)).toBe('  1.23e+11');
+		expect(formatSignificant(1.2345e-9, 10)).toBe('  1.23e-09');
 		expect(formatSignificant(6.02e23, 8)).toBe('6.02e+23');
+		// The same three digits as the weights beside it, not 3.9566e+10.
+		expect(formatSignificant(3.95663e10, 10)).toBe('  3.96e+10');
+		// Fixed while the integer part has at most `digits` digits.
+		expect(formatSignificant(12345678.9, 10)).toBe('  12345679');
+		expect(formatSignificant(123456789, 10)).toBe('  1.23e+08');
 	});
 
 	it('rounds without changing the width', () => {
@@ -82,16 +99,26 @@ describe('formatSignificant (loss)', () => {
 });
 
 describe('formatPercent (gap to L*)', () => {
-	it('writes a fraction as a percentage with three significant digits', () => {
+	it('writes a fraction as a percentage with three significant digits, at most three decimals', () => {
 		expect(formatPercent(0.1234, 7)).toBe('  12.3%');
+		expect(formatPercent(0.0323, 7)).toBe('  3.23%');
 		expect(formatPercent(0.01, 7)).toBe('  1.00%');
+		expect(formatPercent(0.00105, 7)).toBe(' 0.105%');
+		expect(formatPercent(0.000355, 7)).toBe(' 0.036%');
+		expect(formatPercent(0.9996, 7)).toBe('   100%');
 		expect(formatPercent(0, 7)).toBe('     0%');
-		expect(formatPercent(4e-7, 7)).toBe(' 4e-05%');
 	});
 
-	it('fits a huge gap in the width', () => {
-		expect(formatPercent(12345, 7)).toBe(' 1e+06%');
-		expect(formatPercent(12345, 9)).toBe(' 1234500%');
+	it('never writes an exponent: tiny gaps are "<0.001%" (issue 10: not 8e-24%)', () => {
+		expect(formatPercent(8e-26, 7)).toBe('<0.001%');
+		expect(formatPercent(4e-7, 7)).toBe('<0.001%');
+		expect(formatPercent(1e-5, 7)).toBe(' 0.001%');
+	});
+
+	it('fits a huge gap in the width with a suffix', () => {
+		expect(formatPercent(12.5, 7)).toBe(' 1.25k%');
+		expect(formatPercent(12345, 7)).toBe(' 1.23M%');
+		expect(formatPercent(12345, 9)).toBe('   1.23M%');
 	});
 });
 
@@ -99,7 +126,9 @@ describe('formatCount', () => {
 	it('uses thousands separators while they fit, then k/M/G', () => {
 		expect(formatCount(5000, 8)).toBe('   5,000');
 		expect(formatCount(1234567, 9)).toBe('1,234,567');
-		expect(formatCount(1234567, 8)).toBe('   1.23M');
+		// As many digits as fit: the samples clock's racers differ in the last ones.
+		expect(formatCount(1234567, 8)).toBe('1.23457M');
+		expect(formatCount(12_345_678, 9)).toBe('12.34568M');
 		expect(formatCount(1_250_000, 7)).toBe('  1.25M');
 		expect(formatCount(2.5e9, 7)).toBe('   2.5G');
 		expect(formatCount(0, 7)).toBe('      0');
@@ -107,7 +136,18 @@ describe('formatCount', () => {
 
 	it('never rounds up to 1000 of a unit', () => {
 		expect(formatCount(999_999, 6)).toBe('    1M');
-		expect(formatCount(999_499, 6)).toBe('  999k');
+		expect(formatCount(999_499, 6)).toBe('999.5k');
+		expect(formatCount(999_999_999, 6)).toBe('    1G');
+	});
+});
+
+describe('formatGrouped', () => {
+	it('writes thousands separators with a fixed number of decimals (issue 10: finished @2,748)', () => {
+		expect(formatGrouped(2748)).toBe('2,748');
+		expect(formatGrouped(162.88235, 2)).toBe('162.88');
+		expect(formatGrouped(1234567.891, 2)).toBe('1,234,567.89');
+		expect(formatGrouped(-1234)).toBe('-1,234');
+		expect(formatGrouped(Number.NaN)).toBe('—');
 	});
 });
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {calculateLayout, fitColumns, HEADROOM, MIN_COLUMNS, type FullLayout} from '../../src/ui/layout.js';
+import {calculateLayout, fitColumns, HEADROOM, MIN_COLUMNS, TABLE_COLUMN_IDS, WIDE_STATUS, type FullLayout} from '../../src/ui/layout.js';
 
 function full(columns: number, rows: number, racers = 4, features = 2): FullLayout {
 	const layout = calculateLayout(columns, rows, racers, features);
@@ -35,17 +35,19 @@ describe('calculateLayout', () => {
 		}
 	});
 
-	it('shows every column of the book race at 109 columns and fits them in the width; at 100 all but the lr', () => {
-		expect(full(100, 30).columns.map(column => column.id)).toEqual([
-			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'rate',
-		]);
-		const layout = full(109, 30);
+	it('shows the book race’s columns at 100 columns and fits them in the width; updates per second from 106, the lr from 115', () => {
+		const layout = full(100, 30);
 		expect(layout.columns.map(column => column.id)).toEqual([
-			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate',
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status',
 		]);
+		expect(layout.columns.find(column => column.id === 'status')!.width).toBe(WIDE_STATUS);
 		expect(layout.hiddenWeights).toBe(0);
 		const used = layout.columns.reduce((sum, column) => sum + column.width + 1, -1);
-		expect(used).toBeLessThanOrEqual(109);
+		expect(used).toBeLessThanOrEqual(100);
+		expect(full(106, 30).columns.map(column => column.id)).toContain('rate');
+		expect(full(115, 30).columns.map(column => column.id)).toEqual([
+			'racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate',
+		]);
 	});
 
 	it('still fits at 60×20 with the required columns', () => {
@@ -85,19 +87,39 @@ describe('fitColumns', () => {
 		expect(columns.some(column => column.id === 'bias')).toBe(false);
 	});
 
-	it('leaves room after the titles to say how many weights did not fit', () => {
-		for (const width of [60, 80, 100, 120, 160]) {
-			const {columns, hiddenWeights} = fitColumns(width, 7);
-			const used = columns.reduce((sum, column) => sum + column.width + 1, -1);
-			if (hiddenWeights > 0) {
-				// The long note where any optional column was given room, else the short one.
-				const note = width >= 80 ? ` +${hiddenWeights} weights` : ` +${hiddenWeights}`;
-				expect(used + note.length).toBeLessThanOrEqual(width);
-			} else {
-				expect(used).toBeLessThanOrEqual(width);
+	it('only adds columns as the width grows, in one priority order (issue 10: no swapping at 82–97)', () => {
+		for (const features of [1, 2, 3, 7, 50]) {
+			let before = fitColumns(MIN_COLUMNS, features);
+			for (let width = MIN_COLUMNS + 1; width <= 240; width++) {
+				const now = fitColumns(width, features);
+				const ids = now.columns.map(column => column.id);
+				const widths = now.columns.map(column => column.width);
+				// Every column shown before is still shown, as wide or wider.
+				for (const column of before.columns) {
+					const same = now.columns.find(other => other.id === column.id && other.feature === column.feature);
+					expect(same, `${features} features, ${width}: ${column.id}`).toBeDefined();
+					expect(same!.width).toBeGreaterThanOrEqual(column.width);
+				}
+				expect(widths.reduce((sum, cells) => sum + cells + 1, -1)).toBeLessThanOrEqual(width);
+				// Display order does not depend on the width.
+				expect(ids).toEqual([...TABLE_COLUMN_IDS].flatMap(id => ids.filter(shown => shown === id)));
+				before = now;
 			}
 		}
-		expect(fitColumns(100, 7).hiddenWeights).toBe(4);
+		const at = (width: number): string[] => fitColumns(width, 2).columns.map(column => column.id);
+		expect(at(82)).toEqual(['racer', 'iterations', 'weight', 'weight', 'loss', 'gap', 'status']);
+		expect(at(88)).toEqual(['racer', 'iterations', 'weight', 'weight', 'bias', 'loss', 'gap', 'status']);
+		expect(at(97)).toEqual(['racer', 'iterations', 'samples', 'weight', 'weight', 'bias', 'loss', 'gap', 'status']);
+	});
+
+	it('keeps the status last whenever weights are left out, so the count of them has room', () => {
+		for (const features of [3, 7, 50]) {
+			for (let width = MIN_COLUMNS; width <= 240; width++) {
+				const {columns, hiddenWeights} = fitColumns(width, features);
+				if (hiddenWeights > 0) expect(columns.at(-1)!.id, `${features} features, ${width}`).toBe('status');
+			}
+		}
+		expect(fitColumns(100, 7).hiddenWeights).toBe(3);
 		expect(fitColumns(200, 7).hiddenWeights).toBe(0);
 	});
 });

@@ -2,7 +2,7 @@ import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock, Coordinates, Optimum, RacerSnapshot} from '../../engine/types.js';
 import {SERIES_COLORS} from '../chart.js';
-import {alignRight, formatCompact, formatCount, formatFixed, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
+import {alignRight, formatCompact, formatCount, formatFixed, formatGrouped, formatIteration, formatPercent, formatRate, formatSignificant} from '../format.js';
 import type {Rect, TableColumn} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
@@ -26,28 +26,66 @@ export type WeightsTableProps = {
 	readonly lrMax: number;
 	readonly clock: Clock;
 	readonly dataRows: number;
+	/** The finish tolerance (0.01 = 1 %), said in the status. */
+	readonly tolerance: number;
 	readonly color: boolean;
 };
 
-/** Where a racer finished or diverged, in the x-axis's unit: iterations, passes over the data, or ms. */
+/**
+ * Where a racer finished or diverged, in the x-axis's unit, one precision per clock: iterations
+ * with separators ('2,748'; mb-epoch's fraction of a pass as '162.88', cut, not rounded), passes over the data
+ * ('5.44') or ms ('13.04') with two decimals.
+ */
 export function coordinateText(at: Coordinates, clock: Clock, dataRows: number): string {
-	if (clock === 'samples') return formatCompact(at.samples / dataRows, 3);
-	if (clock === 'time') return formatCompact(at.ms, 3);
-	// mb-epoch's iterations are fractional inside a pass: 0.294, not 0.
-	if (!Number.isInteger(at.iteration)) return formatCompact(at.iteration, 3);
-	return at.iteration < 1e5 ? String(at.iteration) : formatCompact(at.iteration, 3);
+	if (clock === 'samples') return formatGrouped(at.samples / dataRows, 2);
+	if (clock === 'time') return formatGrouped(at.ms, 2);
+	// Truncated, as the iterations column: 162.996 is not yet pass 163.
+	return formatIteration(at.iteration, 24).trimStart();
 }
 
-/** The status column's words and color: running, finished @…, diverged @…, done. */
-export function statusOf(racer: RacerSnapshot, clock: Clock, dataRows: number): {text: string; color: 'green' | 'red' | undefined} {
-	if (racer.diverged !== null) return {text: `diverged @${coordinateText(racer.diverged, clock, dataRows)}`, color: 'red'};
-	if (racer.finished !== null) return {text: `finished @${coordinateText(racer.finished, clock, dataRows)}`, color: 'green'};
+/** The finish tolerance as the status says it: 0.01 → '±1%'. */
+export function toleranceText(tolerance: number): string {
+	return `±${Number((tolerance * 100).toPrecision(6))}%`;
+}
+
+/**
+ * The status column's words and color, the longest form that fits `width`: a racer that finished
+ * says when it first reached the finish line (`reached ±1% @2,951`; its current gap is in the gap
+ * column), a diverged one where it stopped (`diverged @8`), the others `running` or `done`.
+ * @default width unlimited
+ */
+export function statusOf(
+	racer: RacerSnapshot,
+	clock: Clock,
+	dataRows: number,
+	tolerance: number,
+	width = Number.POSITIVE_INFINITY,
+): {text: string; color: 'green' | 'red' | undefined} {
+	const fit = (forms: readonly string[]): string => forms.find((form) => form.length <= width) ?? forms.at(-1)!.slice(0, width);
+	if (racer.diverged !== null) {
+		return {text: fit([`diverged @${coordinateText(racer.diverged, clock, dataRows)}`, 'diverged']), color: 'red'};
+	}
+	if (racer.finished !== null) {
+		const at = `@${coordinateText(racer.finished, clock, dataRows)}`;
+		return {text: fit([`reached ${toleranceText(tolerance)} ${at}`, `reached ${at}`, at]), color: 'green'};
+	}
 	return {text: racer.state === 'done' ? 'done' : 'running', color: undefined};
 }
 
-/** loss − L* as a share of L* (a plain number when L* is 0: a perfect fit). */
-function gapText(gap: number, lossStar: number, width: number): string {
-	return lossStar > 0 ? formatPercent(gap / lossStar, width) : formatSignificant(gap, width, 3);
+/**
+ * The titles of `columns`, one blank apart; when not every weight fits, the count of those left
+ * out at the line's right end ('+3 weights', or '+3' when short of room). The layout keeps the
+ * status column last whenever weights are left out, so its title's blank tail always has room.
+ */
+export function titleLine(columns: readonly TableColumn[], features: readonly string[], hiddenWeights: number, width: number): string {
+	const text = columns
+		.map((column) => title(column, features))
+		.join(' ')
+		.trimEnd();
+	if (hiddenWeights <= 0) return text;
+	const long = `+${hiddenWeights} weights`;
+	const note = text.length + 1 + long.length <= width ? long : `+${hiddenWeights}`;
+	return text + note.padStart(Math.max(note.length + 1, width - text.length));
 }
 
 function title(column: TableColumn, features: readonly string[]): string {
@@ -113,7 +151,7 @@ export function lrText(racer: RacerSnapshot, selected: boolean, lrMax: number, w
 type Cell = {readonly text: string; readonly style?: number};
 
 function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps): Cell[] {
-	const {columns, optimum, rates, clock, dataRows} = props;
+	const {columns, rates, clock, dataRows, tolerance} = props;
 	return columns.map((column): Cell => {
 		const w = column.width;
 		switch (column.id) {
@@ -137,10 +175,10 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 			case 'loss':
 				return {text: formatSignificant(racer.loss, w)};
 			case 'gap':
-				return {text: gapText(racer.gap, optimum.loss, w)};
+				return {text: formatPercent(racer.relativeGap, w)};
 			case 'status': {
-				const status = statusOf(racer, clock, dataRows);
-				return {text: status.text.slice(0, w).padEnd(w), style: status.color === 'green' ? GREEN : status.color === 'red' ? RED : PLAIN};
+				const status = statusOf(racer, clock, dataRows, tolerance, w);
+				return {text: status.text.padEnd(w), style: status.color === 'green' ? GREEN : status.color === 'red' ? RED : PLAIN};
 			}
 			case 'rate':
 				return {text: formatRate(rates[slot] ?? 0, w), style: DIM};
@@ -181,14 +219,7 @@ function spans(cells: readonly Cell[]): SpanLine {
 function WeightsTable(props: WeightsTableProps) {
 	const {rect, columns, features, hiddenWeights, racers, color} = props;
 	const {width} = rect;
-	let header = columns.map((column) => title(column, features)).join(' ');
-	if (hiddenWeights > 0) {
-		// '+3 weights' where it fits, else '+3' (the layout keeps room for one when it can), else nothing.
-		const long = ` +${hiddenWeights} weights`;
-		const short = ` +${hiddenWeights}`;
-		if (header.length + long.length <= width) header += long;
-		else if (header.length + short.length <= width) header += short;
-	}
+	const header = titleLine(columns, features, hiddenWeights, width);
 	// The rows change every frame: a layer under the titles, not Ink text.
 	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: racers.length + 1}), [rect.x, rect.y, width, racers.length]);
 	const lines = [...racers.map((racer, slot) => spans(racerCells(racer, slot, props))), spans(optimumCells(props))];

@@ -7,8 +7,9 @@ import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
-import WeightsTable from '../../../src/ui/components/WeightsTable.js';
+import WeightsTable, {statusOf, titleLine} from '../../../src/ui/components/WeightsTable.js';
 import {formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
+import {fitColumns, MIN_COLUMNS} from '../../../src/ui/layout.js';
 import type {FullLayout, TableColumnId} from '../../../src/ui/layout.js';
 import {advance, fullLayout, raceFromArgs, renderApp, tableCells} from './render-app.js';
 import type {RenderedApp} from './render-app.js';
@@ -32,6 +33,7 @@ function renderTable(snapshot: RaceSnapshot, layout: FullLayout, rates: readonly
 			lrMax={snapshot.curvature.lrMax}
 			clock={snapshot.clock}
 			dataRows={dataRows}
+			tolerance={snapshot.tolerance}
 			color={false}
 		/>,
 	);
@@ -44,7 +46,7 @@ function numberIn(cell: string): number {
 }
 
 /** Checks one racer's row against its snapshot, cell by cell: the exact text and the number it stands for. */
-function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSnapshot, slot: number, lossStar: number, rate?: number): void {
+function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSnapshot, slot: number, dataRows: number, rate?: number): void {
 	layout.columns.forEach((column, index) => {
 		const cell = cells[index]!;
 		const w = column.width;
@@ -75,18 +77,20 @@ function expectRow(cells: readonly string[], layout: FullLayout, racer: RacerSna
 				expect(numberIn(cell)).toBeCloseTo(racer.loss, 5);
 				break;
 			case 'gap': {
-				const share = racer.gap / lossStar;
+				const share = racer.relativeGap;
 				expect(cell).toBe(formatPercent(share, w));
 				expect(cell.trim().endsWith('%')).toBe(true);
-				// Three significant digits.
-				expect(Math.abs(numberIn(cell) / 100 - share)).toBeLessThanOrEqual(5e-3 * share);
+				// Three significant digits, at most three decimals of a percent.
+				expect(Math.abs(numberIn(cell) / 100 - share)).toBeLessThanOrEqual(Math.max(5e-3 * share, 5e-6));
 				break;
 			}
 			case 'status':
 				if (racer.finished === null) {
 					expect(cell.trim()).toBe('running');
 				} else {
-					expect(cell.trim()).toBe(`finished @${Math.round(racer.finished.iteration)}`);
+					expect(cell.trim()).toBe(statusOf(racer, 'iteration', dataRows, 0.01, w).text);
+					expect(cell.trim()).toMatch(/^reached (±1% )?@[\d,.]+$/);
+					expect(numberIn(cell.slice(cell.indexOf('@') + 1))).toBeCloseTo(racer.finished.iteration, 2);
 				}
 				break;
 			case 'lr':
@@ -120,14 +124,16 @@ describe('WeightsTable', () => {
 
 		snapshot.racers.forEach((racer, slot) => {
 			expect(racer.iterations).toBe(250);
-			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss, rates[slot]);
+			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, race.data.rows, rates[slot]);
 		});
 		// A few cells spelled out, so that a change in the formats shows here too.
 		const gd = tableCells(lines[1]!, layout.columns);
 		expect(gd[1]).toBe('     250');
-		expect(gd[2]).toBe('126,500');
+		expect(gd[2]).toBe('  126,500');
 		const epoch = tableCells(lines[4]!, layout.columns);
-		expect(epoch[8]!.trim()).toBe('finished @163');
+		// When it first came within 1 %, in the middle of pass 163; its gap now is beside it.
+		expect(epoch[8]!.trim()).toBe('reached ±1% @162.88');
+		expect(epoch[7]!.trim()).toMatch(/^0\.\d{3}%$/);
 		expect(epoch[9]).toBe('    0.01');
 		expect(epoch[10]!.trim()).toBe('12.3M/s');
 		expect(gd[9]).toBe('›   0.01');
@@ -179,8 +185,51 @@ describe('WeightsTable', () => {
 		const lines = renderTable(snapshot, layout, [0, 0, 0, 0], race.data.features, race.data.rows);
 		for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
 		snapshot.racers.forEach((racer, slot) => {
-			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss);
+			expectRow(tableCells(lines[1 + slot]!, layout.columns), layout, racer, slot, race.data.rows);
 		});
+	});
+
+	it('says how many weights are left out at every width (issue 10: the +2 vanished at 53–55)', () => {
+		for (const features of [3, 7, 50]) {
+			const names = Array.from({length: features}, (_, index) => `feature${index}`);
+			for (let width = MIN_COLUMNS; width <= 240; width++) {
+				const {columns, hiddenWeights} = fitColumns(width, features);
+				const line = titleLine(columns, names, hiddenWeights, width);
+				expect(line.length, `${features} features at ${width}`).toBeLessThanOrEqual(width);
+				if (hiddenWeights > 0) expect(line, `${features} features at ${width}`).toMatch(new RegExp(` \\+${hiddenWeights}( weights)?$`));
+				else expect(line).not.toContain('+');
+			}
+		}
+		const at53 = fitColumns(53, 3);
+		expect(titleLine(at53.columns, ['a', 'b', 'c'], at53.hiddenWeights, 53)).toBe(
+			'racer         iter       loss     gap status       +3',
+		);
+	});
+});
+
+describe('statusOf', () => {
+	const racer = (finished: number | null, diverged: number | null = null): RacerSnapshot =>
+		({
+			state: diverged === null ? 'running' : 'diverged',
+			finished: finished === null ? null : {iteration: finished, samples: finished * 506, ms: finished / 100},
+			diverged: diverged === null ? null : {iteration: diverged, samples: diverged * 506, ms: diverged / 100},
+		}) as RacerSnapshot;
+
+	it('says when a racer reached the finish line, apart from its gap now (issue 10: "3.23% finished @2951")', () => {
+		expect(statusOf(racer(2951), 'iteration', 506, 0.01).text).toBe('reached ±1% @2,951');
+		expect(statusOf(racer(2951), 'iteration', 506, 0.005).text).toBe('reached ±0.5% @2,951');
+		expect(statusOf(racer(2951), 'iteration', 506, 0.01, 15).text).toBe('reached @2,951');
+		expect(statusOf(racer(1234567), 'iteration', 506, 0.01, 15).text).toBe('@1,234,567');
+		expect(statusOf(racer(2951), 'iteration', 506, 0.01).color).toBe('green');
+	});
+
+	it('writes every coordinate with one precision per clock (issue 10: not @13 beside @9.78)', () => {
+		expect(statusOf(racer(1300), 'time', 506, 0.01).text).toBe('reached ±1% @13.00');
+		expect(statusOf(racer(978), 'time', 506, 0.01).text).toBe('reached ±1% @9.78');
+		expect(statusOf(racer(2748), 'samples', 506, 0.01).text).toBe('reached ±1% @2,748.00');
+		expect(statusOf(racer(162.88235), 'iteration', 506, 0.01).text).toBe('reached ±1% @162.88');
+		expect(statusOf(racer(null, 8), 'iteration', 506, 0.01).text).toBe('diverged @8');
+		expect(statusOf(racer(null, 12_345_678), 'iteration', 506, 0.01, 15).text).toBe('diverged');
 	});
 });
 
@@ -201,7 +250,7 @@ describe('the table on the live screen', () => {
 			const snapshot = race.scheduler.race.snapshot();
 			const lines = app!.lines();
 			snapshot.racers.forEach((racer, slot) => {
-				expectRow(tableCells(lines[layout.table.y + 1 + slot]!, layout.columns), layout, racer, slot, snapshot.optimum.loss, rate);
+				expectRow(tableCells(lines[layout.table.y + 1 + slot]!, layout.columns), layout, racer, slot, race.data.rows, rate);
 			});
 			expect(lines[layout.table.y + 5]!.startsWith('optimum')).toBe(true);
 		};
