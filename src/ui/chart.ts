@@ -133,12 +133,25 @@ export type ChartModel = {
 	readonly lossStarRow: number;
 };
 
-// Palette: 0 the axis and blanks (the canvas's zero-filled default), 1 the L* line, 2 + slot the curves.
+// Palette: 0 the axis and blanks (the canvas's zero-filled default), 1 the L* line, 2 + slot the
+// curves, 2 + 9 + slot the curves' envelopes (dim).
 const PALETTE_LOSS_STAR = 1;
 const PALETTE_SERIES = 2;
+const PALETTE_BAND = PALETTE_SERIES + SERIES_COLORS.length;
+
+/** A zig-zagging curve's envelope: the range of its column, behind the trend line. */
+export const BAND_GLYPH = '╎';
+/** A curve is drawn as an envelope and a trend when at least this share of its columns spans this many rows. */
+const ZIGZAG_SHARE = 0.25;
+const ZIGZAG_ROWS = 1.5;
 
 function buildPalette(color: boolean): readonly CellStyle[] {
-	return [{}, {dim: true}, ...SERIES_COLORS.map((fg): CellStyle => (color ? {fg} : {}))];
+	return [
+		{},
+		{dim: true},
+		...SERIES_COLORS.map((fg): CellStyle => (color ? {fg} : {})),
+		...SERIES_COLORS.map((fg): CellStyle => (color ? {fg, dim: true} : {dim: true})),
+	];
 }
 
 // One palette per color mode, reused by every frame: the frame writer interns it once.
@@ -321,13 +334,20 @@ function binSeries(series: ChartSeries, options: ChartOptions, epochs: number, s
  * extremes), so a spike beats its flat neighbours. Columns no point fell in are filled by a
  * straight line. Returns the values of columns 0 … the last one used.
  */
-function fitToColumns(binned: Binned, toRow: (value: number) => number): number[] {
+function fitToColumns(binned: Binned, toRow: (value: number) => number, trend = false): number[] {
 	const {bins, column, low, lowX, high, highX} = binned;
 	const lowRow = new Float64Array(bins);
 	const highRow = new Float64Array(bins);
 	for (let b = 0; b < bins; b++) {
 		lowRow[b] = toRow(low[b]!);
 		highRow[b] = high[b] === low[b] ? lowRow[b]! : toRow(high[b]!);
+	}
+	if (trend) {
+		// The middle of each column's range: the trend through a zig-zag, drawn over its envelope.
+		const middle = new Float64Array(bins);
+		for (let b = 0; b < bins; b++) middle[b] = (lowRow[b]! + highRow[b]!) / 2;
+		middle[bins - 1] = toRow(binned.last);
+		return interpolate(binned, middle);
 	}
 	const chosen = new Float64Array(bins);
 	let prevX = 0;
@@ -358,6 +378,12 @@ function fitToColumns(binned: Binned, toRow: (value: number) => number): number[
 		prevX = x;
 		prevY = y;
 	}
+	return interpolate(binned, chosen);
+}
+
+/** One value per column from one per bin: straight lines between the bins, flat before the first. */
+function interpolate(binned: Binned, chosen: Float64Array): number[] {
+	const {bins, column} = binned;
 	const lastColumn = column[bins - 1]!;
 	const values = new Array<number>(lastColumn + 1);
 	// Before the first point (a history that starts late): flat at the first value.
@@ -534,9 +560,27 @@ export function buildChart(options: ChartOptions): ChartModel {
 	if (width > 1 && height > 0) {
 		for (let k = binned.length - 1; k >= 0; k--) {
 			const entry = binned[k]!;
-			const values = fitToColumns(entry, valueRow);
 			const slot = entry.series.slot;
-			const paletteIndex = PALETTE_SERIES + (((slot % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length);
+			const slotIndex = ((slot % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length;
+			const paletteIndex = PALETTE_SERIES + slotIndex;
+			// A zig-zag (mb-epoch within its passes, SGD's noise) is drawn as its envelope, min to max
+			// per column, with the trend through it on top: a solid band would hide both.
+			let wide = 0;
+			for (let b = 0; b < entry.bins; b++) if (valueRow(entry.high[b]!) - valueRow(entry.low[b]!) >= ZIGZAG_ROWS) wide++;
+			const zigzag = entry.bins >= 4 && wide >= ZIGZAG_SHARE * entry.bins;
+			if (zigzag) {
+				for (let b = 0; b < entry.bins; b++) {
+					const c = entry.column[b]!;
+					if (c < 1 || c >= width) continue;
+					const from = top - Math.round(Math.min(top, Math.max(0, valueRow(entry.high[b]!))));
+					const to = top - Math.round(Math.min(top, Math.max(0, valueRow(entry.low[b]!))));
+					for (let r = from; r <= to; r++) {
+						canvas.chars[r * width + c] = BAND_GLYPH.charCodeAt(0);
+						canvas.styles[r * width + c] = PALETTE_BAND + slotIndex;
+					}
+				}
+			}
+			const values = fitToColumns(entry, valueRow, zigzag);
 			drawSeries(canvas, values, height, color ? GLYPH_SETS[0] : glyphSet(slot), paletteIndex);
 			if (entry.series.diverged) {
 				const column = Math.min(width - 1, Math.max(1, values.length - 1));
