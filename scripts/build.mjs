@@ -9,7 +9,7 @@
  *   - dist/cli.js            the `gdrace` command (package.json "bin", `npm start`, the tests);
  *   - dist/engine/index.js   the engine, for benchmarks that import it in plain Node;
  *   - dist/data/dataset.js   the loader, likewise.
- * The live screen (src/ui/live.tsx) is imported dynamically by src/cli/main.ts, so with code
+ * The live screen (src/cli/live.ts, src/cli/render.ts) is imported dynamically by src/cli/main.ts, so with code
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
  *

@@ -43,6 +43,13 @@ export type Args = {
 	readonly map?: string;
 	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
 	readonly hold?: string;
+	/** `--cast FILE`: record the live screen as asciicast v2. */
+	readonly cast?: string;
+	/** `--render`: with `--cast`, render the whole race offline in virtual time. */
+	readonly render: boolean;
+	/** `--cols N`, `--rows N`: the size `--render` draws at. */
+	readonly cols?: string;
+	readonly rows?: string;
 };
 
 /** What to do with a command line. */
@@ -204,7 +211,19 @@ function parser(argv: readonly string[], width: number, version: string) {
 				group: 'Output:',
 				describe: 'Write every racer\'s history to FILE at the end: .csv, or .ndjson/.jsonl',
 			})
-			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export overwrite an existing file'})
+			.option('cast', {
+				type: 'string',
+				group: 'Output:',
+				describe: 'Record the live screen to FILE as an asciicast v2 recording (asciinema play FILE)',
+			})
+			.option('render', {
+				type: 'boolean',
+				group: 'Output:',
+				describe: 'With --cast: render the whole race offline, in virtual time at --fps and --speed, as fast as the machine draws',
+			})
+			.option('cols', {type: 'string', group: 'Output:', describe: 'Width --render draws at', defaultDescription: String(DEFAULTS.renderSize.cols)})
+			.option('rows', {type: 'string', group: 'Output:', describe: 'Height --render draws at', defaultDescription: String(DEFAULTS.renderSize.rows)})
+			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export and --cast overwrite an existing file'})
 			.option('color', {
 				type: 'boolean',
 				group: 'Output:',
@@ -224,6 +243,11 @@ function parser(argv: readonly string[], width: number, version: string) {
 				defaultDescription: String(DEFAULTS.speed),
 			})
 			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
+			.option('demo', {
+				type: 'boolean',
+				group: 'Live screen:',
+				describe: `Preset for demos and recordings: ${DEMO_ARGS.join(' ')} (any flag given overrides it)`,
+			})
 			.option('map', {
 				type: 'string',
 				group: 'Live screen:',
@@ -248,7 +272,9 @@ function parser(argv: readonly string[], width: number, version: string) {
 					'  gdrace --plain --clock samples               a fair-compute race, summary only\n' +
 					'  gdrace --log seed --optimizers gd            the note\'s own log, to diff\n' +
 					'  gdrace --optimizers gd,momentum,adam:lr=0.1  the note\'s GD against momentum and Adam\n' +
-					'  gdrace --json --export history.csv           JSON summary and the full history',
+					'  gdrace --json --export history.csv           JSON summary and the full history\n' +
+					'  gdrace --demo --cast demo.cast --render      a README animation, rendered in seconds\n' +
+					'  gdrace serve                                 the race over SSH: ssh -p 2222 127.0.0.1 (gdrace serve --help)',
 			)
 			.wrap(width)
 			.strict()
@@ -300,8 +326,10 @@ function checkTokens(argv: readonly string[]): {readonly tokens: readonly string
 }
 
 /** Parses a command line (without `node` and the script). Never prints, never exits. */
-export function parseArgs(argv: readonly string[], options: ParseOptions = {}): ParseResult {
+export function parseArgs(given: readonly string[], options: ParseOptions = {}): ParseResult {
 	const version = options.version ?? packageVersion();
+	// --demo is a preset: its flags come first, so that any flag given overrides it (the last wins).
+	const argv = given.includes('--demo') ? [...DEMO_ARGS, ...given.filter((token) => token !== '--demo')] : given;
 	const checked = checkTokens(argv);
 	if ('message' in checked) return {kind: 'error', message: checked.message};
 	const taken = takeLrFlags(checked.tokens);
@@ -354,6 +382,10 @@ export function parseArgs(argv: readonly string[], options: ParseOptions = {}): 
 			exitOnFinish: parsed['exit-on-finish'] === true,
 			map: text('map'),
 			hold: text('hold'),
+			cast: text('cast'),
+			render: parsed.render === true,
+			cols: text('cols'),
+			rows: text('rows'),
 		},
 	};
 }
@@ -379,10 +411,21 @@ function explainFailure(message: string, argv: readonly string[]): string {
 	return `${oneLine(message.replace(/\s+/g, ' ').trim())} (see gdrace --help)`;
 }
 
+/**
+ * `--demo`: a preset for recordings and projectors: the note's four racers plus momentum and
+ * Adam, a race of about 23 s that ends by itself after its finished chart stayed up 2 s.
+ */
+export const DEMO_ARGS: readonly string[] = [
+	'--optimizers', 'gd,sgd,mb-random,mb-epoch,momentum,adam:lr=0.1',
+	'--epochs', '3000',
+	'--speed', '128',
+	'--exit-on-finish',
+];
+
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'cast', 'render', 'cols', 'rows', 'demo', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

@@ -21,6 +21,8 @@ import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
 import type {Args} from './args.js';
 import {UsageError} from './errors.js';
 import {parseRacerSpecs} from './racer-specs.js';
+import type {CastTarget} from './cast-file.js';
+import {checkCastTarget} from './cast-file.js';
 import type {ExportTarget} from './export.js';
 import {checkExportTarget} from './export.js';
 
@@ -71,7 +73,13 @@ export const DEFAULTS = {
 	speed: 256,
 	/** Seconds `--exit-on-finish` keeps the finished race on screen. @default 2 */
 	hold: 2,
+	/** The size `--render` draws at. @default 100×30 */
+	renderSize: {cols: 100, rows: 30},
 } as const;
+
+/** Sizes `--cols` and `--rows` accept. */
+export const RENDER_COLS = [20, 1000] as const;
+export const RENDER_ROWS = [10, 500] as const;
 
 /** Longest `--hold`, seconds. */
 export const MAX_HOLD = 3600;
@@ -90,12 +98,19 @@ export type Config = {
 	readonly epochs: number;
 	/** In (0, 1). @default 0.01 */
 	readonly tolerance: number;
-	/** `live` when stdout is a TTY and none of `--plain`, `--json`, `--log` is given. */
-	readonly mode: 'live' | 'headless';
+	/**
+	 * `render` with `--render` (a recording made offline); else `live` when stdout is a TTY and
+	 * none of `--plain`, `--json`, `--log` is given.
+	 */
+	readonly mode: 'live' | 'headless' | 'render';
+	/** The size `--render` draws at. @default 100×30 */
+	readonly renderSize: {readonly cols: number; readonly rows: number};
 	/** What the headless mode prints. @default 'summary' */
 	readonly output: HeadlessOutput;
 	/** Where to write the history at the end, or null. */
 	readonly export: ExportTarget | null;
+	/** Where to record the live screen (asciicast v2), or null. */
+	readonly cast: CastTarget | null;
 	/** ANSI colors: `--color`/`--no-color`, else off with `NO_COLOR`, on with `FORCE_COLOR`, else on for a TTY. */
 	readonly color: boolean;
 	/** Live screen frame cap, 1 … 120. @default 30 */
@@ -224,9 +239,23 @@ export function toConfig(args: Args, environment: Environment): Config {
 			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
 	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
 	const map = mapAxes(args.map, features);
-	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish);
+	// --render always ends on the finished race, held like --exit-on-finish.
+	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish || args.render);
+	if (args.render && args.cast === undefined) throw new UsageError('--render writes a recording; give it a file with --cast FILE, e.g. --cast race.cast --render');
+	if (args.render && log !== undefined) throw new UsageError('--render prints the summary (or --json) at the end; leave out --log');
+	if (!args.render && (args.cols !== undefined || args.rows !== undefined)) {
+		throw new UsageError(`${args.cols === undefined ? '--rows' : '--cols'} sets the size --render draws at; add --cast FILE --render, or leave it out`);
+	}
+	const renderSize = {
+		cols: args.cols === undefined ? DEFAULTS.renderSize.cols : integer('--cols', args.cols, RENDER_COLS[0], RENDER_COLS[1], `an integer from ${RENDER_COLS[0]} to ${RENDER_COLS[1]}`, '100'),
+		rows: args.rows === undefined ? DEFAULTS.renderSize.rows : integer('--rows', args.rows, RENDER_ROWS[0], RENDER_ROWS[1], `an integer from ${RENDER_ROWS[0]} to ${RENDER_ROWS[1]}`, '30'),
+	};
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
+	if (args.cast !== undefined && headless && !args.render) {
+		throw new UsageError('--cast records the live screen; run it in a terminal, without --plain, --json or --log (or add --render)');
+	}
+	const castTarget = args.cast === undefined ? null : checkCastTarget(args.cast, args.force);
 
 	return {
 		data,
@@ -235,9 +264,11 @@ export function toConfig(args: Args, environment: Environment): Config {
 		clock,
 		epochs,
 		tolerance: fraction,
-		mode: headless ? 'headless' : 'live',
+		mode: args.render ? 'render' : headless ? 'headless' : 'live',
+		renderSize,
 		output: args.json ? 'json' : log ?? 'summary',
 		export: exportTarget,
+		cast: castTarget,
 		color: colorEnabled(args.color, environment),
 		fps,
 		speed,

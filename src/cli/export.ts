@@ -184,28 +184,46 @@ export function writeExport(path: string, racers: readonly ExportRacer[], option
 		removeQuietly(temporary);
 		throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
 	}
-	if (options.force) {
+	placeFile(temporary, path, options.force);
+	return rows;
+}
+
+/** What a placed file is called in messages: `export`/`history` (the default) or `recording`/`recording`. */
+export type FileNoun = {
+	/** "cannot write the <file> …" */
+	readonly file: string;
+	/** "… the <content> is in …" */
+	readonly content: string;
+};
+
+const EXPORT_NOUN: FileNoun = {file: 'export', content: 'history'};
+
+/**
+ * Moves `temporary` to `path`: with `force` by `rename` (atomic replace); else unless `path`
+ * exists, keeping the temporary file for the user on a clash. Throws `ExportError`.
+ */
+export function placeFile(temporary: string, path: string, force: boolean, noun: FileNoun = EXPORT_NOUN): void {
+	if (force) {
 		try {
 			renameSync(temporary, path);
 		} catch (error) {
 			removeQuietly(temporary);
-			throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
+			throw new ExportError(`cannot write the ${noun.file} ${JSON.stringify(path)}: ${describe(error)}`);
 		}
-		return rows;
+		return;
 	}
-	placeWithoutReplacing(temporary, path);
-	return rows;
+	placeWithoutReplacing(temporary, path, noun);
 }
 
 /** Moves `temporary` to `path` unless `path` exists; on a clash the temporary file is kept for the user. */
-function placeWithoutReplacing(temporary: string, path: string): void {
+function placeWithoutReplacing(temporary: string, path: string, noun: FileNoun): void {
 	try {
 		linkSync(temporary, path);
 	} catch (error) {
 		const code = errorCode(error);
 		if (code === 'EEXIST') {
 			throw new ExportError(
-				`${JSON.stringify(path)} appeared while the race ran and was left alone; the history is in ${JSON.stringify(temporary)} ` +
+				`${JSON.stringify(path)} appeared while the race ran and was left alone; the ${noun.content} is in ${JSON.stringify(temporary)} ` +
 					'(rename it, or rerun with --force to overwrite)',
 			);
 		}
@@ -217,15 +235,15 @@ function placeWithoutReplacing(temporary: string, path: string): void {
 			} catch (copyError) {
 				if (errorCode(copyError) === 'EEXIST') {
 					throw new ExportError(
-						`${JSON.stringify(path)} appeared while the race ran and was left alone; the history is in ${JSON.stringify(temporary)}`,
+						`${JSON.stringify(path)} appeared while the race ran and was left alone; the ${noun.content} is in ${JSON.stringify(temporary)}`,
 					);
 				}
 				removeQuietly(temporary);
-				throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(copyError)}`);
+				throw new ExportError(`cannot write the ${noun.file} ${JSON.stringify(path)}: ${describe(copyError)}`);
 			}
 		} else {
 			removeQuietly(temporary);
-			throw new ExportError(`cannot write the export ${JSON.stringify(path)}: ${describe(error)}`);
+			throw new ExportError(`cannot write the ${noun.file} ${JSON.stringify(path)}: ${describe(error)}`);
 		}
 	}
 	removeQuietly(temporary);
@@ -253,13 +271,15 @@ function writeLines(path: string, lines: Iterable<string>): number {
 	return count;
 }
 
-function writeAll(fd: number, text: string): void {
+/** Writes all of `text` at the file's position. */
+export function writeAll(fd: number, text: string): void {
 	const buffer = Buffer.from(text, 'utf8');
 	let offset = 0;
 	while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
 }
 
-function removeQuietly(path: string): void {
+/** Removes a file, if it is there. */
+export function removeQuietly(path: string): void {
 	try {
 		unlinkSync(path);
 	} catch {
@@ -268,7 +288,7 @@ function removeQuietly(path: string): void {
 }
 
 /** `ENOSPC: no space left on device` → `no space left on device (ENOSPC)`. */
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
 	const code = errorCode(error);
 	const message = error instanceof Error ? error.message : String(error);
 	const text = message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');

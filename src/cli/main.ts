@@ -15,6 +15,7 @@ import type {Config, Environment} from './config.js';
 import {loadConfigDataset, toConfig} from './config.js';
 import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
 import {runHeadless} from './headless.js';
+import {SERVE_HELP, parseServeArgs} from './serve-args.js';
 import {stdoutClosed, writeText} from './output.js';
 
 /** The process's streams and environment, passed in so that tests can run `main` in-process. */
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		io.stderr.write(`gdrace: ${line}\n`);
 	};
 	try {
+		if (argv[0] === 'serve') return await serve(argv.slice(1), io);
 		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
 		if (parsed.kind === 'error') {
 			say(parsed.message);
@@ -71,8 +73,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 			// and inverse too (the only pause cue without color). The frame writer decides about
 			// color (config.color), so chalk always styles: FORCE_COLOR outranks chalk's flag check.
 			process.env['FORCE_COLOR'] = '3';
-			const {runLive} = await import('../ui/live.js');
+			const {runLive} = await import('./live.js');
 			return await runLive(config);
+		}
+		if (config.mode === 'render') {
+			const env = process.env;
+			env['NODE_ENV'] ??= 'production';
+			process.env['FORCE_COLOR'] = '3';
+			const {runRender} = await import('./render.js');
+			return await runRender(config, dataset, io);
 		}
 		return await runHeadless(config, dataset, io);
 	} catch (error) {
@@ -86,6 +95,40 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		}
 		reportInternal(error, io);
 		return EXIT.internal;
+	}
+}
+
+/**
+ * `gdrace serve …`: the server's flags, then race flags validated as for a terminal (every viewer
+ * has one); the server itself is imported dynamically (ssh2, React, Ink).
+ */
+async function serve(argv: readonly string[], io: Io): Promise<number> {
+	const taken = parseServeArgs(argv);
+	if (taken.kind === 'help') {
+		io.stdout.write(`${SERVE_HELP}\n`);
+		return EXIT.ok;
+	}
+	const parsed = parseArgs(taken.rest);
+	if (parsed.kind === 'error') throw new UsageError(parsed.message);
+	if (parsed.kind !== 'run') throw new UsageError('gdrace serve takes race flags; see gdrace serve --help and gdrace --help');
+	const {plain, json, log, export: exportPath, cast, render} = parsed.args;
+	if (plain || json || log !== undefined || exportPath !== undefined || cast !== undefined || render) {
+		throw new UsageError('gdrace serve takes race and screen flags only (not --plain, --json, --log, --export, --cast, --render)');
+	}
+	const config = toConfig(parsed.args, {...io, stdoutIsTTY: true, stdinIsTTY: true});
+	const dataset = loadConfigDataset(config);
+	const env = process.env;
+	env['NODE_ENV'] ??= 'production';
+	process.env['FORCE_COLOR'] = '3';
+	const {runServe, ServeError} = await import('./serve.js');
+	try {
+		return await runServe(config, dataset, taken.options, {stdout: io.stdout, stderr: io.stderr, env: io.env});
+	} catch (error) {
+		if (error instanceof ServeError) {
+			io.stderr.write(`gdrace serve: ${oneLine(error.message)}\n`);
+			return EXIT.data;
+		}
+		throw error;
 	}
 }
 

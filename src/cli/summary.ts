@@ -31,7 +31,12 @@ export type SummaryOptions = {
 	readonly width?: number;
 	/** The `--export` file written and its data rows (header not counted). @default none */
 	readonly exported?: ExportedFile;
+	/** The `--cast` recording written and its length. @default none */
+	readonly recorded?: RecordedFile;
 };
+
+/** What `--cast` wrote: the path as the user gave it and the recording's length in seconds. */
+export type RecordedFile = {readonly path: string; readonly seconds: number};
 
 /** What `--export` wrote: the path as the user gave it and the number of data rows. */
 export type ExportedFile = {readonly path: string; readonly rows: number};
@@ -146,6 +151,10 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	if (options.exported !== undefined) {
 		lines.push('');
 		prose('', exportedLine(options.exported));
+	}
+	if (options.recorded !== undefined) {
+		if (options.exported === undefined) lines.push('');
+		prose('', `recorded ${options.recorded.seconds.toFixed(1)} s to ${options.recorded.path}`);
 	}
 	return `${lines.join('\n')}\n`;
 }

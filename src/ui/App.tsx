@@ -16,6 +16,8 @@ import {racerLabel} from './components/labels.js';
 import WeightsTable, {isPlainFullBatch} from './components/WeightsTable.js';
 import useRace from './hooks/use-race.js';
 import useTerminalSize from './hooks/use-terminal-size.js';
+import {realClock} from './clock.js';
+import type {SessionClock} from './clock.js';
 import {resolveKeys} from './keymap.js';
 import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
@@ -39,6 +41,8 @@ export type AppProps = {
 	readonly exitOnFinish: boolean;
 	/** With `exitOnFinish`: how long the finished race stays on screen first, ms. @default FINISH_HOLD_MS */
 	readonly finishHoldMs?: number;
+	/** The race loop's and the finish hold's time. @default realClock */
+	readonly clock?: SessionClock;
 	/** Called once before the app unmounts itself. */
 	readonly onExit?: (reason: ExitReason) => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
@@ -49,7 +53,7 @@ export type AppProps = {
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, onExit, mapAxes}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -62,7 +66,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).
 	const selected = useRef(ui.selected);
 	selected.current = ui.selected;
-	const [frame, command] = useRace(scheduler, {fps});
+	const [frame, command] = useRace(scheduler, {fps, clock});
 	const {snapshot} = frame;
 	const race = scheduler.race;
 	const racers = race.racers;
@@ -196,9 +200,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 
 	useEffect(() => {
 		if (!exitOnFinish || !snapshot.over) return;
-		const timer = setTimeout(() => leave('finished'), finishHoldMs);
-		return () => clearTimeout(timer);
-	}, [exitOnFinish, finishHoldMs, snapshot.over, leave]);
+		return clock.schedule(() => leave('finished'), finishHoldMs);
+	}, [exitOnFinish, finishHoldMs, snapshot.over, leave, clock]);
 
 	if (layout.kind === 'too-small') {
 		return <TooSmall columns={columns} rows={rows} need={layout.need} />;

@@ -211,7 +211,7 @@ describe('--export', () => {
 			if (racer.id === 'gd') expect(own).toHaveLength(401);
 		}
 		expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-	});
+	}, 30_000);
 
 	it('writes NDJSON for .ndjson', async () => {
 		const path = join(scratch, 'history.ndjson');

@@ -100,6 +100,15 @@ describe('every flag', () => {
 		expect(config(['--exit-on-finish', '--hold', '3600']).hold).toBe(3600);
 	});
 
+	it('--demo: the note\'s four plus momentum and Adam, about 23 s of race, exit on finish; any flag given overrides it', () => {
+		const demo = config(['--demo'], TERMINAL);
+		expect(demo.racers.map((racer) => racer.id)).toEqual(['gd', 'sgd', 'mb-random', 'mb-epoch', 'momentum', 'adam']);
+		expect(demo.racers.find((racer) => racer.id === 'adam')?.lr).toBe(0.1);
+		expect(demo).toMatchObject({epochs: 3000, speed: 128, exitOnFinish: true, hold: 2, mode: 'live'});
+		expect(config(['--epochs', '100', '--demo', '--no-exit-on-finish'], TERMINAL)).toMatchObject({epochs: 100, exitOnFinish: false});
+		expect(config(['--demo', '--optimizers', 'gd'], TERMINAL).racers.map((racer) => racer.id)).toEqual(['gd']);
+	});
+
 	it('takes the last of a repeated flag', () => {
 		expect(config(['--epochs', '1', '--epochs', '2']).epochs).toBe(2);
 	});
@@ -209,6 +218,7 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--export', join(existing, 'out.csv')], ['is not a directory', 'existing.csv']],
 		[['--export', existing], ['the file exists', '--force']],
 		[['--export', join(scratch, 'folder.csv')], ['is a directory']],
+		[['--cast', join(scratch, 'x.cast'), '--plain'], ['--cast records the live screen', 'in a terminal']],
 		// Refused rather than one silently winning (issue 10, item 22).
 		[['--plain', '--json'], ['--plain prints the summary table and --json', 'choose one']],
 		[['--plain', '--log', 'ndjson'], ['--plain prints the summary table and --log ndjson', 'choose one']],
@@ -292,6 +302,22 @@ describe('mode', () => {
 		expect(config([], PIPE).mode).toBe('headless');
 	});
 
+	it('checks --cast in a terminal like --export: a writable directory, no existing file without --force', () => {
+		expect(config(['--cast', join(scratch, 'new.cast')], TERMINAL).cast).toEqual({path: join(scratch, 'new.cast'), force: false});
+		expect(config(['--cast', existing, '--force'], TERMINAL).cast).toEqual({path: existing, force: true});
+		expect(config([], TERMINAL).cast).toBeNull();
+		for (const [argv, words] of [
+			[['--cast', ''], ['--cast needs a file name']],
+			[['--cast', join(scratch, 'missing', 'x.cast')], ['--cast', 'does not exist']],
+			[['--cast', existing], ['--cast', 'the file exists', '--force']],
+			[['--cast', scratch], ['--cast', 'is a directory']],
+		] as const) {
+			const result = run(argv, TERMINAL);
+			expect(result.code).toBe(2);
+			for (const word of words) expect(result.message).toContain(word);
+		}
+	});
+
 	it('passes on whether stdin is a terminal (the live screen runs without keys when it is not)', () => {
 		expect(config([], TERMINAL).keys).toBe(true);
 		expect(config([], {...TERMINAL, stdinIsTTY: false}).keys).toBe(false);
@@ -344,8 +370,8 @@ describe('--help and --version', () => {
 		const groups: Record<string, readonly string[]> = {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
-			'Output:': ['--plain', '--json', '--log', '--export', '--force', '--color'],
-			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold'],
+			'Output:': ['--plain', '--json', '--log', '--export', '--cast', '--render', '--cols', '--rows', '--force', '--color'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold', '--demo'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
 		for (const [group, flags] of Object.entries(groups)) {

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
@@ -39,6 +39,16 @@ describe('the headless path', () => {
 		expect([...packages].filter((name) => /^(react|ink)(\/|$)|^ink-|asciichart/.test(name))).toEqual([]);
 		expect([...files].filter((file) => file.startsWith('ui'))).toEqual([]);
 		expect(files).toContain('cli/headless.ts');
-		expect(readFileSync(join(SRC, 'cli', 'main.ts'), 'utf8')).toContain("await import('../ui/live.js')");
+		expect(readFileSync(join(SRC, 'cli', 'main.ts'), 'utf8')).toContain("await import('./live.js')");
+		expect(readFileSync(join(SRC, 'cli', 'main.ts'), 'utf8')).toContain("await import('./render.js')");
+	});
+});
+
+describe('the live session (src/ui)', () => {
+	it('imports nothing from src/cli: the entry layer wires sessions to terminals and files', () => {
+		const files = readdirSync(join(SRC, 'ui'), {recursive: true, encoding: 'utf8'}).filter((file) => /\.tsx?$/.test(file));
+		expect(files.length).toBeGreaterThan(10);
+		const reaching = files.filter((file) => /['"](?:\.\.\/)+cli\//.test(readFileSync(join(SRC, 'ui', file), 'utf8')));
+		expect(reaching).toEqual([]);
 	});
 });

@@ -1,6 +1,8 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Scheduler} from '../../engine/scheduler.js';
 import type {RaceSnapshot} from '../../engine/types.js';
+import {realClock} from '../clock.js';
+import type {SessionClock} from '../clock.js';
 
 /** Everything one frame shows of the race, taken once per frame. */
 export type RaceFrame = {
@@ -27,6 +29,8 @@ export type RaceCommand = 'pause' | 'step' | 'faster' | 'slower' | 'reclock' | '
 export type RaceOptions = {
 	/** Frames per second the loop aims for. @default 30 */
 	readonly fps: number;
+	/** The loop's time and timers. @default realClock */
+	readonly clock?: SessionClock;
 };
 
 /** Share of each frame the engine may spend racing: the rest is for drawing and keys. */
@@ -82,7 +86,7 @@ export function frameKey(snapshot: RaceSnapshot, paused: boolean, speed: number)
  * keys are handled between them even at the highest speed, and one React state update per frame
  * (not per tick or per update). A frame whose content would not change (paused, or over) is not drawn.
  */
-export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
+export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
 	const periodMs = 1000 / fps;
 	const elapsed = useRef(0);
 	const rateSamples = useRef<RateSample[]>([]);
@@ -90,7 +94,7 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 	const frameCount = useRef(0);
 
 	const take = useCallback((snapshot: RaceSnapshot = scheduler.race.snapshot()): RaceFrame => {
-		const now = performance.now();
+		const now = clock.now();
 		const samples = rateSamples.current;
 		samples.push({time: now, updates: snapshot.racers.map(racer => racer.updates), position: snapshot.position});
 		while (samples.length > 2 && now - (samples[0]?.time ?? now) > RATE_WINDOW_MS) {
@@ -110,26 +114,28 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 			achieved: lagging ? achieved : null,
 			frame: frameCount.current,
 		};
-	}, [scheduler]);
+	}, [scheduler, clock]);
 
 	const [frame, setFrame] = useState(() => take());
 
 	useEffect(() => {
-		let last = performance.now();
-		let timer: NodeJS.Timeout | undefined;
+		let last = clock.now();
+		let cancel: (() => void) | undefined;
 		// The engine ticks at least 30 times a second whatever the frame rate, each tick time-boxed,
 		// so that keys are read within a few tens of ms even at --fps 1 and the highest speed.
 		const tickMs = Math.min(periodMs, MAX_TICK_INTERVAL_MS);
 		let lastFrame = Number.NEGATIVE_INFINITY;
 		// Ticks keep to fixed deadlines, so that timer lateness is made up instead of adding up.
-		let nextTick = performance.now() + tickMs;
+		let nextTick = clock.now() + tickMs;
+		// Virtual time stands still while the engine works: it works until each target is reached.
+		const budgetMs = clock.virtual ? Number.POSITIVE_INFINITY : tickMs * ENGINE_SHARE;
 		const loop = () => {
-			const start = performance.now();
+			const start = clock.now();
 			const dt = Math.min(start - last, MAX_FRAME_MS);
 			last = start;
 			const race = scheduler.race;
 			if (!race.over) {
-				scheduler.tick(dt, tickMs * ENGINE_SHARE);
+				scheduler.tick(dt, budgetMs);
 				if (!scheduler.paused) {
 					elapsed.current += dt;
 				}
@@ -150,17 +156,17 @@ export default function useRace(scheduler: Scheduler, {fps}: RaceOptions): [Race
 			}
 
 			nextTick += tickMs;
-			const now = performance.now();
+			const now = clock.now();
 			// After a stall, start over from now rather than run a burst of late ticks.
 			if (nextTick < now - tickMs) nextTick = now + tickMs;
-			timer = setTimeout(loop, Math.max(0, nextTick - now));
+			cancel = clock.schedule(loop, Math.max(0, nextTick - now));
 		};
 
-		timer = setTimeout(loop, tickMs);
+		cancel = clock.schedule(loop, tickMs);
 		return () => {
-			clearTimeout(timer);
+			cancel?.();
 		};
-	}, [scheduler, periodMs, take]);
+	}, [scheduler, periodMs, take, clock]);
 
 	const command = useCallback(
 		(name: RaceCommand) => {

@@ -1,0 +1,94 @@
+/**
+ * `gdrace serve [--port 2222] [--host 127.0.0.1] [--host-key FILE] [--authorized-keys FILE]
+ * [--max-sessions 16] [race flags…]`: the server's own flags, taken off the command line; the
+ * rest are race flags for `parseArgs`. Never prints, never exits.
+ */
+import {UsageError} from './errors.js';
+
+/** The server's settings. */
+export type ServeOptions = {
+	/** 0 lets the OS pick (tests). @default 2222 */
+	readonly port: number;
+	/** @default 127.0.0.1 (loopback only) */
+	readonly host: string;
+	/** The host key file; created (ed25519, mode 600) when missing. @default $XDG_CONFIG_HOME/gdrace/host_ed25519 */
+	readonly hostKey?: string;
+	/** Only these public keys may watch (OpenSSH authorized_keys format). @default anyone who reaches the port */
+	readonly authorizedKeys?: string;
+	/** Viewers at once; past it a viewer gets one line and is closed. @default 16 */
+	readonly maxSessions: number;
+};
+
+export const SERVE_DEFAULTS = {port: 2222, host: '127.0.0.1', maxSessions: 16} as const;
+
+export const SERVE_HELP = `Usage: gdrace serve [--port 2222] [--host 127.0.0.1] [--host-key FILE] [--authorized-keys FILE]
+                    [--max-sessions 16] [race flags…]
+
+Serves the live race over SSH: viewers run \`ssh -p 2222 HOST\` and watch with nothing installed,
+each at their own terminal size, each racing their own race with the server's race flags (keys
+work; q or Ctrl+C ends that viewer's session only). Without a pty (\`ssh HOST < /dev/null\`) a viewer
+gets the plain summary. Nothing else is served: no shell, no commands, no sftp, no forwarding.
+
+  --port N              port to listen on (0: any free port)                 [default: 2222]
+  --host ADDRESS        address to listen on                            [default: 127.0.0.1]
+                        Without --authorized-keys ANYONE who can reach the port may watch:
+                        the default host is loopback; choose another only on purpose.
+  --host-key FILE       the server's private key; an ed25519 key is created there (mode 600)
+                        when missing       [default: $XDG_CONFIG_HOME/gdrace/host_ed25519]
+  --authorized-keys FILE  only these public keys may watch (OpenSSH authorized_keys format)
+  --max-sessions N      viewers at once, 1 to 1000                              [default: 16]
+
+Exit codes: 0 stopped, 1 host key or port problem, 2 bad flag, 129/130/143 SIGHUP/SIGINT/SIGTERM.`;
+
+/** The serve flags and the remaining (race) arguments, or help. Throws UsageError for a bad value. */
+export function parseServeArgs(argv: readonly string[]): {readonly kind: 'help'} | {readonly kind: 'run'; readonly options: ServeOptions; readonly rest: string[]} {
+	let port: number = SERVE_DEFAULTS.port;
+	let host: string = SERVE_DEFAULTS.host;
+	let hostKey: string | undefined;
+	let authorizedKeys: string | undefined;
+	let maxSessions: number = SERVE_DEFAULTS.maxSessions;
+	const rest: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		const [flag, inline] = token.startsWith('--') && token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token, undefined];
+		const value = (): string => {
+			const next = inline ?? argv[++i];
+			if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new UsageError(`${flag} needs a value (see gdrace serve --help)`);
+			return next;
+		};
+		switch (flag) {
+			case '--help':
+			case '-h':
+				return {kind: 'help'};
+			case '--port':
+				port = whole(flag, value(), 0, 65535, '2222');
+				break;
+			case '--host':
+				host = value();
+				if (host.trim() === '') throw new UsageError('--host needs an address; e.g. --host 127.0.0.1');
+				break;
+			case '--host-key':
+				hostKey = value();
+				break;
+			case '--authorized-keys':
+				authorizedKeys = value();
+				break;
+			case '--max-sessions':
+				maxSessions = whole(flag, value(), 1, 1000, '16');
+				break;
+			case '--shared':
+				throw new UsageError('--shared is not available yet; every viewer races their own race (leave out --shared)');
+			default:
+				rest.push(token);
+		}
+	}
+	return {kind: 'run', options: {port, host, maxSessions, ...(hostKey === undefined ? {} : {hostKey}), ...(authorizedKeys === undefined ? {} : {authorizedKeys})}, rest};
+}
+
+function whole(flag: string, text: string, min: number, max: number, example: string): number {
+	const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!(Number.isInteger(value) && value >= min && value <= max)) {
+		throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}; e.g. ${flag} ${example}`);
+	}
+	return value;
+}

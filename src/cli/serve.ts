@@ -1,0 +1,366 @@
+/**
+ * `gdrace serve`: the live race as an SSH server (ssh2). Each viewer with a pty gets one live
+ * session (ui/session.tsx) at its own size, following window-change, with the keys; `q` or
+ * Ctrl+C ends that viewer's session only. A viewer without a pty gets the plain summary.
+ *
+ * Nothing else is served: exec, sftp and every other subsystem, X11, agent and port forwarding,
+ * env and signal requests are refused, each with one line on stderr. A viewer that reads slowly
+ * or not at all costs bounded memory: the session's FrameWriter waits for the channel to drain
+ * and then sends only the difference to the newest frame (frames are dropped, never queued).
+ * Garbage, half-open or vanished clients end only their own connection. SIGINT, SIGTERM and
+ * SIGHUP tell every viewer, close their sessions and end the server with 130, 143, 129.
+ *
+ * Imported dynamically (ssh2, React and Ink load only here).
+ */
+import {createHash} from 'node:crypto';
+import {EventEmitter} from 'node:events';
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {createServer} from 'node:net';
+import type {Socket} from 'node:net';
+import {PassThrough} from 'node:stream';
+import type {Writable} from 'node:stream';
+import ssh2 from 'ssh2';
+import type {AuthContext, Connection, ParsedKey, ServerChannel} from 'ssh2';
+import type {Dataset} from '../data/dataset.js';
+import {startSession} from '../ui/session.js';
+import type {Session} from '../ui/session.js';
+import type {TerminalStream} from '../ui/terminal/frame-writer.js';
+import type {Config} from './config.js';
+import {EXIT, STOP_SIGNALS} from './errors.js';
+import type {StopSignal} from './errors.js';
+import {runHeadless} from './headless.js';
+import {createScheduler, headerData} from './race-setup.js';
+import type {ServeOptions} from './serve-args.js';
+
+const {Server, utils} = ssh2;
+
+/** A pty of 0×0 (some clients send it) means this. */
+const FALLBACK_SIZE = {cols: 80, rows: 24};
+
+/** The streams the server logs to and the signals it obeys. */
+export type ServeIo = {
+	readonly stdout: Writable;
+	readonly stderr: Writable;
+	readonly env: Readonly<Record<string, string | undefined>>;
+	/** @default process */
+	readonly signals?: NodeJS.EventEmitter;
+	/** Told the listening address once the server listens (tests). */
+	readonly onListening?: (address: {host: string; port: number}) => void;
+};
+
+/** Thrown for a host key or authorized-keys file that cannot be used (exit code 1). */
+export class ServeError extends Error {}
+
+/** The default host key path: `$XDG_CONFIG_HOME/gdrace/host_ed25519`, else `~/.config/gdrace/host_ed25519`. */
+export function defaultHostKeyPath(env: ServeIo['env']): string {
+	const base = env['XDG_CONFIG_HOME'] !== undefined && env['XDG_CONFIG_HOME'] !== '' ? env['XDG_CONFIG_HOME'] : join(homedir(), '.config');
+	return join(base, 'gdrace', 'host_ed25519');
+}
+
+/** Reads the host key, creating an ed25519 key (mode 600) when the file does not exist. */
+export function loadHostKey(path: string): {key: ParsedKey; text: string; created: boolean} {
+	let text: string;
+	let created = false;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ServeError(`cannot read the host key ${JSON.stringify(path)}: ${(error as Error).message}`);
+		const pair = newHostKey();
+		try {
+			mkdirSync(dirname(path), {recursive: true, mode: 0o700});
+			writeFileSync(path, pair.private, {mode: 0o600, flag: 'wx'});
+			chmodSync(path, 0o600);
+		} catch (writeError) {
+			throw new ServeError(`cannot create the host key ${JSON.stringify(path)}: ${(writeError as Error).message}`);
+		}
+		text = pair.private;
+		created = true;
+	}
+	const key = utils.parseKey(text);
+	if (key instanceof Error || Array.isArray(key)) throw new ServeError(`${JSON.stringify(path)} is not a private key ssh2 can use`);
+	return {key, text, created};
+}
+
+/**
+ * A new ed25519 key in OpenSSH format. ssh2's generator writes a malformed key when the public
+ * key starts with a zero byte (it drops the byte, about 1 key in 256): such keys are made again.
+ */
+function newHostKey(): {private: string} {
+	for (let attempt = 0; attempt < 64; attempt++) {
+		const pair = utils.generateKeyPairSync('ed25519');
+		const parsed = utils.parseKey(pair.private);
+		if (!(parsed instanceof Error) && !Array.isArray(parsed) && parsed.getPublicSSH().length === 51) return pair;
+	}
+	throw new ServeError('cannot create an ed25519 host key');
+}
+
+/** `SHA256:…` as `ssh-keygen -l` prints it. */
+export function fingerprint(key: ParsedKey): string {
+	return `SHA256:${createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The public keys of an OpenSSH authorized_keys file (options before the key type are skipped). */
+export function loadAuthorizedKeys(path: string): ParsedKey[] {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		throw new ServeError(`cannot read --authorized-keys ${JSON.stringify(path)}: ${(error as Error).message}`);
+	}
+	const keys: ParsedKey[] = [];
+	for (const line of text.split(/\r?\n/)) {
+		const trimmed = line.trim();
+		if (trimmed === '' || trimmed.startsWith('#')) continue;
+		const fields = trimmed.split(/\s+/);
+		const at = fields.findIndex((field) => /^(ssh-|ecdsa-|sk-)/.test(field));
+		if (at === -1 || fields[at + 1] === undefined) continue;
+		const key = utils.parseKey(`${fields[at]} ${fields[at + 1]}`);
+		if (!(key instanceof Error) && !Array.isArray(key)) keys.push(key);
+	}
+	if (keys.length === 0) throw new ServeError(`--authorized-keys ${JSON.stringify(path)} holds no public key`);
+	return keys;
+}
+
+/** An SSH channel as the FrameWriter's terminal: its size comes from pty and window-change requests. */
+class ChannelTerminal extends EventEmitter implements TerminalStream {
+	columns: number;
+	rows: number;
+	constructor(
+		private readonly channel: ServerChannel,
+		size: {cols: number; rows: number},
+	) {
+		super();
+		this.columns = size.cols;
+		this.rows = size.rows;
+		channel.on('drain', () => this.emit('drain'));
+	}
+
+	get writableNeedDrain(): boolean {
+		return this.channel.writableNeedDrain;
+	}
+
+	write(data: string): boolean {
+		if (this.channel.destroyed || this.channel.writableEnded) return true;
+		return this.channel.write(data);
+	}
+
+	resize(size: {cols: number; rows: number}): void {
+		if (size.cols === this.columns && size.rows === this.rows) return;
+		this.columns = size.cols;
+		this.rows = size.rows;
+		this.emit('resize');
+	}
+}
+
+/** A pty's size, 80×24 for 0×0. */
+function ptySize(info: {cols: number; rows: number}): {cols: number; rows: number} {
+	return info.cols > 0 && info.rows > 0 ? {cols: info.cols, rows: info.rows} : FALLBACK_SIZE;
+}
+
+/** The channel's bytes as the key stream Ink reads (a TTY as far as Ink can tell). */
+function keyStream(channel: ServerChannel): NodeJS.ReadStream {
+	const input = new PassThrough();
+	Object.assign(input, {isTTY: true, setRawMode: () => input, ref: () => input, unref: () => input});
+	channel.on('data', (data: Buffer) => input.write(data));
+	channel.on('close', () => input.end());
+	return input as unknown as NodeJS.ReadStream;
+}
+
+/** Runs the server until a stop signal; resolves to the exit code. */
+export async function runServe(config: Config, dataset: Dataset, options: ServeOptions, io: ServeIo): Promise<number> {
+	const log = (line: string): void => {
+		io.stderr.write(`gdrace serve: ${line}\n`);
+	};
+	const hostKeyPath = options.hostKey ?? defaultHostKeyPath(io.env);
+	const hostKey = loadHostKey(hostKeyPath);
+	const allowed = options.authorizedKeys === undefined ? undefined : loadAuthorizedKeys(options.authorizedKeys);
+	const sessions = new Set<{session?: Session; channel: ServerChannel}>();
+	const signals = io.signals ?? process;
+
+	const connections = new Set<Connection>();
+	const server = new Server({hostKeys: [hostKey.text]}, (client: Connection, info) => {
+		const who = `${info.ip}:${info.port}`;
+		connections.add(client);
+		client.on('close', () => connections.delete(client));
+		client.on('error', () => {
+			// A client that vanished or sent garbage: only its connection ends.
+		});
+		client.on('authentication', (ctx: AuthContext) => {
+			if (allowed === undefined) {
+				ctx.accept();
+				return;
+			}
+			if (ctx.method !== 'publickey') {
+				ctx.reject(['publickey']);
+				return;
+			}
+			const key = allowed.find((candidate) => candidate.type === ctx.key.algo && candidate.getPublicSSH().equals(ctx.key.data));
+			if (key === undefined) {
+				log(`refused the key of ${ctx.username}@${who} (not in --authorized-keys)`);
+				ctx.reject(['publickey']);
+				return;
+			}
+			if (ctx.signature === undefined || ctx.blob === undefined) {
+				ctx.accept();
+				return;
+			}
+			if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) ctx.accept();
+			else ctx.reject(['publickey']);
+		});
+		client.on('request', (_accept, reject, name) => {
+			log(`refused ${name} from ${who}`);
+			reject?.();
+		});
+		client.on('tcpip', (_accept, reject) => {
+			log(`refused port forwarding (direct-tcpip) from ${who}`);
+			reject();
+		});
+		client.on('openssh.streamlocal', (_accept, reject) => {
+			log(`refused socket forwarding from ${who}`);
+			reject();
+		});
+		client.on('session', (acceptSession) => {
+			const session = acceptSession();
+			let size: {cols: number; rows: number} | undefined;
+			let terminal: ChannelTerminal | undefined;
+			session.on('pty', (accept, _reject, ptyInfo) => {
+				size = ptySize(ptyInfo);
+				accept?.();
+			});
+			session.on('window-change', (accept, _reject, change) => {
+				size = ptySize(change);
+				terminal?.resize(size);
+				accept?.();
+			});
+			const refuse = (what: string) => (_accept: unknown, reject?: () => void) => {
+				log(`refused ${what} from ${who}`);
+				reject?.();
+			};
+			session.on('exec', (_accept, reject, execInfo) => refuse(`exec ${JSON.stringify(execInfo.command)}`)(_accept, reject));
+			session.on('subsystem', (_accept, reject, subsystemInfo) => refuse(`subsystem ${subsystemInfo.name}`)(_accept, reject));
+			session.on('x11', refuse('X11 forwarding'));
+			session.on('auth-agent', refuse('agent forwarding'));
+			session.on('env', (_accept, reject, envInfo) => refuse(`env ${envInfo.key}`)(_accept, reject));
+			session.on('signal', (_accept, reject, signalInfo) => refuse(`signal ${signalInfo.name}`)(_accept, reject));
+			session.on('shell', (accept) => {
+				const channel = accept();
+				if (sessions.size >= options.maxSessions) {
+					log(`server full (${options.maxSessions} viewers): closed ${who}`);
+					channel.write(`server full, ${options.maxSessions} viewers\r\n`, () => {
+						channel.exit(1);
+						channel.end();
+					});
+					return;
+				}
+				const entry: {session?: Session; channel: ServerChannel} = {channel};
+				sessions.add(entry);
+				channel.on('error', () => {});
+				if (size === undefined) {
+					// No pty: the plain summary, raced without a screen.
+					const stop = new EventEmitter();
+					channel.on('close', () => {
+						stop.emit('SIGHUP');
+						sessions.delete(entry);
+					});
+					void runHeadless({...config, mode: 'headless', output: 'summary', export: null, cast: null, color: false}, dataset, {
+						stdout: channel,
+						stderr: channel.stderr,
+						signals: stop,
+					})
+						.catch(() => EXIT.internal)
+						.then((code) => {
+							sessions.delete(entry);
+							if (!channel.destroyed) {
+								channel.exit(code);
+								channel.end();
+							}
+						});
+					return;
+				}
+				terminal = new ChannelTerminal(channel, size);
+				const viewer = startSession({
+					scheduler: createScheduler(config, dataset),
+					data: headerData(dataset),
+					fps: config.fps,
+					color: config.color,
+					exitOnFinish: false,
+					output: terminal,
+					input: keyStream(channel),
+					keys: true,
+					mapAxes: config.map,
+				});
+				entry.session = viewer;
+				channel.on('close', () => viewer.stop());
+				void viewer.done
+					.catch(() => 'stopped' as const)
+					.then(() => {
+						sessions.delete(entry);
+						if (!channel.destroyed && !channel.writableEnded) {
+							channel.exit(0);
+							channel.end();
+						}
+					});
+			});
+		});
+	});
+
+	// The TCP side is ours (ssh2 takes each socket through injectSocket), so that stopping can
+	// close every connection, even one whose client never answers.
+	const sockets = new Set<Socket>();
+	const tcp = createServer((socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => {});
+		server.injectSocket(socket);
+	});
+	const listening = new Promise<void>((resolve, reject) => {
+		tcp.once('error', reject);
+		tcp.listen(options.port, options.host, () => {
+			tcp.off('error', reject);
+			resolve();
+		});
+	});
+	try {
+		await listening;
+	} catch (error) {
+		throw new ServeError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+	}
+	tcp.on('error', (error: Error) => log(`server error: ${error.message}`));
+	const address = tcp.address() as {address: string; port: number};
+	io.stdout.write(
+		`gdrace serve: listening on ${address.address}:${address.port} (${allowed === undefined ? 'anyone who can reach it may watch' : `${allowed.length} authorized key${allowed.length === 1 ? '' : 's'}`})\n` +
+			`gdrace serve: host key ${hostKeyPath}${hostKey.created ? ' (created)' : ''}, fingerprint ${fingerprint(hostKey.key)}\n` +
+			`gdrace serve: watch with  ssh -p ${address.port} ${address.address}\n`,
+	);
+	io.onListening?.({host: address.address, port: address.port});
+
+	const removers: (() => void)[] = [];
+	const stoppedBy = await new Promise<StopSignal>((resolve) => {
+		for (const signal of STOP_SIGNALS) {
+			const listener = (): void => resolve(signal);
+			signals.on(signal, listener);
+			removers.push(() => signals.off(signal, listener));
+		}
+	});
+	for (const remove of removers) remove();
+	log(`stopping (${stoppedBy}): closing ${sessions.size} viewer session${sessions.size === 1 ? '' : 's'}`);
+	for (const {session, channel} of sessions) {
+		session?.stop();
+		try {
+			channel.write('\r\ngdrace serve: the server is stopping\r\n');
+			channel.exit(EXIT[stoppedBy]);
+			channel.end();
+		} catch {
+			// Already gone.
+		}
+	}
+	tcp.close();
+	// Give the goodbyes a moment to leave, then close every connection.
+	await new Promise<void>((resolve) => setTimeout(resolve, 200));
+	for (const client of connections) client.end();
+	await new Promise<void>((resolve) => setTimeout(resolve, 300));
+	for (const socket of sockets) socket.destroy();
+	return EXIT[stoppedBy];
+}

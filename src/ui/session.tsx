@@ -1,0 +1,96 @@
+/**
+ * One live session as a unit: the race screen for a scheduler, drawn through a FrameWriter on
+ * any terminal stream, keys from any input stream, time from any clock. It touches no `process`
+ * global: the entry layer wires it to a terminal, an SSH channel or a recording, and handles
+ * signals, exit codes, the export and the summary.
+ */
+import {PassThrough} from 'node:stream';
+import {render} from 'ink';
+import type {Scheduler} from '../engine/scheduler.js';
+import App from './App.js';
+import type {AppProps, ExitReason} from './App.js';
+import {realClock} from './clock.js';
+import type {SessionClock} from './clock.js';
+import type {HeaderData} from './components/Header.js';
+import {LayerContext} from './components/layer-context.js';
+import {FrameWriter} from './terminal/frame-writer.js';
+import type {TerminalStream} from './terminal/frame-writer.js';
+
+/** What a session shows and how. */
+export type SessionOptions = {
+	readonly scheduler: Scheduler;
+	readonly data: HeaderData;
+	readonly fps: number;
+	readonly color: boolean;
+	/** Quit by itself once the race is over, after `finishHoldMs`. */
+	readonly exitOnFinish: boolean;
+	readonly finishHoldMs?: number;
+	/** Where frames go (its `columns`, `rows` and 'resize' are the size source). */
+	readonly output: TerminalStream;
+	/** Where keys come from (a TTY-like stream with `setRawMode`); none: the screen only shows the race. */
+	readonly input?: NodeJS.ReadStream;
+	/** Read keys from `input`. @default whether there is an input */
+	readonly keys?: boolean;
+	/** The map's feature axes (see App). */
+	readonly mapAxes?: AppProps['mapAxes'];
+	/** @default realClock */
+	readonly clock?: SessionClock;
+};
+
+/** A running session. */
+export type Session = {
+	/** Resolves when the session ends by itself (`q`, Ctrl+C, the finish) or is stopped. */
+	readonly done: Promise<ExitReason | 'stopped'>;
+	/** Ends the session: the terminal is restored at once. Idempotent. */
+	stop(): void;
+	/** The frame writer (its `stop` restores the terminal; safe from a signal handler). */
+	readonly writer: FrameWriter;
+};
+
+/** Starts a session (see the module comment). */
+export function startSession(options: SessionOptions): Session {
+	const writer = new FrameWriter(options.output, {color: options.color});
+	let reason: ExitReason | 'stopped' = 'stopped';
+	const restore = (): void => writer.stop();
+	writer.start();
+	const input = options.input ?? (new PassThrough() as unknown as NodeJS.ReadStream);
+	// Ink's stderr (the app never writes to it): nowhere.
+	const stderr = new PassThrough();
+	stderr.resume();
+	const app = render(
+		<LayerContext.Provider value={writer}>
+			<App
+				scheduler={options.scheduler}
+				data={options.data}
+				fps={options.fps}
+				color={options.color}
+				keys={options.keys ?? options.input !== undefined}
+				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
+				exitOnFinish={options.exitOnFinish}
+				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
+				clock={options.clock ?? realClock}
+				onExit={(why) => {
+					reason = why;
+					// Leave the screen before Ink's unmount renders a last frame with the layers gone.
+					restore();
+				}}
+			/>
+		</LayerContext.Provider>,
+		{stdout: writer.asStdout(), stdin: input, stderr: stderr as unknown as NodeJS.WriteStream, debug: true, patchConsole: false, exitOnCtrlC: false},
+	);
+	const done = app
+		.waitUntilExit()
+		.then(() => reason)
+		.finally(() => {
+			app.cleanup();
+			writer.dispose();
+		});
+	return {
+		done,
+		writer,
+		stop() {
+			restore();
+			app.unmount();
+		},
+	};
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `gdrace serve` under 1, 4 and 16 viewers (issue 9, "Benchmarks"): server CPU %, peak RSS and
+ * frames/s per viewer, each viewer an ssh2 client with a 100×30 pty on 127.0.0.1.
+ *
+ *   npm run bench:serve                    (builds dist/ first)
+ *   node test/bench/serve.mjs [--seconds 10] [--viewers 1,4,16]
+ *
+ * Per viewer count: a fresh server (`--epochs 100000000`, so every race runs for the whole
+ * window), the viewers connect, after 2 s of warm-up the server's CPU ticks (/proc/<pid>/stat)
+ * and each viewer's frame count (ESC[?2026h markers) are read, and again `--seconds` later.
+ */
+import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {loadavg, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import ssh2 from 'ssh2';
+import {CLK_TCK, benchEnv, cliPath} from './tui.mjs';
+
+function option(name, fallback) {
+	const at = process.argv.indexOf(name);
+	return at === -1 ? fallback : process.argv[at + 1];
+}
+const seconds = Number(option('--seconds', '10'));
+const counts = option('--viewers', '1,4,16').split(',').map(Number);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cpuTicks(pid) {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return Number(fields[11]) + Number(fields[12]);
+}
+function peakRssMb(pid) {
+	return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+async function run(viewers) {
+	const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host-key', join(tmpdir(), 'gdrace-bench-host-key'), '--max-sessions', String(viewers), '--epochs', '100000000'], {
+		env: benchEnv(),
+		stdio: ['ignore', 'pipe', 'ignore'],
+	});
+	let out = '';
+	child.stdout.on('data', (data) => (out += data));
+	for (let i = 0; i < 300 && !/watch with/.test(out); i++) await sleep(100);
+	const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+	const frames = Array(viewers).fill(0);
+	const clients = [];
+	await Promise.all(
+		Array.from({length: viewers}, (_, index) =>
+			new Promise((resolve, reject) => {
+				const client = new ssh2.Client();
+				clients.push(client);
+				client
+					.on('ready', () =>
+						client.shell({cols: 100, rows: 30, term: 'xterm-256color'}, (error, stream) => {
+							if (error) return reject(error);
+							stream.on('data', (data) => (frames[index] += data.toString('latin1').split('\u001B[?2026h').length - 1));
+							resolve();
+						}),
+					)
+					.on('error', reject)
+					.connect({host: '127.0.0.1', port, username: 'bench', readyTimeout: 30_000});
+			}),
+		),
+	);
+	await sleep(2000);
+	const cpu0 = cpuTicks(child.pid);
+	const frames0 = [...frames];
+	await sleep(seconds * 1000);
+	const cpu1 = cpuTicks(child.pid);
+	const fps = frames.map((count, index) => (count - frames0[index]) / seconds);
+	const result = {
+		viewers,
+		serverCpuPercent: Math.round(((cpu1 - cpu0) / CLK_TCK / seconds) * 100),
+		peakRssMb: Math.round(peakRssMb(child.pid)),
+		fpsMin: Math.min(...fps).toFixed(1),
+		fpsMedian: [...fps].sort((a, b) => a - b)[fps.length >> 1].toFixed(1),
+	};
+	for (const client of clients) client.end();
+	child.kill('SIGTERM');
+	await new Promise((resolve) => child.on('exit', resolve));
+	return result;
+}
+
+console.log(`serve: ${seconds} s per run, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+for (const viewers of counts) console.log(JSON.stringify(await run(viewers)));

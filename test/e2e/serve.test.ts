@@ -1,0 +1,213 @@
+/**
+ * `gdrace serve` (issue 9): the real server (dist/cli.js) on a loopback port the OS picks, driven
+ * by ssh2's own client and by the real OpenSSH `ssh` and `sftp` (skipped, by name, where they are
+ * missing). Every loop is bounded and talks only to 127.0.0.1.
+ */
+import {spawn, spawnSync} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import {connect} from 'node:net';
+import xterm from '@xterm/headless';
+import ssh2 from 'ssh2';
+import type {ClientChannel} from 'ssh2';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
+import {CLI, cleanEnv, scratchDir, until} from '../reliability/helpers.js';
+import {disposeAll, spawnTerminal} from './pty.js';
+
+const {Client, utils} = ssh2;
+const scratch = scratchDir('serve');
+afterAll(() => scratch.cleanup());
+
+const hasOpenSsh = spawnSync('ssh', ['-V']).status === 0 && spawnSync('sftp', ['-h']).error === undefined;
+if (!hasOpenSsh) console.warn('serve.test: OpenSSH ssh/sftp not installed; skipped: "the real OpenSSH ssh watches the race", "the real sftp is refused"');
+
+type Server = {child: ChildProcess; port: number; stdout: () => string; stderr: () => string; exit: Promise<number | null>};
+const servers: Server[] = [];
+const clients: InstanceType<typeof Client>[] = [];
+afterEach(() => {
+	for (const client of clients.splice(0)) client.end();
+	for (const server of servers.splice(0)) server.child.kill('SIGKILL');
+	disposeAll();
+});
+
+/** Starts `gdrace serve --port 0` with a host key in the scratch folder; resolves once it listens. */
+async function startServer(args: readonly string[] = []): Promise<Server> {
+	const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000', ...args], {
+		env: cleanEnv({XDG_CONFIG_HOME: scratch.path('config')}),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let err = '';
+	child.stdout!.on('data', (data: Buffer) => (out += data.toString()));
+	child.stderr!.on('data', (data: Buffer) => (err += data.toString()));
+	const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	await until(() => /watch with/.test(out) || child.exitCode !== null, 30_000);
+	const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+	expect(port, err).toBeGreaterThan(0);
+	const server = {child, port, stdout: () => out, stderr: () => err, exit};
+	servers.push(server);
+	return server;
+}
+
+/** An ssh2 client connected to the server. */
+function sshClient(port: number, options: Record<string, unknown> = {}): Promise<InstanceType<typeof Client>> {
+	return new Promise((resolve, reject) => {
+		const client = new Client();
+		clients.push(client);
+		client.on('ready', () => resolve(client)).on('error', reject);
+		client.connect({host: '127.0.0.1', port, username: 'viewer', readyTimeout: 20_000, ...options});
+	});
+}
+
+/** A viewer: a shell with a pty, its output read by a headless xterm. */
+async function viewer(port: number, cols: number, rows: number) {
+	const client = await sshClient(port);
+	const term = new xterm.Terminal({cols, rows, allowProposedApi: true});
+	let bytes = 0;
+	let frames = 0;
+	let exit!: Promise<number | undefined>;
+	// Listeners go on in the callback itself: the server's first bytes and exit status may come in
+	// the same packet as the shell's acceptance.
+	const channel = await new Promise<ClientChannel>((resolve, reject) =>
+		client.shell({cols, rows, term: 'xterm-256color'}, (error, stream) => {
+			if (error) {
+				reject(error);
+				return;
+			}
+			stream.on('data', (data: Buffer) => {
+				bytes += data.length;
+				frames += data.toString('latin1').split('\u001B[?2026h').length - 1;
+				term.write(data);
+			});
+			exit = new Promise<number | undefined>((done) => stream.on('exit', (code: number) => done(code)).on('close', () => done(undefined)));
+			resolve(stream);
+		}),
+	);
+	const screen = (): string[] => Array.from({length: term.rows}, (_, row) => term.buffer.active.getLine(term.buffer.active.baseY + row)?.translateToString(true) ?? '');
+	return {client, channel, term, screen, exit, stats: () => ({bytes, frames})};
+}
+
+describe('gdrace serve', () => {
+	it('gives each viewer the live race at its own size, follows window-change, and q ends only that viewer', async () => {
+		const server = await startServer();
+		const wide = await viewer(server.port, 100, 30);
+		const narrow = await viewer(server.port, 80, 24);
+		await until(() => /^GD +[\d,]*[1-9]/m.test(wide.screen().join('\n')) && /^GD +[\d,]*[1-9]/m.test(narrow.screen().join('\n')), 30_000);
+		expect(wide.screen()[0]).toMatch(/^gdrace {2}boston\.csv/);
+		expect(wide.screen().some((line) => line.trimEnd().length > 80)).toBe(true);
+		expect(narrow.screen().every((line) => line.trimEnd().length <= 80)).toBe(true);
+
+		narrow.channel.setWindow(20, 60, 0, 0);
+		narrow.term.resize(60, 20);
+		await until(() => narrow.screen().length === 20 && /^GD /m.test(narrow.screen().join('\n')) && narrow.screen().every((line) => line.trimEnd().length <= 60), 30_000);
+
+		narrow.channel.write('q');
+		expect(await narrow.exit).toBe(0);
+		// The other viewer still races.
+		const before = wide.stats().frames;
+		await until(() => wide.stats().frames > before + 3, 30_000);
+		wide.channel.write('q');
+		expect(await wide.exit).toBe(0);
+	}, 90_000);
+
+	it('without a pty, a viewer gets the plain summary', async () => {
+		const server = await startServer(['--epochs', '200']);
+		const client = await sshClient(server.port);
+		const channel = await new Promise<ClientChannel>((resolve, reject) => client.shell(false, (error, stream) => (error ? reject(error) : resolve(stream))));
+		let text = '';
+		channel.on('data', (data: Buffer) => (text += data.toString()));
+		await new Promise((resolve) => channel.on('close', resolve));
+		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+	}, 60_000);
+
+	it('refuses exec, sftp, port forwarding both ways and X11, cleanly, each logged in one line', async () => {
+		const server = await startServer();
+		const client = await sshClient(server.port);
+		const failed = (start: (done: (error: unknown) => void) => void) => new Promise<unknown>((resolve) => start(resolve));
+		expect(await failed((done) => client.exec('cat /etc/passwd', (error, stream) => (error ? done(error) : stream.on('close', () => done(undefined)))))).toBeInstanceOf(Error);
+		expect(await failed((done) => client.sftp((error) => done(error)))).toBeInstanceOf(Error);
+		expect(await failed((done) => client.forwardOut('127.0.0.1', 1, '127.0.0.1', 22, (error) => done(error)))).toBeInstanceOf(Error);
+		expect(await failed((done) => client.forwardIn('127.0.0.1', 0, (error) => done(error)))).toBeInstanceOf(Error);
+		expect(await failed((done) => client.shell({cols: 80, rows: 24}, {x11: true}, (error, stream) => {
+			if (error) done(error);
+			else {
+				stream.write('q');
+				stream.on('close', () => done('shell ran'));
+			}
+		}))).toBeDefined();
+		await until(() => server.stderr().split('\n').filter((line) => line.startsWith('gdrace serve: refused')).length >= 5, 20_000);
+		const refused = server.stderr().split('\n').filter((line) => line.startsWith('gdrace serve: refused'));
+		for (const what of ['exec "cat /etc/passwd"', 'subsystem sftp', 'port forwarding', 'tcpip-forward', 'X11 forwarding']) {
+			expect(refused.some((line) => line.includes(what)), `${what} in ${refused.join(' | ')}`).toBe(true);
+		}
+		expect(server.child.exitCode).toBeNull();
+	}, 60_000);
+
+	it('with --authorized-keys lets in only those keys', async () => {
+		const allowed = utils.generateKeyPairSync('ecdsa', {bits: 256});
+		const other = utils.generateKeyPairSync('ecdsa', {bits: 256});
+		writeFileSync(scratch.path('authorized_keys'), `# viewers\n${allowed.public} teacher\n`);
+		const server = await startServer(['--authorized-keys', scratch.path('authorized_keys')]);
+		expect(server.stdout()).toContain('1 authorized key');
+		await sshClient(server.port, {privateKey: allowed.private});
+		await expect(sshClient(server.port, {privateKey: other.private})).rejects.toThrow(/authentication/i);
+		await expect(sshClient(server.port, {password: 'guess'})).rejects.toThrow(/authentication/i);
+	}, 60_000);
+
+	it('past --max-sessions a viewer gets one line and is closed; garbage bytes and a stalled reader cost only their own connection', async () => {
+		const server = await startServer(['--max-sessions', '2']);
+		const watching = await viewer(server.port, 100, 30);
+		// A viewer that stops reading: its frames are dropped, never queued.
+		const stalled = await viewer(server.port, 100, 30);
+		stalled.channel.pause();
+		const full = await viewer(server.port, 80, 24);
+		await until(() => full.screen().join('\n').includes('server full, 2 viewers'), 20_000);
+		expect(await full.exit).toBe(1);
+		// Garbage on a raw connection.
+		await new Promise<void>((resolve) => {
+			const socket = connect(server.port, '127.0.0.1', () => {
+				socket.write(Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919) % 256)), () => socket.destroy());
+			});
+			socket.on('error', () => resolve());
+			socket.on('close', () => resolve());
+		});
+		// The watching viewer keeps getting frames for a while, the server's memory stays bounded.
+		const start = watching.stats().frames;
+		await until(() => watching.stats().frames > start + 30, 60_000);
+		const rss = Number(/VmRSS:\s+(\d+)/.exec(spawnSync('cat', [`/proc/${server.child.pid}/status`], {encoding: 'utf8'}).stdout)?.[1]);
+		expect(rss).toBeLessThan(400 * 1024);
+		expect(server.child.exitCode).toBeNull();
+		stalled.channel.resume();
+	}, 120_000);
+
+	it('SIGTERM tells the viewers, closes their sessions and exits 143', async () => {
+		const server = await startServer();
+		const one = await viewer(server.port, 80, 24);
+		await until(() => /^GD /m.test(one.screen().join('\n')), 30_000);
+		server.child.kill('SIGTERM');
+		expect(await server.exit).toBe(143);
+		expect(await one.exit).toBe(143);
+		expect(server.stderr()).toMatch(/stopping \(SIGTERM\): closing 1 viewer session/);
+	}, 60_000);
+
+	it.skipIf(!hasOpenSsh)('the real OpenSSH ssh watches the race, and q ends it', async () => {
+		const server = await startServer();
+		const term = spawnTerminal('ssh', ['-tt', '-p', String(server.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '127.0.0.1'], {cols: 90, rows: 26});
+		await term.waitFor(/^GD +[\d,]*[1-9]/m, {timeout: 30_000});
+		expect(term.screen()[0]).toMatch(/^gdrace {2}boston\.csv/);
+		term.press('q');
+		expect((await term.waitForExit(20_000)).exitCode).toBe(0);
+	}, 60_000);
+
+	it.skipIf(!hasOpenSsh)('the real sftp is refused', async () => {
+		const server = await startServer();
+		const result = spawnSync('sftp', ['-P', String(server.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '127.0.0.1'], {
+			encoding: 'utf8',
+			timeout: 20_000,
+			input: '',
+		});
+		expect(result.status).not.toBe(0);
+		expect(result.stderr).toMatch(/subsystem request failed/);
+		await until(() => server.stderr().includes('refused subsystem sftp'), 10_000);
+	}, 60_000);
+});
