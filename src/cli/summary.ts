@@ -12,6 +12,7 @@
 import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
 import type {BatchKind, Coordinates, Curvature, FinalStatus, LrChange, RaceSnapshot, RacerSnapshot, RuleName} from '../engine/types.js';
+import {wrapWords} from '../wrap-words.js';
 import type {StopSignal} from './errors.js';
 
 /** What the summary shows of the data set (a `Dataset` fits). */
@@ -59,7 +60,7 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 		const head = heading.trimEnd();
 		const paintHeading = style.heading ?? paint.plain;
 		const paintText = style.text ?? paint.plain;
-		wrap(text, width - heading.length).forEach((line, index) => {
+		wrapWords(text, width - heading.length).forEach((line, index) => {
 			const lead = index === 0 ? paintHeading(head) + heading.slice(head.length) : ' '.repeat(heading.length);
 			lines.push(lead + paintText(line));
 		});
@@ -183,31 +184,6 @@ function blocks(widths: readonly number[], room: number): number[][] {
 	});
 	if (block.length > 0) result.push(block);
 	return result;
-}
-
-/** `text` in lines of at most `width` characters, cut at spaces; a word longer than a line (a path) is cut. */
-function wrap(text: string, width: number): string[] {
-	if (!(width < text.length)) return [text];
-	const size = Math.max(1, width);
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(/ +/)) {
-		let rest = word;
-		while (rest.length > size) {
-			if (line !== '') lines.push(line);
-			lines.push(rest.slice(0, size));
-			line = '';
-			rest = rest.slice(size);
-		}
-		if (line === '') line = rest;
-		else if (line.length + 1 + rest.length <= size) line += ` ${rest}`;
-		else {
-			lines.push(line);
-			line = rest;
-		}
-	}
-	lines.push(line);
-	return lines;
 }
 
 /** The `--json` document (the schema of issue 2, plus `unique`, `rank`, `gap`, `ms`, `diverged`, `stoppedBy`). */

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {footerText} from '../../src/ui/components/Footer.js';
-import {helpLines, HELP_TITLE, wrapWords} from '../../src/ui/components/HelpOverlay.js';
+import {helpLines, HELP_TITLE} from '../../src/ui/components/HelpOverlay.js';
+import {wrapWords} from '../../src/wrap-words.js';
 import {ACTIONS, KEYMAP, RUNNING} from '../../src/ui/keymap.js';
 import {MIN_COLUMNS} from '../../src/ui/layout.js';
 

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {ACTIONS, KEYMAP} from '../keymap.js';
+import {wrapWords} from '../../wrap-words.js';
 
 export type HelpOverlayProps = {
 	readonly width: number;
@@ -14,30 +15,6 @@ const PADDING = 1;
 
 /** One line of the help: the keys' label (bold; '' on a continuation line) and text. */
 export type HelpLine = {readonly label: string; readonly text: string};
-
-/** `text` cut into lines of at most `width` characters at spaces; a word longer than a line is cut. */
-export function wrapWords(text: string, width: number): string[] {
-	const size = Math.max(1, width);
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(' ')) {
-		let rest = word;
-		while (rest.length > size) {
-			if (line !== '') lines.push(line);
-			lines.push(rest.slice(0, size));
-			line = '';
-			rest = rest.slice(size);
-		}
-		if (line === '') line = rest;
-		else if (line.length + 1 + rest.length <= size) line += ` ${rest}`;
-		else {
-			lines.push(line);
-			line = rest;
-		}
-	}
-	lines.push(line);
-	return lines;
-}
 
 /**
  * The help as lines of `width` × `height` cells (inside the padding): the title, then every
