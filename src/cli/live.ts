@@ -64,6 +64,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 		input: io.stdin,
 		keys: config.keys,
 		mapAxes: config.map,
+		view: config.view,
 	});
 	const restore = (): void => session.writer.stop();
 	process.on('exit', restore);

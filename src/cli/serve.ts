@@ -290,6 +290,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					input: keyStream(channel),
 					keys: true,
 					mapAxes: config.map,
+					view: config.view,
 				});
 				entry.session = viewer;
 				channel.on('close', () => viewer.stop());

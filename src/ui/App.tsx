@@ -23,7 +23,8 @@ import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {mapByDefault, panels} from './panels.js';
 import {moveCursor, pointAt, replaySnapshot} from './replay.js';
-import {chartView, initialUiState, spansDecade, uiReducer, viewClock} from './ui-state.js';
+import {chartView, spansDecade, startState, uiReducer, viewClock} from './ui-state.js';
+import type {StartView} from './ui-state.js';
 import {positionRange, viewExtent} from './clock-view.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
@@ -47,13 +48,15 @@ export type AppProps = {
 	readonly onExit?: (reason: ExitReason) => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
 	readonly mapAxes?: LandscapeAxes;
+	/** What the chart's area opens on (`--view`). @default 'loss' */
+	readonly view?: StartView;
 };
 
 /** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -62,7 +65,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	useLayoutEffect(() => {
 		sink?.declareSize(columns, rows);
 	});
-	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	const [ui, dispatch] = useReducer(uiReducer, startView, startState);
 	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).
 	const selected = useRef(ui.selected);
 	selected.current = ui.selected;

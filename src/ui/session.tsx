@@ -33,6 +33,8 @@ export type SessionOptions = {
 	readonly keys?: boolean;
 	/** The map's feature axes (see App). */
 	readonly mapAxes?: AppProps['mapAxes'];
+	/** What the chart's area opens on (see App). */
+	readonly view?: AppProps['view'];
 	/** @default realClock */
 	readonly clock?: SessionClock;
 };
@@ -66,6 +68,7 @@ export function startSession(options: SessionOptions): Session {
 				color={options.color}
 				keys={options.keys ?? options.input !== undefined}
 				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
+				{...(options.view === undefined ? {} : {view: options.view})}
 				exitOnFinish={options.exitOnFinish}
 				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 				clock={options.clock ?? realClock}
