@@ -1,5 +1,5 @@
-import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
-import {Box, useApp, useInput, useStdin} from 'ink';
+import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useSyncExternalStore} from 'react';
+import {Box, Text, useApp, useInput, useStdin} from 'ink';
 import {Landscape} from '../engine/landscape.js';
 import type {LandscapeAxes} from '../engine/landscape.js';
 import {INITIAL_BIAS, INITIAL_WEIGHT} from '../engine/racer.js';
@@ -13,7 +13,9 @@ import {LayerContext} from './components/layer-context.js';
 import LossChart from './components/LossChart.js';
 import TooSmall from './components/TooSmall.js';
 import {racerLabel} from './components/labels.js';
+import WatchHelp, {WATCH_FOOTER} from './components/WatchHelp.js';
 import WeightsTable, {isPlainFullBatch} from './components/WeightsTable.js';
+import useFollow from './hooks/use-follow.js';
 import useRace from './hooks/use-race.js';
 import useTerminalSize from './hooks/use-terminal-size.js';
 import {realClock} from './clock.js';
@@ -25,6 +27,7 @@ import {mapByDefault, panels} from './panels.js';
 import {moveCursor, pointAt, replaySnapshot} from './replay.js';
 import {chartView, initialUiState, spansDecade, uiReducer, viewClock} from './ui-state.js';
 import {positionRange, viewExtent} from './clock-view.js';
+import type {ShareRole} from './shared-race.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
 export type ExitReason = 'quit' | 'finished';
@@ -47,13 +50,19 @@ export type AppProps = {
 	readonly onExit?: (reason: ExitReason) => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
 	readonly mapAxes?: LandscapeAxes;
+	/**
+	 * A shared race (`gdrace serve --shared`): 'present' drives the race and publishes what it
+	 * shows; 'watch' shows the presenter's race and view at this screen's size, and only `?` and
+	 * `q` (Ctrl+C) work. @default none: the screen drives its own race
+	 */
+	readonly share?: ShareRole;
 };
 
 /** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, share}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -62,13 +71,25 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	useLayoutEffect(() => {
 		sink?.declareSize(columns, rows);
 	});
-	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	const watching = share?.role === 'watch';
+	const presenting = share?.role === 'present' ? share.race : undefined;
+	const [ownUi, dispatch] = useReducer(uiReducer, initialUiState);
+	// A watcher never ticks the race: it shows the presenter's newest frame and view, with its own help.
+	const [driven, command] = useRace(scheduler, {fps, clock, enabled: !watching});
+	const followed = useFollow(watching ? share.race : undefined, {fps, clock});
+	const ui = useMemo(() => (followed === undefined ? ownUi : {...followed.ui, help: ownUi.help}), [followed, ownUi]);
 	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).
 	const selected = useRef(ui.selected);
 	selected.current = ui.selected;
-	const [frame, command] = useRace(scheduler, {fps, clock});
+	const frame = followed?.frame ?? driven;
 	const {snapshot} = frame;
-	const race = scheduler.race;
+	const race = followed?.race ?? scheduler.race;
+	// The presenter publishes every commit's frame and view (synchronously: a restart's new race goes out with its first frame).
+	useLayoutEffect(() => {
+		presenting?.publish({frame, ui, race});
+	}, [presenting, frame, ui, race]);
+	const subscribeStatus = useCallback((listener: () => void) => presenting?.subscribe(listener) ?? (() => {}), [presenting]);
+	const status = useSyncExternalStore(subscribeStatus, () => presenting?.status ?? '');
 	const racers = race.racers;
 	const landscape = useMemo(
 		() => new Landscape(race.objective, mapAxes ?? (data.features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'})),
@@ -188,15 +209,17 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				dispatch({type: 'close-help'});
 				return;
 			}
-			latestRun.current(resolveKeys(input, key));
+			const commands = resolveKeys(input, key);
+			// A watcher steers nothing: its own help and leaving are all it has.
+			latestRun.current(watching ? commands.filter((next) => next.action === 'help' || next.action === 'quit') : commands);
 		},
 		{isActive: keys && isRawModeSupported},
 	);
 
 	// A race that runs again leaves the replay.
 	useEffect(() => {
-		if (!replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
-	}, [replayable, ui.cursor]);
+		if (!watching && !replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
+	}, [watching, replayable, ui.cursor]);
 
 	useEffect(() => {
 		if (!exitOnFinish || !snapshot.over) return;
@@ -233,7 +256,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				above={snapshot.racers.filter((racer) => isPlainFullBatch(racer) && racer.lr >= snapshot.curvature.lrMax).map((racer) => racerLabel(racer.id))}
 			/>
 			{ui.help ? (
-				<HelpOverlay width={layout.width} height={body} />
+				watching ? <WatchHelp width={layout.width} height={body} /> : <HelpOverlay width={layout.width} height={body} />
 			) : (
 				<>
 					<Box width={layout.width}>
@@ -294,7 +317,29 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					/>
 				</>
 			)}
-			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}} />
+			{watching ? (
+				<Box width={layout.width} height={1}>
+					<Text dimColor wrap="truncate">
+						{WATCH_FOOTER}
+					</Text>
+				</Box>
+			) : (
+				<Box width={layout.width} height={1}>
+					<Footer
+						width={layout.width - statusWidth(status, layout.width)}
+						keys={keys && isRawModeSupported}
+						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}}
+					/>
+					{statusWidth(status, layout.width) > 0 ? <Text wrap="truncate">{`  ${status}`}</Text> : null}
+				</Box>
+			)}
 		</Box>
 	);
+}
+
+/** Cells the presenter's status line takes at the footer's end: none when it would leave the keys fewer than 30. */
+function statusWidth(status: string, width: number): number {
+	if (status === '') return 0;
+	const cells = status.length + 2;
+	return width - cells >= 30 ? cells : 0;
 }
