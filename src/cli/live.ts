@@ -75,6 +75,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 		keys: config.keys,
 		mapAxes: config.map,
 		...(presenting === undefined ? {} : {share: {race: presenting.shared, role: 'present' as const}}),
+		view: config.view,
 	});
 	const restore = (): void => session.writer.stop();
 	process.on('exit', restore);

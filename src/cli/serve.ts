@@ -361,6 +361,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					keys: true,
 					mapAxes: config.map,
 					...(shared === undefined ? {} : {share: {race: shared.race, role: 'watch' as const}}),
+					view: config.view,
 				});
 				entry.session = viewer;
 				updateStatus();

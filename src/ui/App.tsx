@@ -25,7 +25,8 @@ import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {mapByDefault, panels} from './panels.js';
 import {moveCursor, pointAt, replaySnapshot} from './replay.js';
-import {chartView, initialUiState, spansDecade, uiReducer, viewClock} from './ui-state.js';
+import {chartView, spansDecade, startState, uiReducer, viewClock} from './ui-state.js';
+import type {StartView} from './ui-state.js';
 import {positionRange, viewExtent} from './clock-view.js';
 import type {ShareRole} from './shared-race.js';
 
@@ -56,13 +57,15 @@ export type AppProps = {
 	 * `q` (Ctrl+C) work. @default none: the screen drives its own race
 	 */
 	readonly share?: ShareRole;
+	/** What the chart's area opens on (`--view`). @default 'loss' */
+	readonly view?: StartView;
 };
 
 /** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, share}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -73,7 +76,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	});
 	const watching = share?.role === 'watch';
 	const presenting = share?.role === 'present' ? share.race : undefined;
-	const [ownUi, dispatch] = useReducer(uiReducer, initialUiState);
+	const [ownUi, dispatch] = useReducer(uiReducer, startView, startState);
 	// A watcher never ticks the race: it shows the presenter's newest frame and view, with its own help.
 	const [driven, command] = useRace(scheduler, {fps, clock, enabled: !watching});
 	const followed = useFollow(watching ? share.race : undefined, {fps, clock});

@@ -34,6 +34,8 @@ export type SessionOptions = {
 	readonly keys?: boolean;
 	/** The map's feature axes (see App). */
 	readonly mapAxes?: AppProps['mapAxes'];
+	/** What the chart's area opens on (see App). */
+	readonly view?: AppProps['view'];
 	/** @default realClock */
 	readonly clock?: SessionClock;
 	/** Present or watch a shared race (see App). @default the session races on its own */
@@ -70,6 +72,7 @@ export function startSession(options: SessionOptions): Session {
 				keys={options.keys ?? options.input !== undefined}
 				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
 				{...(options.share === undefined ? {} : {share: options.share})}
+				{...(options.view === undefined ? {} : {view: options.view})}
 				exitOnFinish={options.exitOnFinish}
 				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 				clock={options.clock ?? realClock}

@@ -217,6 +217,43 @@ describe('keys', () => {
 	});
 });
 
+describe('--view: what the chart area opens on', () => {
+	it('gap opens the gap view (log of loss − L*), and `g` goes back to the loss', async () => {
+		const race = raceFromArgs(['--view', 'gap']);
+		advance(race, 150);
+		await show(race, {columns: 100, rows: 30});
+		const layout = fullLayout(100, 30);
+		await app!.until(() => {
+			expect(app!.lines()[layout.legend.y]).toMatch(/ loss − L\* \(log scale\)$/);
+			// The gap view is always log: `l` is not offered.
+			expect(app!.lines()[layout.footer.y]).toMatch(/ g gap .*\? help {2}q quit$/);
+			expect(app!.lines()[layout.footer.y]).not.toContain('l log');
+		});
+		app!.press('g');
+		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/ loss \(log scale\)$/));
+	});
+
+	it('map opens the map in the chart\'s place, and `m` goes back to the chart', async () => {
+		const race = raceFromArgs(['--view', 'map']);
+		advance(race, 150);
+		await show(race, {columns: 100, rows: 30});
+		const layout = fullLayout(100, 30);
+		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^map RM → LSTAT ↑/));
+		app!.press('m');
+		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^1 /));
+	});
+
+	it('--demo opens on the gap view, with the map beside it from 160 columns', async () => {
+		const race = raceFromArgs(['--demo']);
+		advance(race, 300);
+		await show(race, {columns: 80, rows: 24});
+		await app!.until(() => expect(app!.lines()[fullLayout(80, 24, 6).legend.y]).toMatch(/^1 .* gap \(log\)$/));
+		app!.resize(160, 40);
+		const wide = fullLayout(160, 40, 6);
+		await app!.until(() => expect(app!.lines()[wide.legend.y]).toMatch(/^1 .* gap \(log\) +map RM → LSTAT ↑/));
+	});
+});
+
 describe('size', () => {
 	it('shows "terminal too small" with the size it needs, and the race again once there is room', async () => {
 		const race = raceFromArgs();
