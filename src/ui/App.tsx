@@ -334,7 +334,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					<Footer
 						width={layout.width - statusWidth(status, layout.width)}
 						keys={keys && isRawModeSupported}
-						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}}
+						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog), chartHidden: areas.chart === null}}
 					/>
 					{statusWidth(status, layout.width) > 0 ? <Text wrap="truncate">{`  ${status}`}</Text> : null}
 				</Box>

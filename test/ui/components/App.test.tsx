@@ -238,9 +238,16 @@ describe('--view: what the chart area opens on', () => {
 		advance(race, 150);
 		await show(race, {columns: 100, rows: 30});
 		const layout = fullLayout(100, 30);
-		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^map RM → LSTAT ↑/));
+		await app!.until(() => {
+			expect(app!.lines()[layout.legend.y]).toMatch(/^map RM → LSTAT ↑/);
+			// `m` is offered; the chart's own keys, with no chart on screen, are not.
+			expect(app!.lines()[layout.footer.y]).toMatch(/^space pause .* c clock {2}m map {2}1-9 show\/hide .*\? help {2}q quit$/);
+		});
 		app!.press('m');
-		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^1 /));
+		await app!.until(() => {
+			expect(app!.lines()[layout.legend.y]).toMatch(/^1 /);
+			expect(app!.lines()[layout.footer.y]).toMatch(/ c clock {2}l log {2}g gap {2}m map {2}/);
+		});
 	});
 
 	it('--demo opens on the gap view, with the map beside it from 160 columns', async () => {
