@@ -77,7 +77,7 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	}
 	lines.push('');
 
-	// Three columns: id, name, settings. Settings (and lr changes) wrap in their own column, or,
+	// Three columns: id, name, settings. Settings wrap in their own column, or,
 	// when that would be narrower than MIN_SETTINGS, under the name.
 	const nameWidth = Math.max(...snapshot.racers.map((racer) => racer.id.length));
 	const nameColumn = Math.max(20, ...snapshot.racers.map((racer) => racer.name.length));
@@ -94,7 +94,8 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 			for (const line of wrapSettings(settings, width - indent.length)) lines.push(indent + line);
 		}
 		const changes = lrChangesText(racer);
-		if (changes !== '') for (const line of wrapSettings(changes, width - indent.length)) lines.push(indent + line);
+		// A list that grows with every key press: from under the id, where it has the most room.
+		if (changes !== '') for (const line of wrapSettings(changes, width - 4)) lines.push(`    ${line}`);
 	}
 	lines.push('');
 
@@ -182,7 +183,7 @@ export function exportedLine({path, rows}: ExportedFile): string {
  * value (`lr 0.1 → 0.4`, `beta1 0.9,`, `full (506)`, `0.2 @3`).
  */
 function wrapSettings(text: string, width: number): string[] {
-	return wrapWords(text.replace(/ (?=[\d(→@-])|(?<=→) /g, '\u00A0'), width).map((line) => line.replace(/\u00A0/g, ' '));
+	return wrapWords(text.replace(/(?<=[\w)]) (?=[\d(→@-])|(?<=→|\(@) /g, '\u00A0'), width).map((line) => line.replace(/\u00A0/g, ' '));
 }
 
 /** The narrowest column the racers' settings wrap in beside their names. */

@@ -118,10 +118,16 @@ describe('formatSummary', () => {
 		const at = block.findIndex((line) => line.startsWith('  adam '));
 		expect(block[at]).toMatch(/^ {2}adam {6}Adam {18}rule adam \(beta1 0\.9, beta2 0\.999, eps 1e-8\), batch full \(506\),$/);
 		expect(block[at + 1]).toBe(`${' '.repeat(34)}lr 0.1`);
-		// lr changes go under the settings too.
-		const changed = {...adam, lr: 0.2, lrChanges: [{updates: 3, iteration: 3, samples: 1518, ms: 1, from: 0.1, lr: 0.2}]};
-		const withChanges = lines(formatSummary({...SNAPSHOT, racers: [...SNAPSHOT.racers, changed]}, DATA, {width: 100}));
-		expect(withChanges.find((line) => line.includes('lr changes:'))).toBe(`${' '.repeat(34)}lr changes: 0.2 @3 (@ iteration)`);
+		// lr changes (a list that grows with every key press) go under the id, never cut inside a change.
+		const changes = Array.from({length: 12}, (_, index) => ({updates: index + 1, iteration: index + 1, samples: 506, ms: 1, from: 0.1, lr: 0.1 * 2 ** (index + 1)}));
+		const changed = {...adam, lr: 409.6, lrChanges: changes};
+		const withChanges = lines(formatSummary({...SNAPSHOT, racers: [...SNAPSHOT.racers, changed]}, DATA, {width: 60}));
+		const first = withChanges.findIndex((line) => line.startsWith('    lr changes: 0.2 @1, 0.4 @2,'));
+		expect(first, withChanges.join('\n')).toBeGreaterThan(0);
+		for (const line of withChanges.slice(first, first + 3)) {
+			expect(line.length).toBeLessThanOrEqual(60);
+			expect(line).toMatch(/^ {4}(lr changes: )?[\d.]+ @\d+(, [\d.]+ @\d+)*(,|,? \(@ iteration\))?$/);
+		}
 	});
 
 	it('quotes a feature name that holds a comma or a quote in the Data line, as CSV does', () => {
