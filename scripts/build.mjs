@@ -32,6 +32,31 @@ function clean() {
 	}
 }
 
+/**
+ * yargs and cliui import string-width and wrap-ansi only to lay out `--help`, but those modules
+ * build an Intl.Segmenter and several Unicode-property regular expressions when they load: about
+ * 25 ms of every start, `--json` included. For those importers the plugin puts a stand-in that
+ * loads the real module (through esbuild's lazy module wrapper) the first time it is called.
+ * Ink imports the same modules directly and is left alone (it measures text on its first frame).
+ */
+const lazyTextLayout = {
+	name: 'lazy-text-layout',
+	setup(b) {
+		b.onResolve({filter: /^(string-width|wrap-ansi)$/}, async (args) => {
+			if (args.pluginData === 'real' || !/node_modules[\\/](yargs|cliui)[\\/]/.test(args.importer)) return undefined;
+			// (b.resolve runs this callback again: pluginData marks that call.)
+			const real = await b.resolve(args.path, {kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'real'});
+			if (real.errors.length > 0) return {errors: real.errors};
+			return {path: real.path, namespace: 'lazy-text-layout'};
+		});
+		b.onLoad({filter: /.*/, namespace: 'lazy-text-layout'}, (args) => ({
+			contents: `let real;\nexport default function lazy(...args) {\n\treal ??= require(${JSON.stringify(args.path)}).default;\n\treturn real(...args);\n}\n`,
+			resolveDir: root,
+			loader: 'js',
+		}));
+	},
+};
+
 clean();
 const result = await build({
 	absWorkingDir: root,
@@ -48,6 +73,7 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning',
 	external: ['ssh2', 'react-devtools-core'],
+	plugins: [lazyTextLayout],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
 	define: {'process.env.NODE_ENV': '"production"'},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.
