@@ -41,6 +41,8 @@ export type Args = {
 	readonly speed?: string;
 	readonly exitOnFinish: boolean;
 	readonly map?: string;
+	/** `--view loss|gap|map`: what the live screen's chart area opens on. */
+	readonly view?: string;
 	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
 	readonly hold?: string;
 	/** `--cast FILE`: record the live screen as asciicast v2. */
@@ -254,6 +256,14 @@ function parser(argv: readonly string[], width: number, version: string) {
 				describe: 'The two features on the landscape map\'s axes, A,B (m shows the map)',
 				defaultDescription: 'the first two features; with one, its weight and the bias',
 			})
+			.option('view', {
+				type: 'string',
+				group: 'Live screen:',
+				describe:
+					'What the chart opens on: loss, gap (loss − L* on a log scale, g switches) or map (the landscape, m switches); ' +
+					'from 160 columns the map also stands beside the chart',
+				defaultDescription: DEFAULTS.view,
+			})
 			.option('hold', {
 				type: 'string',
 				group: 'Live screen:',
@@ -381,6 +391,7 @@ export function parseArgs(given: readonly string[], options: ParseOptions = {}):
 			speed: text('speed'),
 			exitOnFinish: parsed['exit-on-finish'] === true,
 			map: text('map'),
+			view: text('view'),
 			hold: text('hold'),
 			cast: text('cast'),
 			render: parsed.render === true,
@@ -420,12 +431,14 @@ export const DEMO_ARGS: readonly string[] = [
 	'--epochs', '3000',
 	'--speed', '128',
 	'--exit-on-finish',
+	// The gap to L* on a log scale: in the loss view the six curves pile up on the L* line.
+	'--view', 'gap',
 ];
 
 /** Every visible long flag, for "did you mean" suggestions. */
 const FLAGS = [
 	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'hold', 'cast', 'render', 'cols', 'rows', 'demo', 'help', 'version',
+	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'view', 'hold', 'cast', 'render', 'cols', 'rows', 'demo', 'help', 'version',
 ] as const;
 
 /** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */

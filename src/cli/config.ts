@@ -75,7 +75,13 @@ export const DEFAULTS = {
 	hold: 2,
 	/** The size `--render` draws at. @default 100×30 */
 	renderSize: {cols: 100, rows: 30},
+	/** What the live screen opens on. @default 'loss' */
+	view: 'loss' as View,
 } as const;
+
+/** What the live screen's chart area can open on (`--view`; the UI's `StartView`). */
+export const VIEWS = ['loss', 'gap', 'map'] as const;
+export type View = (typeof VIEWS)[number];
 
 /** Sizes `--cols` and `--rows` accept. */
 export const RENDER_COLS = [20, 1000] as const;
@@ -131,6 +137,8 @@ export type Config = {
 	 * @default the first two features, or the weight and the bias with one
 	 */
 	readonly map: {readonly x: number; readonly y: number | 'bias'};
+	/** What the live screen's chart area opens on: the loss, the gap to L* (log), or the map. @default 'loss' */
+	readonly view: View;
 };
 
 /** What `toConfig` needs to know about the process, passed in so that it stays pure. */
@@ -239,6 +247,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 			: integer('--fps', args.fps, FPS_RANGE[0], FPS_RANGE[1], `an integer from ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`, '30');
 	const speed = args.speed === undefined ? DEFAULTS.speed : positive('--speed', args.speed, '256');
 	const map = mapAxes(args.map, features);
+	const view = args.view === undefined ? DEFAULTS.view : choice<View>('--view', args.view, VIEWS);
 	// --render always ends on the finished race, held like --exit-on-finish.
 	const hold = args.hold === undefined ? DEFAULTS.hold : holdSeconds(args.hold, args.exitOnFinish || args.render);
 	if (args.render && args.cast === undefined) throw new UsageError('--render writes a recording; give it a file with --cast FILE, e.g. --cast race.cast --render');
@@ -276,6 +285,7 @@ export function toConfig(args: Args, environment: Environment): Config {
 		hold,
 		keys: environment.stdinIsTTY,
 		map,
+		view,
 	};
 }
 

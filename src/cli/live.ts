@@ -8,6 +8,9 @@
  * The terminal is restored by the session's `FrameWriter.stop()`, which also runs on 'exit' as a
  * last resort. Imported dynamically: it loads React and Ink.
  */
+import type {Dataset} from '../data/dataset.js';
+import type {Scheduler} from '../engine/scheduler.js';
+import type {SharedRace} from '../ui/shared-race.js';
 import {CastRecorder} from '../ui/terminal/cast.js';
 import {startSession} from '../ui/session.js';
 import {CastFile} from './cast-file.js';
@@ -31,14 +34,21 @@ export type LiveIo = {
 	readonly term?: string;
 };
 
+/** `gdrace serve --shared`: the race the server made, which this screen presents to the viewers. */
+export type Presenting = {
+	readonly dataset: Dataset;
+	readonly scheduler: Scheduler;
+	readonly shared: SharedRace;
+};
+
 function processLiveIo(): LiveIo {
 	return {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, term: process.env['TERM']};
 }
 
 /** Runs the live race screen until the user quits, the race ends (`--exit-on-finish`) or a signal; resolves to the exit code. */
-export async function runLive(config: Config, io: LiveIo = processLiveIo()): Promise<number> {
-	const dataset = loadConfigDataset(config);
-	const scheduler = createScheduler(config, dataset);
+export async function runLive(config: Config, io: LiveIo = processLiveIo(), presenting?: Presenting): Promise<number> {
+	const dataset = presenting?.dataset ?? loadConfigDataset(config);
+	const scheduler = presenting?.scheduler ?? createScheduler(config, dataset);
 	const signals = io.signals ?? process;
 	// --cast: the session draws through a recorder that passes everything on to the terminal.
 	const castFile = config.cast === null ? undefined : new CastFile(config.cast);
@@ -64,6 +74,8 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo()): Pro
 		input: io.stdin,
 		keys: config.keys,
 		mapAxes: config.map,
+		...(presenting === undefined ? {} : {share: {race: presenting.shared, role: 'present' as const}}),
+		view: config.view,
 	});
 	const restore = (): void => session.writer.stop();
 	process.on('exit', restore);

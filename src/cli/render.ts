@@ -48,6 +48,8 @@ export async function runRender(config: Config, dataset: Dataset, io: RenderIo):
 		finishHoldMs: config.hold * 1000,
 		output: recorder,
 		clock,
+		mapAxes: config.map,
+		view: config.view,
 	});
 	let stoppedBy: StopSignal | undefined;
 	const signals = io.signals ?? process;

@@ -1,6 +1,6 @@
 /**
  * `gdrace serve [--port 2222] [--host 127.0.0.1] [--host-key FILE] [--authorized-keys FILE]
- * [--max-sessions 16] [race flags…]`: the server's own flags, taken off the command line; the
+ * [--max-sessions 16] [--shared] [race flags…]`: the server's own flags, taken off the command line; the
  * rest are race flags for `parseArgs`. Never prints, never exits.
  */
 import {UsageError} from './errors.js';
@@ -17,17 +17,26 @@ export type ServeOptions = {
 	readonly authorizedKeys?: string;
 	/** Viewers at once; past it a viewer gets one line and is closed. @default 16 */
 	readonly maxSessions: number;
+	/** One race, shown and steered on the server's terminal; every viewer watches it. @default false: each viewer races their own */
+	readonly shared: boolean;
 };
 
 export const SERVE_DEFAULTS = {port: 2222, host: '127.0.0.1', maxSessions: 16} as const;
 
 export const SERVE_HELP = `Usage: gdrace serve [--port 2222] [--host 127.0.0.1] [--host-key FILE] [--authorized-keys FILE]
-                    [--max-sessions 16] [race flags…]
+                    [--max-sessions 16] [--shared] [race flags…]
 
 Serves the live race over SSH: viewers run \`ssh -p 2222 HOST\` and watch with nothing installed,
 each at their own terminal size, each racing their own race with the server's race flags (keys
 work; q or Ctrl+C ends that viewer's session only). Without a pty (\`ssh HOST < /dev/null\`) a viewer
 gets the plain summary. Nothing else is served: no shell, no commands, no sftp, no forwarding.
+
+With --shared there is one race: this terminal shows it and steers it with every key, and each
+viewer watches that race (paused when it is paused, in the view shown here) at their own size.
+Viewers' keys steer nothing: q or Ctrl+C leaves, ? shows their help. When this screen quits (or
+the race ends with --exit-on-finish) the viewers are told and their sessions close. While the
+screen is up, the server's log lines wait until it closes if stderr is this terminal
+(redirect stderr, 2>serve.log, to read them live).
 
   --port N              port to listen on (0: any free port)                 [default: 2222]
   --host ADDRESS        address to listen on                            [default: 127.0.0.1]
@@ -37,6 +46,7 @@ gets the plain summary. Nothing else is served: no shell, no commands, no sftp, 
                         when missing       [default: $XDG_CONFIG_HOME/gdrace/host_ed25519]
   --authorized-keys FILE  only these public keys may watch (OpenSSH authorized_keys format)
   --max-sessions N      viewers at once, 1 to 1000                              [default: 16]
+  --shared              one race, shown and steered here; viewers watch it (needs a terminal)
 
 Exit codes: 0 stopped, 1 host key or port problem, 2 bad flag, 129/130/143 SIGHUP/SIGINT/SIGTERM.`;
 
@@ -47,6 +57,7 @@ export function parseServeArgs(argv: readonly string[]): {readonly kind: 'help'}
 	let hostKey: string | undefined;
 	let authorizedKeys: string | undefined;
 	let maxSessions: number = SERVE_DEFAULTS.maxSessions;
+	let shared = false;
 	const rest: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const token = argv[i]!;
@@ -77,12 +88,14 @@ export function parseServeArgs(argv: readonly string[]): {readonly kind: 'help'}
 				maxSessions = whole(flag, value(), 1, 1000, '16');
 				break;
 			case '--shared':
-				throw new UsageError('--shared is not available yet; every viewer races their own race (leave out --shared)');
+				if (inline !== undefined) throw new UsageError(`--shared takes no value, got ${JSON.stringify(token)}; e.g. gdrace serve --shared`);
+				shared = true;
+				break;
 			default:
 				rest.push(token);
 		}
 	}
-	return {kind: 'run', options: {port, host, maxSessions, ...(hostKey === undefined ? {} : {hostKey}), ...(authorizedKeys === undefined ? {} : {authorizedKeys})}, rest};
+	return {kind: 'run', options: {port, host, maxSessions, shared, ...(hostKey === undefined ? {} : {hostKey}), ...(authorizedKeys === undefined ? {} : {authorizedKeys})}, rest};
 }
 
 function whole(flag: string, text: string, min: number, max: number, example: string): number {

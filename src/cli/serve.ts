@@ -10,6 +10,14 @@
  * Garbage, half-open or vanished clients end only their own connection. SIGINT, SIGTERM and
  * SIGHUP tell every viewer, close their sessions and end the server with 130, 143, 129.
  *
+ * `--shared`: one race, made here and shown on the server's own terminal (cli/live.ts, which
+ * steers it with every key and publishes what it shows through a SharedRace); each viewer's
+ * session watches that race at its own size and has only `q` and `?`. When the presenter quits
+ * (or the race ends with --exit-on-finish) every viewer gets "gdrace: the presenter ended the
+ * race" and its session closes; the server exits 0. While that screen is up, log lines go to
+ * stderr only when stderr is not a terminal (a terminal is taken to be the screen's own): else
+ * they wait, the last MAX_HELD_LOG of them, and are written once the screen has closed.
+ *
  * Imported dynamically (ssh2, React and Ink load only here).
  */
 import {createHash} from 'node:crypto';
@@ -20,30 +28,39 @@ import {dirname, join} from 'node:path';
 import {createServer} from 'node:net';
 import type {Socket} from 'node:net';
 import {PassThrough} from 'node:stream';
+import {isatty} from 'node:tty';
 import type {Writable} from 'node:stream';
 import ssh2 from 'ssh2';
 import type {AuthContext, Connection, ParsedKey, ServerChannel} from 'ssh2';
 import type {Dataset} from '../data/dataset.js';
 import {startSession} from '../ui/session.js';
 import type {Session} from '../ui/session.js';
+import {SharedRace} from '../ui/shared-race.js';
 import type {TerminalStream} from '../ui/terminal/frame-writer.js';
 import type {Config} from './config.js';
-import {EXIT, STOP_SIGNALS} from './errors.js';
+import {EXIT, STOP_SIGNALS, UsageError} from './errors.js';
 import type {StopSignal} from './errors.js';
 import {runHeadless} from './headless.js';
+import {runLive} from './live.js';
+import type {LiveIo} from './live.js';
 import {createScheduler, headerData} from './race-setup.js';
 import type {ServeOptions} from './serve-args.js';
+import {formatSummary} from './summary.js';
 
 const {Server, utils} = ssh2;
 
 /** A pty of 0×0 (some clients send it) means this. */
 const FALLBACK_SIZE = {cols: 80, rows: 24};
+/** `--shared`: log lines kept while the screen is up on the terminal stderr writes to. */
+const MAX_HELD_LOG = 1000;
 
 /** The streams the server logs to and the signals it obeys. */
 export type ServeIo = {
 	readonly stdout: Writable;
 	readonly stderr: Writable;
 	readonly env: Readonly<Record<string, string | undefined>>;
+	/** `--shared`: the presenter's keys. @default process.stdin when descriptor 0 is a terminal */
+	readonly stdin?: NodeJS.ReadStream;
 	/** @default process */
 	readonly signals?: NodeJS.EventEmitter;
 	/** Told the listening address once the server listens (tests). */
@@ -170,14 +187,48 @@ function keyStream(channel: ServerChannel): NodeJS.ReadStream {
 
 /** Runs the server until a stop signal; resolves to the exit code. */
 export async function runServe(config: Config, dataset: Dataset, options: ServeOptions, io: ServeIo): Promise<number> {
+	const signals = io.signals ?? process;
+	// --shared: this terminal shows the race (checked before a key is made or a port taken).
+	let presenterIo: LiveIo | undefined;
+	if (options.shared) {
+		// Not process.stdin unless it is a terminal: creating it would make a pipe non-blocking.
+		const stdin = io.stdin ?? (isatty(0) ? process.stdin : undefined);
+		if ((io.stdout as {isTTY?: boolean}).isTTY !== true || stdin?.isTTY !== true) {
+			throw new UsageError('serve --shared shows and steers the race on this terminal: its stdout and stdin must be a terminal (without --shared every viewer races their own race)');
+		}
+		presenterIo = {stdout: io.stdout as NodeJS.WriteStream, stdin, stderr: io.stderr, signals, ...(io.env['TERM'] === undefined ? {} : {term: io.env['TERM']})};
+	}
+	const shared = presenterIo === undefined ? undefined : {race: new SharedRace(), scheduler: createScheduler(config, dataset)};
+	// Log lines would tear the presenter's screen when stderr is its terminal: they wait for it to close.
+	const holdLog = shared !== undefined && (io.stderr as {isTTY?: boolean}).isTTY === true;
+	let screenUp = false;
+	const held: string[] = [];
+	let heldDropped = 0;
 	const log = (line: string): void => {
-		io.stderr.write(`gdrace serve: ${line}\n`);
+		const text = `gdrace serve: ${line}\n`;
+		if (screenUp && holdLog) {
+			held.push(text);
+			if (held.length > MAX_HELD_LOG) {
+				held.shift();
+				heldDropped++;
+			}
+			return;
+		}
+		io.stderr.write(text);
 	};
 	const hostKeyPath = options.hostKey ?? defaultHostKeyPath(io.env);
 	const hostKey = loadHostKey(hostKeyPath);
 	const allowed = options.authorizedKeys === undefined ? undefined : loadAuthorizedKeys(options.authorizedKeys);
 	const sessions = new Set<{session?: Session; channel: ServerChannel}>();
-	const signals = io.signals ?? process;
+	// Once the server is ending: the last line a viewer gets (one that comes now gets only it).
+	let closing: {line: string; code: number} | undefined;
+	let watchHint = '';
+	const updateStatus = (): void => {
+		if (shared === undefined) return;
+		let watching = 0;
+		for (const entry of sessions) if (entry.session !== undefined) watching++;
+		shared.race.setStatus(`${watching} watching${watchHint}`);
+	};
 
 	const connections = new Set<Connection>();
 	const server = new Server({hostKeys: [hostKey.text]}, (client: Connection, info) => {
@@ -254,9 +305,28 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					});
 					return;
 				}
+				channel.on('error', () => {});
+				if (closing !== undefined) {
+					const {line, code} = closing;
+					channel.write(`${line}\r\n`, () => {
+						channel.exit(code);
+						channel.end();
+					});
+					return;
+				}
 				const entry: {session?: Session; channel: ServerChannel} = {channel};
 				sessions.add(entry);
-				channel.on('error', () => {});
+				if (size === undefined && shared !== undefined) {
+					// No pty, one shared race: its summary as it stands.
+					sessions.delete(entry);
+					const {scheduler} = shared;
+					const summary = formatSummary(scheduler.race.snapshot(), dataset, {color: false, tolerance: config.tolerance});
+					channel.write(`The presenter's race${scheduler.race.over ? '' : ' so far'}:\n${summary}`, () => {
+						channel.exit(0);
+						channel.end();
+					});
+					return;
+				}
 				if (size === undefined) {
 					// No pty: the plain summary, raced without a screen.
 					const stop = new EventEmitter();
@@ -281,7 +351,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				}
 				terminal = new ChannelTerminal(channel, size);
 				const viewer = startSession({
-					scheduler: createScheduler(config, dataset),
+					scheduler: shared?.scheduler ?? createScheduler(config, dataset),
 					data: headerData(dataset),
 					fps: config.fps,
 					color: config.color,
@@ -290,13 +360,17 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					input: keyStream(channel),
 					keys: true,
 					mapAxes: config.map,
+					...(shared === undefined ? {} : {share: {race: shared.race, role: 'watch' as const}}),
+					view: config.view,
 				});
 				entry.session = viewer;
+				updateStatus();
 				channel.on('close', () => viewer.stop());
 				void viewer.done
 					.catch(() => 'stopped' as const)
 					.then(() => {
 						sessions.delete(entry);
+						updateStatus();
 						if (!channel.destroyed && !channel.writableEnded) {
 							channel.exit(0);
 							channel.end();
@@ -336,31 +410,59 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	);
 	io.onListening?.({host: address.address, port: address.port});
 
-	const removers: (() => void)[] = [];
-	const stoppedBy = await new Promise<StopSignal>((resolve) => {
-		for (const signal of STOP_SIGNALS) {
-			const listener = (): void => resolve(signal);
-			signals.on(signal, listener);
-			removers.push(() => signals.off(signal, listener));
-		}
-	});
-	for (const remove of removers) remove();
-	log(`stopping (${stoppedBy}): closing ${sessions.size} viewer session${sessions.size === 1 ? '' : 's'}`);
-	for (const {session, channel} of sessions) {
-		session?.stop();
+	let stoppedBy: StopSignal | undefined;
+	let code: number;
+	if (shared !== undefined && presenterIo !== undefined) {
+		// The presenter's screen until it quits, the race ends (--exit-on-finish) or a signal.
+		watchHint = ` · ssh -p ${address.port} ${address.address}`;
+		updateStatus();
+		screenUp = true;
 		try {
-			channel.write('\r\ngdrace serve: the server is stopping\r\n');
-			channel.exit(EXIT[stoppedBy]);
-			channel.end();
-		} catch {
-			// Already gone.
+			code = await runLive(config, presenterIo, {dataset, scheduler: shared.scheduler, shared: shared.race});
+		} catch (error) {
+			screenUp = false;
+			await stop('gdrace serve: the server is stopping', EXIT.internal, 'an internal error');
+			throw error;
 		}
+		screenUp = false;
+		if (heldDropped > 0) io.stderr.write(`gdrace serve: (${heldDropped} earlier log line${heldDropped === 1 ? '' : 's'} left out)\n`);
+		for (const line of held.splice(0)) io.stderr.write(line);
+		stoppedBy = STOP_SIGNALS.find((signal) => EXIT[signal] === code);
+	} else {
+		const removers: (() => void)[] = [];
+		stoppedBy = await new Promise<StopSignal>((resolve) => {
+			for (const signal of STOP_SIGNALS) {
+				const listener = (): void => resolve(signal);
+				signals.on(signal, listener);
+				removers.push(() => signals.off(signal, listener));
+			}
+		});
+		for (const remove of removers) remove();
+		code = EXIT[stoppedBy];
 	}
-	tcp.close();
-	// Give the goodbyes a moment to leave, then close every connection.
-	await new Promise<void>((resolve) => setTimeout(resolve, 200));
-	for (const client of connections) client.end();
-	await new Promise<void>((resolve) => setTimeout(resolve, 300));
-	for (const socket of sockets) socket.destroy();
-	return EXIT[stoppedBy];
+	if (stoppedBy === undefined) await stop('gdrace: the presenter ended the race', EXIT.ok, 'the presenter ended the race');
+	else await stop('gdrace serve: the server is stopping', EXIT[stoppedBy], `stopping (${stoppedBy})`);
+	return code;
+
+	/** Tells every viewer `line`, closes their sessions with `exitCode`, then every connection. */
+	async function stop(line: string, exitCode: number, why: string): Promise<void> {
+		closing = {line, code: exitCode};
+		log(`${why}: closing ${sessions.size} viewer session${sessions.size === 1 ? '' : 's'}`);
+		for (const {session, channel} of sessions) {
+			session?.stop();
+			try {
+				channel.write(`\r\n${line}\r\n`);
+				channel.exit(exitCode);
+				channel.end();
+			} catch {
+				// Already gone.
+			}
+		}
+		tcp.close();
+		// Give the goodbyes a moment to leave, then close every connection.
+		await new Promise<void>((resolve) => setTimeout(resolve, 200));
+		for (const client of connections) client.end();
+		await new Promise<void>((resolve) => setTimeout(resolve, 300));
+		for (const socket of sockets) socket.destroy();
+	}
 }

@@ -1,11 +1,11 @@
-import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef} from 'react';
-import {Box, useApp, useInput, useStdin} from 'ink';
+import {useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useSyncExternalStore} from 'react';
+import {Box, Text, useApp, useInput, useStdin} from 'ink';
 import {Landscape} from '../engine/landscape.js';
 import type {LandscapeAxes} from '../engine/landscape.js';
 import {INITIAL_BIAS, INITIAL_WEIGHT} from '../engine/racer.js';
 import type {Scheduler} from '../engine/scheduler.js';
 import Footer from './components/Footer.js';
-import Header from './components/Header.js';
+import Header, {selectedLrText} from './components/Header.js';
 import type {HeaderData} from './components/Header.js';
 import HelpOverlay from './components/HelpOverlay.js';
 import LandscapeMap from './components/LandscapeMap.js';
@@ -13,7 +13,9 @@ import {LayerContext} from './components/layer-context.js';
 import LossChart from './components/LossChart.js';
 import TooSmall from './components/TooSmall.js';
 import {racerLabel} from './components/labels.js';
+import WatchHelp, {WATCH_FOOTER} from './components/WatchHelp.js';
 import WeightsTable, {isPlainFullBatch} from './components/WeightsTable.js';
+import useFollow from './hooks/use-follow.js';
 import useRace from './hooks/use-race.js';
 import useTerminalSize from './hooks/use-terminal-size.js';
 import {realClock} from './clock.js';
@@ -23,8 +25,10 @@ import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {mapByDefault, panels} from './panels.js';
 import {moveCursor, pointAt, replaySnapshot} from './replay.js';
-import {chartView, initialUiState, spansDecade, uiReducer, viewClock} from './ui-state.js';
+import {chartView, spansDecade, startState, uiReducer, viewClock} from './ui-state.js';
+import type {StartView} from './ui-state.js';
 import {positionRange, viewExtent} from './clock-view.js';
+import type {ShareRole} from './shared-race.js';
 
 /** Why the screen closed by itself (signals are the caller's). */
 export type ExitReason = 'quit' | 'finished';
@@ -47,13 +51,21 @@ export type AppProps = {
 	readonly onExit?: (reason: ExitReason) => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
 	readonly mapAxes?: LandscapeAxes;
+	/**
+	 * A shared race (`gdrace serve --shared`): 'present' drives the race and publishes what it
+	 * shows; 'watch' shows the presenter's race and view at this screen's size, and only `?` and
+	 * `q` (Ctrl+C) work. @default none: the screen drives its own race
+	 */
+	readonly share?: ShareRole;
+	/** What the chart's area opens on (`--view`). @default 'loss' */
+	readonly view?: StartView;
 };
 
 /** How long the final frame stays up before `--exit-on-finish` quits, ms (`--hold` changes it): recordings show the finished chart. */
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -62,13 +74,25 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	useLayoutEffect(() => {
 		sink?.declareSize(columns, rows);
 	});
-	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	const watching = share?.role === 'watch';
+	const presenting = share?.role === 'present' ? share.race : undefined;
+	const [ownUi, dispatch] = useReducer(uiReducer, startView, startState);
+	// A watcher never ticks the race: it shows the presenter's newest frame and view, with its own help.
+	const [driven, command] = useRace(scheduler, {fps, clock, enabled: !watching});
+	const followed = useFollow(watching ? share.race : undefined, {fps, clock});
+	const ui = useMemo(() => (followed === undefined ? ownUi : {...followed.ui, help: ownUi.help}), [followed, ownUi]);
 	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).
 	const selected = useRef(ui.selected);
 	selected.current = ui.selected;
-	const [frame, command] = useRace(scheduler, {fps, clock});
+	const frame = followed?.frame ?? driven;
 	const {snapshot} = frame;
-	const race = scheduler.race;
+	const race = followed?.race ?? scheduler.race;
+	// The presenter publishes every commit's frame and view (synchronously: a restart's new race goes out with its first frame).
+	useLayoutEffect(() => {
+		presenting?.publish({frame, ui, race});
+	}, [presenting, frame, ui, race]);
+	const subscribeStatus = useCallback((listener: () => void) => presenting?.subscribe(listener) ?? (() => {}), [presenting]);
+	const status = useSyncExternalStore(subscribeStatus, () => presenting?.status ?? '');
 	const racers = race.racers;
 	const landscape = useMemo(
 		() => new Landscape(race.objective, mapAxes ?? (data.features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'})),
@@ -188,15 +212,17 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				dispatch({type: 'close-help'});
 				return;
 			}
-			latestRun.current(resolveKeys(input, key));
+			const commands = resolveKeys(input, key);
+			// A watcher steers nothing: its own help and leaving are all it has.
+			latestRun.current(watching ? commands.filter((next) => next.action === 'help' || next.action === 'quit') : commands);
 		},
 		{isActive: keys && isRawModeSupported},
 	);
 
 	// A race that runs again leaves the replay.
 	useEffect(() => {
-		if (!replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
-	}, [replayable, ui.cursor]);
+		if (!watching && !replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
+	}, [watching, replayable, ui.cursor]);
 
 	// A layout effect runs as the finished frame is committed; a passive one could run a frame later
 	// on a virtual clock (React schedules those on the event loop), and `--render` would not repeat.
@@ -212,6 +238,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	const body = layout.footer.y - layout.legend.y;
 	const view = viewClock(ui, snapshot.clock);
 	const areas = panels(layout, showMap);
+	// Without the table's lr column, the header says the selected racer's lr.
+	const chosen = layout.columns.some((column) => column.id === 'lr') ? undefined : (replay?.racers ?? snapshot.racers)[ui.selected];
 	return (
 		<Box flexDirection="column" width={layout.width}>
 			<Header
@@ -233,9 +261,10 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				color={color}
 				lrMax={snapshot.curvature.lrMax}
 				above={snapshot.racers.filter((racer) => isPlainFullBatch(racer) && racer.lr >= snapshot.curvature.lrMax).map((racer) => racerLabel(racer.id))}
+				selectedLr={chosen === undefined ? null : selectedLrText(racerLabel(chosen.id), chosen.lr, isPlainFullBatch(chosen) && chosen.lr >= snapshot.curvature.lrMax)}
 			/>
 			{ui.help ? (
-				<HelpOverlay width={layout.width} height={body} />
+				watching ? <WatchHelp width={layout.width} height={body} /> : <HelpOverlay width={layout.width} height={body} />
 			) : (
 				<>
 					<Box width={layout.width}>
@@ -296,7 +325,29 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					/>
 				</>
 			)}
-			<Footer width={layout.width} keys={keys && isRawModeSupported} context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}} />
+			{watching ? (
+				<Box width={layout.width} height={1}>
+					<Text dimColor wrap="truncate">
+						{WATCH_FOOTER}
+					</Text>
+				</Box>
+			) : (
+				<Box width={layout.width} height={1}>
+					<Footer
+						width={layout.width - statusWidth(status, layout.width)}
+						keys={keys && isRawModeSupported}
+						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}}
+					/>
+					{statusWidth(status, layout.width) > 0 ? <Text wrap="truncate">{`  ${status}`}</Text> : null}
+				</Box>
+			)}
 		</Box>
 	);
+}
+
+/** Cells the presenter's status line takes at the footer's end: none when it would leave the keys fewer than 30. */
+function statusWidth(status: string, width: number): number {
+	if (status === '') return 0;
+	const cells = status.length + 2;
+	return width - cells >= 30 ? cells : 0;
 }

@@ -13,6 +13,7 @@ import {realClock} from './clock.js';
 import type {SessionClock} from './clock.js';
 import type {HeaderData} from './components/Header.js';
 import {LayerContext} from './components/layer-context.js';
+import type {ShareRole} from './shared-race.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 import type {TerminalStream} from './terminal/frame-writer.js';
 
@@ -33,8 +34,12 @@ export type SessionOptions = {
 	readonly keys?: boolean;
 	/** The map's feature axes (see App). */
 	readonly mapAxes?: AppProps['mapAxes'];
+	/** What the chart's area opens on (see App). */
+	readonly view?: AppProps['view'];
 	/** @default realClock */
 	readonly clock?: SessionClock;
+	/** Present or watch a shared race (see App). @default the session races on its own */
+	readonly share?: ShareRole;
 };
 
 /** A running session. */
@@ -66,6 +71,8 @@ export function startSession(options: SessionOptions): Session {
 				color={options.color}
 				keys={options.keys ?? options.input !== undefined}
 				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
+				{...(options.share === undefined ? {} : {share: options.share})}
+				{...(options.view === undefined ? {} : {view: options.view})}
 				exitOnFinish={options.exitOnFinish}
 				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 				clock={options.clock ?? realClock}

@@ -55,6 +55,16 @@ export type UiAction =
 /** @default the chart's own scale, every racer shown, no help, the map where it fits, no smoothing, live, measured in the race's clock, the first racer selected */
 export const initialUiState: UiState = {log: null, gap: false, hidden: new Set(), help: false, map: null, mapFit: 0, smoothing: 0, cursor: null, view: null, selected: 0};
 
+/** What the chart's area opens on (`--view`): the loss, the gap to the optimum, or the map. */
+export type StartView = 'loss' | 'gap' | 'map';
+
+/** The state a screen opens in: `initialUiState`, in the gap view or with the map shown. @default 'loss' */
+export function startState(view: StartView = 'loss'): UiState {
+	if (view === 'gap') return {...initialUiState, gap: true};
+	if (view === 'map') return {...initialUiState, map: true};
+	return initialUiState;
+}
+
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'toggle-log': {

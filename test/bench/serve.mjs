@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `gdrace serve` under 1, 4 and 16 viewers (issue 9, "Benchmarks"): server CPU %, peak RSS and
- * frames/s per viewer, each viewer an ssh2 client with a 100×30 pty on 127.0.0.1.
+ * frames/s per viewer, each viewer an ssh2 client with a 100×30 pty on 127.0.0.1; first with every
+ * viewer racing its own race, then `--shared` (one race, presented on the server's own 100×30
+ * node-pty terminal, which is one more screen drawn).
  *
  *   npm run bench:serve                    (builds dist/ first)
- *   node test/bench/serve.mjs [--seconds 10] [--viewers 1,4,16]
+ *   node test/bench/serve.mjs [--seconds 10] [--viewers 1,4,16] [--modes independent,shared]
  *
  * Per viewer count: a fresh server (`--epochs 100000000`, so every race runs for the whole
  * window), the viewers connect, after 2 s of warm-up the server's CPU ticks (/proc/<pid>/stat)
@@ -14,8 +16,9 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {spawn as spawnPty} from 'node-pty';
 import ssh2 from 'ssh2';
-import {CLK_TCK, benchEnv, cliPath} from './tui.mjs';
+import {CLK_TCK, benchEnv, cliPath, repoRoot} from './tui.mjs';
 
 function option(name, fallback) {
 	const at = process.argv.indexOf(name);
@@ -23,6 +26,7 @@ function option(name, fallback) {
 }
 const seconds = Number(option('--seconds', '10'));
 const counts = option('--viewers', '1,4,16').split(',').map(Number);
+const modes = option('--modes', 'independent,shared').split(',');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cpuTicks(pid) {
@@ -33,15 +37,39 @@ function peakRssMb(pid) {
 	return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
 
-async function run(viewers) {
-	const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host-key', join(tmpdir(), 'gdrace-bench-host-key'), '--max-sessions', String(viewers), '--epochs', '100000000'], {
-		env: benchEnv(),
-		stdio: ['ignore', 'pipe', 'ignore'],
-	});
-	let out = '';
-	child.stdout.on('data', (data) => (out += data));
-	for (let i = 0; i < 300 && !/watch with/.test(out); i++) await sleep(100);
-	const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+/** The server: a plain child, or with --shared in a 100×30 pty (its screen's output read and dropped). */
+function startServer(viewers, shared) {
+	const args = [cliPath, 'serve', '--port', '0', '--host-key', join(tmpdir(), 'gdrace-bench-host-key'), '--max-sessions', String(viewers), '--epochs', '100000000'];
+	const server = {out: '', pid: 0, stop: () => Promise.resolve()};
+	if (shared) {
+		const pty = spawnPty(process.execPath, [...args, '--shared'], {name: 'xterm-256color', cols: 100, rows: 30, cwd: repoRoot, env: benchEnv(), encoding: null});
+		const exited = new Promise((resolve) => pty.onExit(resolve));
+		pty.onData((data) => {
+			if (server.out.length < 4096) server.out += data.toString('latin1');
+		});
+		server.pid = pty.pid;
+		server.stop = () => {
+			pty.kill('SIGTERM');
+			return exited;
+		};
+		return server;
+	}
+	const child = spawn(process.execPath, args, {env: benchEnv(), stdio: ['ignore', 'pipe', 'ignore']});
+	child.stdout.on('data', (data) => (server.out += data));
+	const exited = new Promise((resolve) => child.on('exit', resolve));
+	server.pid = child.pid;
+	server.stop = () => {
+		child.kill('SIGTERM');
+		return exited;
+	};
+	return server;
+}
+
+async function run(viewers, shared) {
+	const server = startServer(viewers, shared);
+	const child = {pid: server.pid};
+	for (let i = 0; i < 300 && !/watch with/.test(server.out); i++) await sleep(100);
+	const port = Number(/127\.0\.0\.1:(\d+)/.exec(server.out)?.[1]);
 	const frames = Array(viewers).fill(0);
 	const clients = [];
 	await Promise.all(
@@ -69,6 +97,7 @@ async function run(viewers) {
 	const cpu1 = cpuTicks(child.pid);
 	const fps = frames.map((count, index) => (count - frames0[index]) / seconds);
 	const result = {
+		mode: shared ? 'shared' : 'independent',
 		viewers,
 		serverCpuPercent: Math.round(((cpu1 - cpu0) / CLK_TCK / seconds) * 100),
 		peakRssMb: Math.round(peakRssMb(child.pid)),
@@ -76,10 +105,9 @@ async function run(viewers) {
 		fpsMedian: [...fps].sort((a, b) => a - b)[fps.length >> 1].toFixed(1),
 	};
 	for (const client of clients) client.end();
-	child.kill('SIGTERM');
-	await new Promise((resolve) => child.on('exit', resolve));
+	await server.stop();
 	return result;
 }
 
 console.log(`serve: ${seconds} s per run, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-for (const viewers of counts) console.log(JSON.stringify(await run(viewers)));
+for (const mode of modes) for (const viewers of counts) console.log(JSON.stringify(await run(viewers, mode === 'shared')));

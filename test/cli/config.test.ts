@@ -109,6 +109,15 @@ describe('every flag', () => {
 		expect(config(['--demo', '--optimizers', 'gd'], TERMINAL).racers.map((racer) => racer.id)).toEqual(['gd']);
 	});
 
+	it('--view: the loss by default, gap or map; --demo opens on the gap, which any --view overrides', () => {
+		expect(config([]).view).toBe('loss');
+		expect(config(['--view', 'gap']).view).toBe('gap');
+		expect(config(['--view', ' map ']).view).toBe('map');
+		expect(config(['--demo'], TERMINAL).view).toBe('gap');
+		expect(config(['--view', 'loss', '--demo'], TERMINAL).view).toBe('loss');
+		expect(config(['--demo', '--view', 'map'], TERMINAL).view).toBe('map');
+	});
+
 	it('takes the last of a repeated flag', () => {
 		expect(config(['--epochs', '1', '--epochs', '2']).epochs).toBe(2);
 	});
@@ -189,6 +198,8 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--clock', 'wall'], ['unknown --clock "wall"', 'iteration, samples, time']],
 		[['--scale', 'log'], ['unknown --scale "log"', 'minmax, standard, none']],
 		[['--scale'], ['--scale needs a value', 'minmax, standard, none']],
+		[['--view', 'chart'], ['unknown --view "chart"', 'loss, gap, map']],
+		[['--view'], ['--view needs a value', 'loss, gap, map']],
 		[['--tolerance', '0'], ['--tolerance', 'between 0 and 1']],
 		[['--tolerance', '1'], ['--tolerance', 'between 0 and 1']],
 		[['--tolerance', '-0.1'], ['--tolerance', 'between 0 and 1']],
@@ -371,7 +382,7 @@ describe('--help and --version', () => {
 			'Data:': ['--data', '--features', '--target', '--scale'],
 			'Race:': ['--epochs', '--optimizers', '--lr', '--batch-size', '--seed', '--clock', '--tolerance', '--shuffle'],
 			'Output:': ['--plain', '--json', '--log', '--export', '--cast', '--render', '--cols', '--rows', '--force', '--color'],
-			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--hold', '--demo'],
+			'Live screen:': ['--fps', '--speed', '--exit-on-finish', '--view', '--hold', '--demo'],
 		};
 		const sections = help.split(/\n(?=[A-Z][\w ]*:\n)/);
 		for (const [group, flags] of Object.entries(groups)) {

@@ -60,6 +60,25 @@ describe('--cast FILE --render', () => {
 		expect(screen.every((line) => line.length <= 80)).toBe(true);
 	}, 60_000);
 
+	it('--demo renders the whole race in the gap view, ending on the finished race', async () => {
+		const result = gdrace(['--demo', '--cast', 'demo.cast', '--render'], {cwd: scratch.dir});
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		const screen = await replayCast(readFileSync(scratch.path('demo.cast'), 'utf8'));
+		expect(screen[0]).toMatch(/ done$/);
+		expect(screen[1]).toMatch(/^clock iteration 3,000 \/ 3,000 /);
+		// The six racers' gaps to L* on a log scale, where the loss view piles them up on the L* line.
+		expect(screen[2]).toMatch(/^1 .* 6 .*adam +loss − L\* \(log scale\)$/);
+		expect(screen.filter((line) => /reached ±1% @/.test(line))).toHaveLength(6);
+	}, 60_000);
+
+	it('draws the map beside the chart from 160 columns, on the --map axes', async () => {
+		const result = gdrace(['--demo', '--cast', 'wide.cast', '--render', '--cols', '160', '--rows', '40', '--map', 'LSTAT,RM', ...RACE], {cwd: scratch.dir});
+		expect(result.code).toBe(0);
+		const screen = await replayCast(readFileSync(scratch.path('wide.cast'), 'utf8'));
+		expect(screen[2]).toMatch(/^1 .* gap \(log\) +map LSTAT → RM ↑/);
+	}, 60_000);
+
 	it('needs --cast, refuses --cols without --render, and never clobbers without --force', () => {
 		expect(expectOneLine(gdrace(['--render']).stderr)).toMatch(/--render writes a recording; give it a file with --cast FILE/);
 		expect(expectOneLine(gdrace(['--cols', '80']).stderr)).toMatch(/--cols sets the size --render draws at/);

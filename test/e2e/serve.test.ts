@@ -11,15 +11,18 @@ import xterm from '@xterm/headless';
 import ssh2 from 'ssh2';
 import type {ClientChannel} from 'ssh2';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
-import {CLI, cleanEnv, scratchDir, until} from '../reliability/helpers.js';
-import {disposeAll, spawnTerminal} from './pty.js';
+import {CLI, cleanEnv, gdrace, scratchDir, until} from '../reliability/helpers.js';
+import {disposeAll, spawnGdrace, spawnTerminal} from './pty.js';
+import type {TerminalSession} from './pty.js';
 
 const {Client, utils} = ssh2;
 const scratch = scratchDir('serve');
 afterAll(() => scratch.cleanup());
 
 const hasOpenSsh = spawnSync('ssh', ['-V']).status === 0 && spawnSync('sftp', ['-h']).error === undefined;
-if (!hasOpenSsh) console.warn('serve.test: OpenSSH ssh/sftp not installed; skipped: "the real OpenSSH ssh watches the race", "the real sftp is refused"');
+if (!hasOpenSsh) {
+	console.warn('serve.test: OpenSSH ssh/sftp not installed; skipped: "the real OpenSSH ssh watches the race", "the real sftp is refused", "--shared: the real OpenSSH ssh watches the shared race"');
+}
 
 type Server = {child: ChildProcess; port: number; stdout: () => string; stderr: () => string; exit: Promise<number | null>};
 const servers: Server[] = [];
@@ -210,4 +213,119 @@ describe('gdrace serve', () => {
 		expect(result.stderr).toMatch(/subsystem request failed/);
 		await until(() => server.stderr().includes('refused subsystem sftp'), 10_000);
 	}, 60_000);
+
+	describe('--shared', () => {
+		/** The presenter: `gdrace serve --shared` in a pty (its own terminal); resolves once its screen is up. */
+		async function startPresenter(args: readonly string[] = [], size = {cols: 100, rows: 30}): Promise<{term: TerminalSession; port: number}> {
+			const term = spawnGdrace(['serve', '--shared', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000', ...args], {
+				...size,
+				env: {XDG_CONFIG_HOME: scratch.path('config')},
+			});
+			await term.waitFor(/0 watching · ssh -p \d+ 127\.0\.0\.1/, {timeout: 30_000});
+			const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(term.raw())?.[1]);
+			expect(port).toBeGreaterThan(0);
+			return {term, port};
+		}
+		/** What a screen's header says: the race's state, iteration, seed and speed. */
+		const header = (screen: readonly string[]) => ({
+			state: /(running|paused|done|replay)\s*$/.exec(screen[0] ?? '')?.[1],
+			iteration: /iteration ([\d,]+) \//.exec(screen[1] ?? '')?.[1],
+			seed: /seed (\d+)/.exec(screen[1] ?? '')?.[1],
+			speed: /speed ([^·]+?) ·/.exec(screen[1] ?? '')?.[1],
+		});
+		const watchingFooter = (screen: readonly string[]) => screen.some((line) => /^watching: q leave {2}\? help/.test(line));
+		const HELP = "Watching the presenter's race";
+
+		it('the server terminal steers one race; viewers watch it at their own size, follow pause, view and restart, and steer nothing', async () => {
+			const {term: presenter, port} = await startPresenter();
+			const wide = await viewer(port, 100, 30);
+			const narrow = await viewer(port, 80, 24);
+			await presenter.waitFor(/2 watching/, {timeout: 30_000});
+			await until(() => [wide, narrow].every((one) => watchingFooter(one.screen()) && /^GD +[\d,]*[1-9]/m.test(one.screen().join('\n'))), 30_000);
+			expect(wide.screen().some((line) => line.trimEnd().length > 80)).toBe(true);
+			expect(narrow.screen().every((line) => line.trimEnd().length <= 80)).toBe(true);
+
+			// Paused on the server's terminal: paused for every viewer, at the same iteration.
+			presenter.press('space');
+			await presenter.waitFor((session) => header(session.screen()).state === 'paused');
+			const paused = header(presenter.screen());
+			await until(() => [wide, narrow].every((one) => JSON.stringify(header(one.screen())) === JSON.stringify(paused)), 30_000);
+
+			// A viewer's keys steer nothing; its `?` is its own help. The help showing proves the keys before it were read.
+			wide.channel.write(' +r]sck');
+			wide.channel.write('?');
+			await until(() => wide.screen().join('\n').includes(HELP), 30_000);
+			expect(narrow.screen().join('\n')).not.toContain(HELP);
+			expect(presenter.text()).not.toContain(HELP);
+			// The presenter steps once: everyone shows exactly one more iteration, same seed, same speed, still paused.
+			presenter.press('s');
+			const stepped = {...paused, iteration: String(Number(paused.iteration!.replaceAll(',', '')) + 1)};
+			await presenter.waitFor((session) => JSON.stringify(header(session.screen())) === JSON.stringify(stepped));
+			await until(() => [wide, narrow].every((one) => JSON.stringify(header(one.screen())) === JSON.stringify(stepped)), 30_000);
+			expect(wide.screen().join('\n')).toContain(HELP);
+			wide.channel.write('?');
+			await until(() => !wide.screen().join('\n').includes(HELP) && /^GD /m.test(wide.screen().join('\n')), 30_000);
+
+			// The presenter's view is the viewers' view.
+			presenter.press('g');
+			await until(() => [presenter.screen(), wide.screen(), narrow.screen()].every((screen) => /loss − L\* \(log scale\)|gap \(log\)/.test(screen.join('\n'))), 30_000);
+			// A restart (seed + 1, running): viewers follow the new race.
+			presenter.press('r');
+			await until(() => [wide, narrow].every((one) => header(one.screen()).seed === String(Number(paused.seed) + 1) && header(one.screen()).state === 'running'), 30_000);
+
+			// A viewer's window-change.
+			narrow.channel.setWindow(20, 60, 0, 0);
+			narrow.term.resize(60, 20);
+			await until(() => /^GD /m.test(narrow.screen().join('\n')) && narrow.screen().every((line) => line.trimEnd().length <= 60) && watchingFooter(narrow.screen()), 30_000);
+
+			// q leaves: the others keep watching.
+			narrow.channel.write('q');
+			expect(await narrow.exit).toBe(0);
+			await presenter.waitFor(/1 watching/, {timeout: 30_000});
+			const before = wide.stats().frames;
+			await until(() => wide.stats().frames > before + 3, 30_000);
+			presenter.press('space');
+			await until(() => header(wide.screen()).state === 'paused', 30_000);
+
+			// The presenter quits: the viewer is told, its session closes; the server exits 0.
+			presenter.press('q');
+			expect(await wide.exit).toBe(0);
+			// (xterm parses what came before the exit status a moment later.)
+			await until(() => wide.screen().join('\n').includes('gdrace: the presenter ended the race'), 10_000);
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
+			// The log waited for the screen to close (stderr is the same terminal), then came out in order.
+			expect(presenter.scrollback().join('\n')).toMatch(/^Results +gd[\s\S]*gdrace serve: the presenter ended the race: closing 1 viewer session$/m);
+		}, 180_000);
+
+		it('SIGTERM tells the viewers, closes their sessions and exits 143', async () => {
+			const {term: presenter, port} = await startPresenter();
+			const one = await viewer(port, 80, 24);
+			await until(() => watchingFooter(one.screen()) && /^GD /m.test(one.screen().join('\n')), 30_000);
+			presenter.kill('SIGTERM');
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(143);
+			expect(await one.exit).toBe(143);
+			await until(() => one.screen().join('\n').includes('gdrace serve: the server is stopping'), 10_000);
+			expect(presenter.scrollback().join('\n')).toMatch(/stopping \(SIGTERM\): closing 1 viewer session/);
+		}, 90_000);
+
+		it('needs a terminal: with stdout not one, one line and exit 2, before listening', () => {
+			const result = gdrace(['serve', '--shared', '--port', '0', '--host-key', scratch.path('unused_key')], {env: {XDG_CONFIG_HOME: scratch.path('config')}});
+			expect(result.code).toBe(2);
+			expect(result.stderr).toMatch(/^gdrace: serve --shared shows and steers the race on this terminal: its stdout and stdin must be a terminal .*\n$/);
+			expect(result.stdout).toBe('');
+		});
+
+		it.skipIf(!hasOpenSsh)('--shared: the real OpenSSH ssh watches the shared race, and Ctrl+C leaves', async () => {
+			const {term: presenter, port} = await startPresenter();
+			const term = spawnTerminal('ssh', ['-tt', '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '127.0.0.1'], {cols: 90, rows: 26});
+			await term.waitFor((session) => watchingFooter(session.screen()) && /^GD +[\d,]*[1-9]/m.test(session.text()), {timeout: 30_000});
+			presenter.press('space');
+			await term.waitFor((session) => header(session.screen()).state === 'paused', {timeout: 30_000});
+			term.press('ctrl+c');
+			expect((await term.waitForExit(20_000)).exitCode).toBe(0);
+			await presenter.waitFor(/0 watching/, {timeout: 30_000});
+			presenter.press('q');
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
+		}, 90_000);
+	});
 });

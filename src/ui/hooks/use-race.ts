@@ -31,6 +31,8 @@ export type RaceOptions = {
 	readonly fps: number;
 	/** The loop's time and timers. @default realClock */
 	readonly clock?: SessionClock;
+	/** Run the loop. False: the first frame only, the scheduler never ticks (a watching session). @default true */
+	readonly enabled?: boolean;
 };
 
 /** Share of each frame the engine may spend racing: the rest is for drawing and keys. */
@@ -86,7 +88,7 @@ export function frameKey(snapshot: RaceSnapshot, paused: boolean, speed: number)
  * keys are handled between them even at the highest speed, and one React state update per frame
  * (not per tick or per update). A frame whose content would not change (paused, or over) is not drawn.
  */
-export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
+export default function useRace(scheduler: Scheduler, {fps, clock = realClock, enabled = true}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
 	const periodMs = 1000 / fps;
 	const elapsed = useRef(0);
 	const rateSamples = useRef<RateSample[]>([]);
@@ -119,6 +121,10 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: 
 	const [frame, setFrame] = useState(() => take());
 
 	useEffect(() => {
+		if (!enabled) {
+			return;
+		}
+
 		let last = clock.now();
 		let cancel: (() => void) | undefined;
 		// The engine ticks at least 30 times a second whatever the frame rate, each tick time-boxed,
@@ -166,7 +172,7 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock}: 
 		return () => {
 			cancel?.();
 		};
-	}, [scheduler, periodMs, take, clock]);
+	}, [scheduler, periodMs, take, clock, enabled]);
 
 	const command = useCallback(
 		(name: RaceCommand) => {

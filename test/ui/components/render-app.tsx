@@ -149,6 +149,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 			onExit={options.onExit}
 			mapAxes={race.config.map}
+			view={race.config.view}
 		/>,
 	);
 	const stdout = instance.stdout as unknown as SizedStdout;
