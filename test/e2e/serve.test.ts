@@ -304,7 +304,7 @@ describe('gdrace serve', () => {
 			expect(presenter.scrollback().join('\n')).toMatch(/^Results +gd[\s\S]*^gdrace serve: refused exec "id" from 127\.0\.0\.1:\d+\ngdrace serve: the presenter ended the race: closing 1 viewer session$/m);
 		}, 180_000);
 
-		it('with stderr not the terminal, log lines are written as they come', async () => {
+		it('with stderr not the terminal, log lines are written as they come; a viewer without a pty gets the summary so far', async () => {
 			const log = scratch.path('serve.log');
 			const [node, [cli]] = gdraceCommand();
 			const presenter = spawnTerminal('sh', ['-c', 'exec "$@" 2>"$LOG"', 'sh', node, cli!, 'serve', '--shared', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000'], {
@@ -316,6 +316,13 @@ describe('gdrace serve', () => {
 			await expect(new Promise((resolve, reject) => client.exec('id', (error) => (error ? reject(error) : resolve(undefined))))).rejects.toThrow();
 			await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('gdrace serve: refused exec "id"'), 20_000);
 			expect(presenter.isAltScreen()).toBe(true);
+			// Without a pty: the shared race's summary as it stands.
+			const channel = await new Promise<ClientChannel>((resolve, reject) => client.shell(false, (error, stream) => (error ? reject(error) : resolve(stream))));
+			let text = '';
+			channel.on('data', (data: Buffer) => (text += data.toString()));
+			await new Promise((resolve) => channel.on('close', resolve));
+			expect(text).toMatch(/^The presenter's race so far:\n/);
+			expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
 			presenter.press('q');
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
 			expect(presenter.scrollback().join('\n')).not.toContain('refused');
