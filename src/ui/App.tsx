@@ -5,7 +5,7 @@ import type {LandscapeAxes} from '../engine/landscape.js';
 import {INITIAL_BIAS, INITIAL_WEIGHT} from '../engine/racer.js';
 import type {Scheduler} from '../engine/scheduler.js';
 import Footer from './components/Footer.js';
-import Header from './components/Header.js';
+import Header, {selectedLrText} from './components/Header.js';
 import type {HeaderData} from './components/Header.js';
 import HelpOverlay from './components/HelpOverlay.js';
 import LandscapeMap from './components/LandscapeMap.js';
@@ -236,6 +236,8 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	const body = layout.footer.y - layout.legend.y;
 	const view = viewClock(ui, snapshot.clock);
 	const areas = panels(layout, showMap);
+	// Without the table's lr column, the header says the selected racer's lr.
+	const chosen = layout.columns.some((column) => column.id === 'lr') ? undefined : (replay?.racers ?? snapshot.racers)[ui.selected];
 	return (
 		<Box flexDirection="column" width={layout.width}>
 			<Header
@@ -257,6 +259,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				color={color}
 				lrMax={snapshot.curvature.lrMax}
 				above={snapshot.racers.filter((racer) => isPlainFullBatch(racer) && racer.lr >= snapshot.curvature.lrMax).map((racer) => racerLabel(racer.id))}
+				selectedLr={chosen === undefined ? null : selectedLrText(racerLabel(chosen.id), chosen.lr, isPlainFullBatch(chosen) && chosen.lr >= snapshot.curvature.lrMax)}
 			/>
 			{ui.help ? (
 				watching ? <WatchHelp width={layout.width} height={body} /> : <HelpOverlay width={layout.width} height={body} />

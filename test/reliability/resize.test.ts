@@ -36,7 +36,7 @@ function layout(screen: readonly string[]): Record<string, number> {
 	const find = (pattern: RegExp): number => screen.findIndex((line) => pattern.test(line.trimEnd()));
 	return {
 		header: find(/^gdrace {2}boston\.csv · 506 rows · RM, LSTAT → MEDV · minmax +(?:running|paused|done)$/),
-		clock: find(/^clock iteration [\d,]+ \/ 1,000,000 · speed 256 it\/s · seed 2023 · elapsed /),
+		clock: find(/^clock iteration [\d,]+ \/ 1,000,000 · speed 256 it\/s · GD lr 0\.01 · seed 2023 · elapsed /),
 		legend: find(/^1 ── GD {2}2 ── SGD {2}3 ── MB-random {2}4 ── MB-epoch +╌╌ L\* 30\.5125 +loss(?: \(log scale\))?$/),
 		xAxis: find(/^ {10}└─+┬/),
 		tableHeader: find(/^racer +iter +samples +RM +LSTAT +bias +loss +gap +status/),

@@ -47,7 +47,17 @@ export type HeaderProps = {
 	readonly lrMax: number;
 	/** Labels of the plain full-batch racers whose lr is at or above it (marked in the header). */
 	readonly above: readonly string[];
+	/**
+	 * The selected racer's lr (`selectedLrText`) when the table has no room for its lr column:
+	 * shown after the speed, so that `[` and `]` are seen at every width. @default null
+	 */
+	readonly selectedLr?: string | null;
 };
+
+/** `adam lr 0.2`: the selected racer's learning rate, `!` when it is plain full-batch GD at or above 2/λmax. */
+export function selectedLrText(label: string, lr: number, above: boolean): string {
+	return `${label} lr ${formatCompact(lr, 3)}${above ? '!' : ''}`;
+}
 
 /** `lr < 2/λmax = 0.732`, and `: GD above` when a plain full-batch racer's lr is at or above the bound. */
 export function lrBoundText(lrMax: number, above: readonly string[]): string {
@@ -120,14 +130,20 @@ function Header(props: HeaderProps) {
 	const stateColor = replay ? 'magenta' : over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
 	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
+	const selectedLr = props.selectedLr ?? null;
+	const bound = lrBoundText(lrMax, above);
+	// Beside the selected lr, a bound that some racer is above is a warning: it comes before the seed.
+	const warn = selectedLr !== null && above.length > 0;
 	const second = fitParts(
 		[
 			`${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
 			...(view === clock || props.range === undefined ? [] : [`x-axis ${rangeText(view, props.range)}`]),
 			speedPart(clock, speed, props.achieved ?? null),
+			...(selectedLr === null ? [] : [selectedLr]),
+			...(warn ? [bound] : []),
 			`seed ${seed}`,
 			`elapsed ${formatDuration(elapsedMs)}`,
-			lrBoundText(lrMax, above),
+			...(warn ? [] : [bound]),
 		],
 		rect.width,
 	);

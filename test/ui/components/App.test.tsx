@@ -123,12 +123,12 @@ describe('keys', () => {
 		app!.press('c'); // measuring samples: a new race is measured in its own clock
 		await app!.until(() => expect(clockLine(app!)).toContain('x-axis samples'));
 		app!.press('k');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s · seed 2023 /));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock samples \S+ passes \/ 5,000 passes · speed 256 passes\/s · GD lr 0\.01 · seed 2023\b/));
 		expect(race.scheduler.race.clock).toBe('samples');
 		expect(race.scheduler.paused).toBe(false);
 		await app!.until(() => expect(app!.lines()[0]).toMatch(/ running$/));
 		app!.press('k');
-		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s · seed 2023 /));
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock time \S+ ms \/ 500 ms · speed 25\.6 ms\/s · GD lr 0\.01 · seed 2023\b/));
 		app!.press('k');
 		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration /));
 		expect(race.scheduler.seed).toBe(2023);
@@ -251,6 +251,40 @@ describe('--view: what the chart area opens on', () => {
 		app!.resize(160, 40);
 		const wide = fullLayout(160, 40, 6);
 		await app!.until(() => expect(app!.lines()[wide.legend.y]).toMatch(/^1 .* gap \(log\) +map RM → LSTAT ↑/));
+	});
+});
+
+describe('the selected racer\'s lr', () => {
+	it.each([
+		[80, 24],
+		[100, 30],
+	])('at %i×%i (no lr column) the header says it, and `]`, `↓`, `[` change it there', async (columns, rows) => {
+		const race = raceFromArgs(['--optimizers', 'gd,momentum,adam:lr=0.1']);
+		await show(race, {columns, rows});
+		expect(fullLayout(columns, rows, 3).columns.map((column) => column.id)).not.toContain('lr');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 0 \/ 5,000 · speed 256 it\/s · GD lr 0\.01 · /));
+		app!.press(']');
+		await app!.until(() => expect(clockLine(app!)).toContain(' · GD lr 0.02 · '));
+		expect(race.scheduler.race.racers[0]!.lr).toBe(0.02);
+		app!.press('\u001B[B');
+		await app!.until(() => expect(clockLine(app!)).toContain(' · momentum lr 0.01 · '));
+		app!.press('[');
+		await app!.until(() => expect(clockLine(app!)).toContain(' · momentum lr 0.005 · '));
+		for (const line of app!.lines()) expect([...line].length).toBeLessThanOrEqual(columns);
+	});
+
+	it('plain GD at or above 2/λmax: `!`, and the bound\'s warning right after it', async () => {
+		const race = raceFromArgs(['--optimizers', 'gd,adam', '--lr.gd', '1']);
+		await show(race, {columns: 100, rows: 30});
+		await app!.until(() => expect(clockLine(app!)).toMatch(/ · GD lr 1! · lr < 2\/λmax = 0\.732: GD above! · seed 2023/));
+	});
+
+	it('with the lr column (from 115 columns) the header leaves it to the table', async () => {
+		const race = raceFromArgs(['--optimizers', 'gd,momentum,adam:lr=0.1']);
+		await show(race, {columns: 120, rows: 30});
+		await app!.until(() => expect(app!.lines().find((line) => line.startsWith('racer '))).toMatch(/ lr +upd\/s$/));
+		expect(clockLine(app!)).not.toContain('GD lr');
+		expect(clockLine(app!)).toMatch(/ · lr < 2\/λmax = 0\.732$/);
 	});
 });
 
