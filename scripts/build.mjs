@@ -17,9 +17,11 @@
  * `gdrace serve`) and react-devtools-core (Ink imports it only when DEV=true).
  */
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {readFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+import {narrowRanges, shimSource} from './fast-string-width.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
@@ -31,6 +33,49 @@ function clean() {
 		if (name !== '.tsbuildinfo') rmSync(join(dist, name), {recursive: true, force: true});
 	}
 }
+
+/**
+ * Every `string-width` in the bundle (Ink's, yargs's, cliui's, wrap-ansi's) is the stand-in of
+ * scripts/fast-string-width.mjs, with a table computed here from the copy it stands in for: the
+ * real module costs tens of ms just to load (an Intl.Segmenter and Unicode-property regular
+ * expressions), at every start, `--json` included, and it loads only if a string needs it.
+ */
+const fastStringWidth = {
+	name: 'fast-string-width',
+	setup(b) {
+		const helpers = fileURLToPath(new URL('fast-string-width.mjs', import.meta.url));
+		b.onResolve({filter: /^string-width$/}, async (args) => {
+			if (args.pluginData === 'real') return undefined;
+			// (b.resolve runs this callback again: pluginData marks that call.)
+			const real = await b.resolve(args.path, {kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'real'});
+			if (real.errors.length > 0) return {errors: real.errors};
+			return {path: real.path, namespace: 'fast-string-width'};
+		});
+		b.onLoad({filter: /.*/, namespace: 'fast-string-width'}, async (args) => {
+			const real = await import(pathToFileURL(args.path).href);
+			return {contents: shimSource(args.path, narrowRanges(real.default), helpers), resolveDir: dirname(args.path), loader: 'js'};
+		});
+	},
+};
+
+/**
+ * Yoga (Ink's layout engine) is WebAssembly embedded as a data: URL, and its loader fetches that
+ * URL whenever a global `fetch` exists: Node's fetch then loads undici (about 30 ms of the first
+ * frame) to decode a string the loader can decode itself. The loader's two `typeof fetch` tests
+ * are made false, so it takes its own synchronous path; the build fails if they are not found.
+ */
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(b) {
+		b.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const test = '"function"!=typeof fetch';
+			const found = source.split(test).length - 1;
+			if (found !== 2) return {errors: [{text: `expected 2 tests of ${test} in ${args.path}, found ${found}`}]};
+			return {contents: source.replaceAll(test, 'true'), loader: 'js'};
+		});
+	},
+};
 
 clean();
 const result = await build({
@@ -48,6 +93,7 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning',
 	external: ['ssh2', 'react-devtools-core'],
+	plugins: [fastStringWidth, yogaWithoutFetch],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
 	define: {'process.env.NODE_ENV': '"production"'},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.

@@ -109,6 +109,8 @@ function createRace(config: Config, dataset: Dataset): Race {
 		return new Race({
 			...raceConfig(config, dataset),
 			...(config.export === null ? {} : {historyCapacity: EXPORT_HISTORY_CAPACITY}),
+			// The summaries read no history; the export and the ndjson log (its newest point) do.
+			recordHistory: config.export !== null || config.output === 'ndjson',
 		});
 	} catch (error) {
 		if (error instanceof RangeError) throw new DataError(`${dataset.source}: ${error.message}`);

@@ -6,7 +6,7 @@
  * Method: the eigenvalues of H are (2/N)·σ² for the singular values σ of Ã, taken from a
  * Householder QR of Ã and a Jacobi SVD of its R (`optimum.ts`) rather than from H itself: forming
  * ÃᵀÃ would square the condition number before any eigenvalue is computed. Ã is scaled by one
- * power of two (exact). λmin counts as 0 when σmin is below the rank threshold of `optimum.ts`.
+ * power of two (exact). A λ beyond the largest double is Infinity (then lrMax is 0). λmin counts as 0 when σmin is below the rank threshold of `optimum.ts`.
  */
 import {householderQr, jacobiSvd} from './optimum.js';
 import type {Curvature, TrainingData} from './types.js';
@@ -19,7 +19,8 @@ export function curvature(data: TrainingData): Curvature {
 	for (let i = 0; i < x.length; i++) {
 		xMax = Math.max(xMax, Math.abs(x[i]!));
 	}
-	const scale = xMax > 0 ? 2 ** Math.ceil(Math.log2(xMax)) : 1;
+	// At most 2^1023: 2^1024 is already Infinity (for features near the largest double).
+	const scale = 2 ** Math.min(1023, Math.ceil(Math.log2(xMax)));
 	// Column-major n×(d+1): the features, then the column of ones.
 	const a = new Float64Array(n * k);
 	for (let i = 0; i < n; i++) {

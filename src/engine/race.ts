@@ -108,6 +108,7 @@ export class Race {
 			epochs: config.epochs,
 			tolerance: config.tolerance,
 			historyCapacity: config.historyCapacity ?? DEFAULT_HISTORY_CAPACITY,
+			recordHistory: config.recordHistory ?? true,
 			initialLoss: this.initialLoss,
 		};
 		// The first racer to run would pay for compiling the code every racer shares, and its CPU

@@ -96,6 +96,8 @@ export type RacerOptions = {
 	readonly tolerance: number;
 	/** History buckets. @default 2048 */
 	readonly historyCapacity?: number;
+	/** Record every update in `history` (off, it holds only the starting point). @default true */
+	readonly recordHistory?: boolean;
 	/** The full-data loss at the initial weights (the race computes it once, directly). */
 	readonly initialLoss: number;
 };
@@ -133,6 +135,8 @@ export class Racer {
 	readonly spec: RacerSpec;
 	/** Loss and θ after every update (and at the start), bounded and decimated. */
 	readonly history: History;
+	/** Whether each update is recorded in `history`. */
+	private readonly recording: boolean = true;
 	/** The full-data loss at the initial weights. */
 	readonly initialLoss: number = 0;
 	private readonly policy: BatchPolicy;
@@ -213,6 +217,7 @@ export class Racer {
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
 		this.upi = this.policy.updatesPerIteration;
 		this.history = new History(options.historyCapacity, data.dims + 1);
+		this.recording = options.recordHistory ?? true;
 		this.batch = {rows: null, start: 0, count: 0};
 		this.dims = data.dims;
 		this.sums = new Float64Array(data.dims + 1);
@@ -604,7 +609,7 @@ export class Racer {
 		point[0] = iteration;
 		point[1] = samples;
 		point[3] = loss;
-		this.history.record(point, next);
+		if (this.recording) this.history.record(point, next);
 		if (gap <= this.finishGap && this.finishedAt === null) {
 			this.finishedAt = {iteration, samples, ms: point[2]!};
 		}

@@ -112,6 +112,12 @@ export type RaceConfig = {
 	readonly tolerance: number;
 	/** History buckets kept per racer; memory per racer is O(historyCapacity). @default 2048 */
 	readonly historyCapacity?: number;
+	/**
+	 * Record every update in the racers' histories. A run that never reads them (the headless
+	 * summaries) turns this off: recording is about a tenth of a short race's time. Off, each
+	 * history holds only the starting point. @default true
+	 */
+	readonly recordHistory?: boolean;
 };
 
 /** A moment of a racer's run in all three clock coordinates. */

@@ -224,7 +224,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 		if (!watching && !replayable && ui.cursor !== null) dispatch({type: 'replay', to: null, end: 0});
 	}, [watching, replayable, ui.cursor]);
 
-	useEffect(() => {
+	// A layout effect runs as the finished frame is committed; a passive one could run a frame later
+	// on a virtual clock (React schedules those on the event loop), and `--render` would not repeat.
+	useLayoutEffect(() => {
 		if (!exitOnFinish || !snapshot.over) return;
 		return clock.schedule(() => leave('finished'), finishHoldMs);
 	}, [exitOnFinish, finishHoldMs, snapshot.over, leave, clock]);

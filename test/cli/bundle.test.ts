@@ -3,7 +3,10 @@
  * and the live screen in the bundle too: the modules dist/cli.js loads before running (its
  * static imports, followed through the shared chunks) are read from esbuild's metafile.
  */
-import {existsSync, readFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 
@@ -52,5 +55,42 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect(pkg.scripts['start']).toContain('node dist/cli.js');
 		expect(pkg.scripts['build']).toContain('scripts/build.mjs');
 		expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+	});
+
+	/**
+	 * Runs dist/cli.js with a preloaded module that counts what start-up must not do, and returns
+	 * the counts: Intl.Segmenter constructions (string-width's load cost, scripts/fast-string-width.mjs)
+	 * and fetch calls (Yoga's loader fetching its own data: URL, which loads undici).
+	 */
+	function startupCounts(args: string[]): {segmenters: number; fetches: number} {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-bundle-'));
+		try {
+			const report = join(dir, 'counts.json');
+			const hook = [
+				`const counts = {segmenters: 0, fetches: 0};`,
+				`const Segmenter = Intl.Segmenter;`,
+				`Intl.Segmenter = class extends Segmenter { constructor(...a) { super(...a); counts.segmenters++; } };`,
+				`const fetch = globalThis.fetch;`,
+				`globalThis.fetch = (...a) => { counts.fetches++; return fetch(...a); };`,
+				`process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(counts)));`,
+			].join('\n');
+			const preload = join(dir, 'count.cjs');
+			writeFileSync(preload, hook);
+			const env = {...process.env};
+			delete env['CI'];
+			execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, ...args], {cwd: dir, env, stdio: 'pipe'});
+			return JSON.parse(readFileSync(report, 'utf8')) as {segmenters: number; fetches: number};
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	}
+
+	it('starts the headless race without loading string-width for real (no Intl.Segmenter)', () => {
+		expect(startupCounts(['--json', '--epochs', '10'])).toEqual({segmenters: 0, fetches: 0});
+	});
+
+	it('draws the live screen without fetching Yoga through undici', () => {
+		const counts = startupCounts(['--cast', 'race.cast', '--render', '--epochs', '10']);
+		expect(counts.fetches).toBe(0);
 	});
 });

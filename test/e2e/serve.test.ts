@@ -5,14 +5,14 @@
  */
 import {spawn, spawnSync} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
-import {writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {connect} from 'node:net';
 import xterm from '@xterm/headless';
 import ssh2 from 'ssh2';
 import type {ClientChannel} from 'ssh2';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {CLI, cleanEnv, gdrace, scratchDir, until} from '../reliability/helpers.js';
-import {disposeAll, spawnGdrace, spawnTerminal} from './pty.js';
+import {disposeAll, gdraceCommand, spawnGdrace, spawnTerminal} from './pty.js';
 import type {TerminalSession} from './pty.js';
 
 const {Client, utils} = ssh2;
@@ -287,6 +287,13 @@ describe('gdrace serve', () => {
 			presenter.press('space');
 			await until(() => header(wide.screen()).state === 'paused', 30_000);
 
+			// A refused request while the screen is up: its log line waits (stderr is this terminal).
+			const client = await sshClient(port);
+			await expect(new Promise((resolve, reject) => client.exec('id', (error) => (error ? reject(error) : resolve(undefined))))).rejects.toThrow();
+			await presenter.settled();
+			expect(presenter.text()).not.toContain('refused');
+			expect(presenter.isAltScreen()).toBe(true);
+
 			// The presenter quits: the viewer is told, its session closes; the server exits 0.
 			presenter.press('q');
 			expect(await wide.exit).toBe(0);
@@ -294,8 +301,32 @@ describe('gdrace serve', () => {
 			await until(() => wide.screen().join('\n').includes('gdrace: the presenter ended the race'), 10_000);
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
 			// The log waited for the screen to close (stderr is the same terminal), then came out in order.
-			expect(presenter.scrollback().join('\n')).toMatch(/^Results +gd[\s\S]*gdrace serve: the presenter ended the race: closing 1 viewer session$/m);
+			expect(presenter.scrollback().join('\n')).toMatch(/^Results +gd[\s\S]*^gdrace serve: refused exec "id" from 127\.0\.0\.1:\d+\ngdrace serve: the presenter ended the race: closing 1 viewer session$/m);
 		}, 180_000);
+
+		it('with stderr not the terminal, log lines are written as they come; a viewer without a pty gets the summary so far', async () => {
+			const log = scratch.path('serve.log');
+			const [node, [cli]] = gdraceCommand();
+			const presenter = spawnTerminal('sh', ['-c', 'exec "$@" 2>"$LOG"', 'sh', node, cli!, 'serve', '--shared', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000'], {
+				env: {XDG_CONFIG_HOME: scratch.path('config'), LOG: log},
+			});
+			await presenter.waitFor(/0 watching · ssh -p \d+ 127\.0\.0\.1/, {timeout: 30_000});
+			const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(presenter.raw())?.[1]);
+			const client = await sshClient(port);
+			await expect(new Promise((resolve, reject) => client.exec('id', (error) => (error ? reject(error) : resolve(undefined))))).rejects.toThrow();
+			await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('gdrace serve: refused exec "id"'), 20_000);
+			expect(presenter.isAltScreen()).toBe(true);
+			// Without a pty: the shared race's summary as it stands.
+			const channel = await new Promise<ClientChannel>((resolve, reject) => client.shell(false, (error, stream) => (error ? reject(error) : resolve(stream))));
+			let text = '';
+			channel.on('data', (data: Buffer) => (text += data.toString()));
+			await new Promise((resolve) => channel.on('close', resolve));
+			expect(text).toMatch(/^The presenter's race so far:\n/);
+			expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+			presenter.press('q');
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
+			expect(presenter.scrollback().join('\n')).not.toContain('refused');
+		}, 90_000);
 
 		it('SIGTERM tells the viewers, closes their sessions and exits 143', async () => {
 			const {term: presenter, port} = await startPresenter();

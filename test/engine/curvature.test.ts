@@ -116,6 +116,16 @@ describe('curvature against an independent eigen-solve', () => {
 		expect(relative(result.lambdaMax, eigen.at(-1)!)).toBeLessThan(1e-12);
 	});
 
+	test('features near the largest double: λmax is Infinity and lrMax 0, never NaN', () => {
+		const result = curvature(dataOf([[1e308], [-1e308], [5e307]], [1, 2, 3]));
+		expect(result.lambdaMax).toBe(Infinity);
+		expect(result.lrMax).toBe(0);
+		// Large features whose λ is representable keep their digits: H = diag(2e300, 2).
+		const large = curvature(dataOf([[1e150], [-1e150]], [1, 2]));
+		expect(large.lambdaMax).toBeCloseTo(2e300, -287);
+		expect(Number.isNaN(large.lrMax)).toBe(false);
+	});
+
 	test('one row: rank 1', () => {
 		const result = curvature(dataOf([[2]], [1]));
 		// H = 2·[[4, 2], [2, 1]]: eigenvalues 10 and 0.

@@ -117,6 +117,21 @@ describe('clocks and sample accounting', () => {
 });
 
 describe('chunking, determinism and stream independence', () => {
+	test('a race that records no history (the headless summaries) races exactly the same', () => {
+		const config = bookConfig({epochs: 300});
+		const recorded = new Race(config);
+		recorded.advance(300);
+		const unrecorded = new Race({...config, recordHistory: false});
+		unrecorded.advance(300);
+		expect(timeless(unrecorded.snapshot())).toEqual(timeless(recorded.snapshot()));
+		for (const [i, racer] of unrecorded.racers.entries()) {
+			// Only the starting point is kept.
+			expect(racer.history.length).toBe(1);
+			expect(racer.history.at(0).iteration).toBe(0);
+			expect(recorded.racers[i]!.history.length).toBeGreaterThan(300);
+		}
+	});
+
 	test('one call or 1000 small ticks (and deadline-cut work) give bit-identical results', () => {
 		for (const clock of ['iteration', 'samples'] as const) {
 			const config = bookConfig({clock, epochs: 200, racers: bookConfig().racers.map((s) => ({...s, shuffle: true}))});

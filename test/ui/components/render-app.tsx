@@ -16,6 +16,7 @@ import type {SchedulerOptions} from '../../../src/engine/scheduler.js';
 import App from '../../../src/ui/App.js';
 import type {ExitReason} from '../../../src/ui/App.js';
 import type {HeaderData} from '../../../src/ui/components/Header.js';
+import type {ShareRole} from '../../../src/ui/shared-race.js';
 import {calculateLayout} from '../../../src/ui/layout.js';
 import type {FullLayout, TableColumn} from '../../../src/ui/layout.js';
 
@@ -121,6 +122,8 @@ export type AppOptions = {
 	/** @default the App's (FINISH_HOLD_MS) */
 	readonly finishHoldMs?: number;
 	readonly onExit?: (reason: ExitReason) => void;
+	/** Present or watch a shared race. @default none */
+	readonly share?: ShareRole;
 };
 
 export type RenderedApp = {
@@ -150,6 +153,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			onExit={options.onExit}
 			mapAxes={race.config.map}
 			view={race.config.view}
+			{...(options.share === undefined ? {} : {share: options.share})}
 		/>,
 	);
 	const stdout = instance.stdout as unknown as SizedStdout;
