@@ -5,6 +5,7 @@
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
+import {statusText} from '../../../src/ui/App.js';
 import {WATCH_FOOTER} from '../../../src/ui/components/WatchHelp.js';
 import useFollow from '../../../src/ui/hooks/use-follow.js';
 import {SharedRace} from '../../../src/ui/shared-race.js';
@@ -189,5 +190,16 @@ describe('useFollow', () => {
 			instance.unmount();
 			instance.cleanup();
 		}
+	});
+});
+
+describe("the presenter's status", () => {
+	it('keeps as many of its parts as leave the keys 30 cells', () => {
+		const status = '2 watching · ssh -p 2222 127.0.0.1 · 1 log line held';
+		expect(statusText(status, 100)).toBe(`  ${status}`);
+		expect(statusText(status, 80)).toBe('  2 watching · ssh -p 2222 127.0.0.1');
+		expect(statusText(status, 50)).toBe('  2 watching');
+		expect(statusText(status, 40)).toBe('');
+		expect(statusText('', 100)).toBe('');
 	});
 });
