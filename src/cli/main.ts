@@ -60,7 +60,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 			return EXIT.data;
 		}
 		const config: Config = toConfig(parsed.args, io);
-		if (io.stdoutClosed === true) return closedStdout(say);
+		// A run that writes a file (--export, --cast) loses only its summary to a closed stdout: that
+		// is how a script discards it (Python's subprocess.DEVNULL looks the same as `>&-`).
+		if (io.stdoutClosed === true && config.export === null && config.cast === null) return closedStdout(say);
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own

@@ -334,6 +334,9 @@ describe('a stdout that cannot take the output: one line, exit 1 (a reader that 
 		}
 		// A usage error is still reported as one (exit 2).
 		expect(await shell(`$GDRACE --bogus >&-${status}`)).toMatch(/^gdrace: unknown flag "--bogus"; [^\n]+\nexit 2\n$/);
+		// A run that writes a file is what the script wants (Python's DEVNULL for stdout looks the same).
+		expect(await shell(`$GDRACE --plain --epochs 10 --export closed.csv >&-${status}`)).toBe('exit 0\n');
+		expect(readFileSync(join(scratch, 'closed.csv'), 'utf8').split('\n')[0]).toMatch(/^racer,/);
 	}, LONG);
 
 	it('> /dev/null and a reader that stops after one line are fine: exit 0, nothing on stderr', async () => {
