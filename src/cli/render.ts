@@ -50,6 +50,8 @@ export async function runRender(config: Config, dataset: Dataset, io: RenderIo):
 		clock,
 		mapAxes: config.map,
 		view: config.view,
+		// A recording shows the keys the live screen offers, not that no one types into the render.
+		footerKeys: true,
 	});
 	let stoppedBy: StopSignal | undefined;
 	const signals = io.signals ?? process;

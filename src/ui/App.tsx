@@ -41,6 +41,8 @@ export type AppProps = {
 	readonly color: boolean;
 	/** Read keys (false when stdin is not a terminal: the screen then only shows the race). */
 	readonly keys: boolean;
+	/** The footer lists the keys even when `keys` is off: a recording shows what the live screen offers. @default false */
+	readonly footerKeys?: boolean;
 	/** Quit by itself once every racer is done. */
 	readonly exitOnFinish: boolean;
 	/** With `exitOnFinish`: how long the finished race stays on screen first, ms. @default FINISH_HOLD_MS */
@@ -65,7 +67,7 @@ export type AppProps = {
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share, footerKeys = false}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -336,7 +338,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				<Box width={layout.width} height={1}>
 					<Footer
 						width={layout.width - shownStatus.length}
-						keys={keys && isRawModeSupported}
+						keys={footerKeys || (keys && isRawModeSupported)}
 						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog), chartHidden: areas.chart === null}}
 					/>
 					{shownStatus === '' ? null : <Text wrap="truncate">{shownStatus}</Text>}

@@ -32,6 +32,8 @@ export type SessionOptions = {
 	readonly input?: NodeJS.ReadStream;
 	/** Read keys from `input`. @default whether there is an input */
 	readonly keys?: boolean;
+	/** The footer lists the keys even without input (see App). @default false */
+	readonly footerKeys?: boolean;
 	/** The map's feature axes (see App). */
 	readonly mapAxes?: AppProps['mapAxes'];
 	/** What the chart's area opens on (see App). */
@@ -73,6 +75,7 @@ export function startSession(options: SessionOptions): Session {
 				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
 				{...(options.share === undefined ? {} : {share: options.share})}
 				{...(options.view === undefined ? {} : {view: options.view})}
+				footerKeys={options.footerKeys ?? false}
 				exitOnFinish={options.exitOnFinish}
 				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 				clock={options.clock ?? realClock}

@@ -8,6 +8,8 @@ import {readFileSync} from 'node:fs';
 import {afterAll, describe, expect, it} from 'vitest';
 import {expectOneLine, gdrace, scratchDir} from '../reliability/helpers.js';
 import {parseCast, replayCast} from './cast-replay.js';
+import {footerText} from '../../src/ui/components/Footer.js';
+import {RUNNING} from '../../src/ui/keymap.js';
 
 const scratch = scratchDir('render');
 afterAll(() => scratch.cleanup());
@@ -70,6 +72,9 @@ describe('--cast FILE --render', () => {
 		// The six racers' gaps to L* on a log scale, where the loss view piles them up on the L* line.
 		expect(screen[2]).toMatch(/^1 .* 6 .*adam +loss − L\* \(log scale\)$/);
 		expect(screen.filter((line) => /reached ±1% @/.test(line))).toHaveLength(6);
+		// The footer offers the keys a finished race has live (in the gap view, no `l`), not "keys off".
+		expect(screen[28]).toBe(footerText(100, {...RUNNING, over: true, view: 'gap'}));
+		expect(screen[28]).toMatch(/^c clock {2}g gap {2}m map .*\? help {2}q quit$/);
 	}, 60_000);
 
 	it('draws the map beside the chart from 160 columns, on the --map axes', async () => {
