@@ -16,7 +16,8 @@
  * (or the race ends with --exit-on-finish) every viewer gets "gdrace: the presenter ended the
  * race" and its session closes; the server exits 0. While that screen is up, log lines go to
  * stderr only when stderr is not a terminal (a terminal is taken to be the screen's own): else
- * they wait, the last MAX_HELD_LOG of them, and are written once the screen has closed.
+ * they wait, the last MAX_HELD_LOG of them, and are written once the screen has closed; the
+ * presenter's footer counts them.
  *
  * Imported dynamically (ssh2, React and Ink load only here).
  */
@@ -212,6 +213,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				held.shift();
 				heldDropped++;
 			}
+			updateStatus();
 			return;
 		}
 		io.stderr.write(text);
@@ -227,7 +229,8 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		if (shared === undefined) return;
 		let watching = 0;
 		for (const entry of sessions) if (entry.session !== undefined) watching++;
-		shared.race.setStatus(`${watching} watching${watchHint}`);
+		const waiting = held.length + heldDropped;
+		shared.race.setStatus(`${watching} watching${watchHint}${waiting === 0 ? '' : ` · ${waiting} log line${waiting === 1 ? '' : 's'} held`}`);
 	};
 
 	const connections = new Set<Connection>();

@@ -236,6 +236,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	}
 
 	const body = layout.footer.y - layout.legend.y;
+	const shownStatus = statusText(status, layout.width);
 	const view = viewClock(ui, snapshot.clock);
 	const areas = panels(layout, showMap);
 	// Without the table's lr column, the header says the selected racer's lr.
@@ -334,20 +335,30 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 			) : (
 				<Box width={layout.width} height={1}>
 					<Footer
-						width={layout.width - statusWidth(status, layout.width)}
+						width={layout.width - shownStatus.length}
 						keys={keys && isRawModeSupported}
 						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}}
 					/>
-					{statusWidth(status, layout.width) > 0 ? <Text wrap="truncate">{`  ${status}`}</Text> : null}
+					{shownStatus === '' ? null : <Text wrap="truncate">{shownStatus}</Text>}
 				</Box>
 			)}
 		</Box>
 	);
 }
 
-/** Cells the presenter's status line takes at the footer's end: none when it would leave the keys fewer than 30. */
-function statusWidth(status: string, width: number): number {
-	if (status === '') return 0;
-	const cells = status.length + 2;
-	return width - cells >= 30 ? cells : 0;
+/** Keys the footer keeps beside the presenter's status, cells. */
+const FOOTER_KEEPS = 30;
+
+/**
+ * The presenter's status at the footer's end (two blanks first): its ` · ` parts from the first,
+ * as many as leave the keys FOOTER_KEEPS cells; '' when none fits.
+ */
+export function statusText(status: string, width: number): string {
+	const parts = status === '' ? [] : status.split(' · ');
+	while (parts.length > 0) {
+		const text = `  ${parts.join(' · ')}`;
+		if (width - text.length >= FOOTER_KEEPS) return text;
+		parts.pop();
+	}
+	return '';
 }

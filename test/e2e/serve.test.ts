@@ -290,7 +290,7 @@ describe('gdrace serve', () => {
 			// A refused request while the screen is up: its log line waits (stderr is this terminal).
 			const client = await sshClient(port);
 			await expect(new Promise((resolve, reject) => client.exec('id', (error) => (error ? reject(error) : resolve(undefined))))).rejects.toThrow();
-			await presenter.settled();
+			await presenter.waitFor(/1 watching · ssh -p \d+ 127\.0\.0\.1 · 1 log line held/, {timeout: 30_000});
 			expect(presenter.text()).not.toContain('refused');
 			expect(presenter.isAltScreen()).toBe(true);
 
