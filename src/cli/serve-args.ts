@@ -48,7 +48,8 @@ screen is up, the server's log lines wait until it closes if stderr is this term
   --max-sessions N      viewers at once, 1 to 1000                              [default: 16]
   --shared              one race, shown and steered here; viewers watch it (needs a terminal)
 
-Exit codes: 0 stopped, 1 host key or port problem, 2 bad flag, 129/130/143 SIGHUP/SIGINT/SIGTERM.`;
+Exit codes: 0 this screen quit (--shared), 1 host key or port problem, 2 bad flag or --shared
+without a terminal, 129/130/143 SIGHUP/SIGINT/SIGTERM.`;
 
 /** The serve flags and the remaining (race) arguments, or help. Throws UsageError for a bad value. */
 export function parseServeArgs(argv: readonly string[]): {readonly kind: 'help'} | {readonly kind: 'run'; readonly options: ServeOptions; readonly rest: string[]} {

@@ -12,6 +12,7 @@
 import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
 import type {BatchKind, Coordinates, Curvature, FinalStatus, LrChange, RaceSnapshot, RacerSnapshot, RuleName} from '../engine/types.js';
+import {nameListText} from '../column-list.js';
 import {wrapWords} from '../wrap-words.js';
 import type {StopSignal} from './errors.js';
 
@@ -76,13 +77,25 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	}
 	lines.push('');
 
+	// Three columns: id, name, settings. Settings wrap in their own column, or,
+	// when that would be narrower than MIN_SETTINGS, under the name.
 	const nameWidth = Math.max(...snapshot.racers.map((racer) => racer.id.length));
 	const nameColumn = Math.max(20, ...snapshot.racers.map((racer) => racer.name.length));
+	const settingsAt = 2 + nameWidth + 2 + nameColumn + 2;
+	const indent = ' '.repeat(width - settingsAt >= MIN_SETTINGS ? settingsAt : 4);
 	lines.push(paint.bold('Racers'));
 	for (const racer of snapshot.racers) {
-		prose(`  ${racer.id.padEnd(nameWidth)}  `, `${racer.name.padEnd(nameColumn)}  ${racerSettings(racer)}`);
+		const head = `  ${racer.id.padEnd(nameWidth)}  ${racer.name.padEnd(nameColumn)}  `;
+		const settings = racerSettings(racer);
+		if (indent.length === settingsAt) {
+			wrapSettings(settings, width - settingsAt).forEach((line, index) => lines.push((index === 0 ? head : indent) + line));
+		} else {
+			lines.push(head.trimEnd());
+			for (const line of wrapSettings(settings, width - indent.length)) lines.push(indent + line);
+		}
 		const changes = lrChangesText(racer);
-		if (changes !== '') prose('    ', changes);
+		// A list that grows with every key press: from under the id, where it has the most room.
+		if (changes !== '') for (const line of wrapSettings(changes, width - 4)) lines.push(`    ${line}`);
 	}
 	lines.push('');
 
@@ -164,6 +177,17 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 export function exportedLine({path, rows}: ExportedFile): string {
 	return `wrote ${rows} ${rows === 1 ? 'row' : 'rows'} to ${path}`;
 }
+
+/**
+ * A racer's settings in lines of at most `width`, cut at spaces but never between a name and its
+ * value (`lr 0.1 → 0.4`, `beta1 0.9,`, `full (506)`, `0.2 @3`).
+ */
+function wrapSettings(text: string, width: number): string[] {
+	return wrapWords(text.replace(/(?<=[\w)]) (?=[\d(→@-])|(?<=→|\(@) /g, '\u00A0'), width).map((line) => line.replace(/\u00A0/g, ' '));
+}
+
+/** The narrowest column the racers' settings wrap in beside their names. */
+const MIN_SETTINGS = 24;
 
 /** Spaces before each column of the results. */
 const SPACE = 2;
@@ -304,7 +328,7 @@ const NAMED_FEATURES = 6;
 
 /** `RM, LSTAT`, or `50 features (rows below)`. */
 function featureList(features: readonly string[]): string {
-	return features.length <= NAMED_FEATURES ? features.join(', ') : `${features.length} features (rows below)`;
+	return features.length <= NAMED_FEATURES ? nameListText(features) : `${features.length} features (rows below)`;
 }
 
 /** `value` with thousands separators and `decimals` decimals: 2530000 → `2,530,000`, 162.88235 → `162.88`. */

@@ -337,7 +337,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					<Footer
 						width={layout.width - shownStatus.length}
 						keys={keys && isRawModeSupported}
-						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog)}}
+						context={{paused: frame.paused, over: snapshot.over, view: chartView(ui, autoLog), chartHidden: areas.chart === null}}
 					/>
 					{shownStatus === '' ? null : <Text wrap="truncate">{shownStatus}</Text>}
 				</Box>

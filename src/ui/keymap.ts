@@ -28,6 +28,8 @@ export type Action = (typeof ACTIONS)[number];
 export type Binding = {
 	/** How the keys are written in the footer and the help overlay. */
 	readonly label: string;
+	/** How the footer writes the keys, when it names fewer of them than the help. @default label */
+	readonly footerLabel?: string;
 	/** The characters that trigger the action (as Ink's `useInput` reports them). */
 	readonly keys: readonly string[];
 	/** Short text for the footer. */
@@ -48,6 +50,8 @@ export type KeyContext = {
 	/** Every racer is done or diverged. */
 	readonly over: boolean;
 	readonly view: ChartView;
+	/** The map stands in the chart's place: the chart's own keys (`l`, `g`) change nothing on screen. @default false */
+	readonly chartHidden?: boolean;
 };
 
 /** A race running in the linear view. */
@@ -76,10 +80,18 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 		short: 'log',
 		help: 'log scale for the loss axis (not in the gap view, which is always log)',
 		footer: true,
-		active: (context) => context.view !== 'gap',
+		active: (context) => context.view !== 'gap' && context.chartHidden !== true,
 	},
-	gap: {label: 'g', keys: ['g'], short: 'gap', help: 'plot the gap to the optimum, loss − L*, on a log scale', footer: true},
-	map: {label: 'm/f', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: false},
+	gap: {
+		label: 'g',
+		keys: ['g'],
+		short: 'gap',
+		help: 'plot the gap to the optimum, loss − L*, on a log scale',
+		footer: true,
+		active: (context) => context.chartHidden !== true,
+	},
+	// The footer offers `m` alone: `f` refits a map that is already shown.
+	map: {label: 'm/f', footerLabel: 'm', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: true},
 	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
 	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.

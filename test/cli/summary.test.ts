@@ -104,6 +104,37 @@ describe('formatSummary', () => {
 		);
 	});
 
+	it('keeps names in one column at 100 columns: long settings wrap under their own column', () => {
+		const adam = racer({id: 'adam', name: 'Adam', rule: 'adam', batch: {kind: 'full', size: 506, shuffle: false}, hyper: {beta1: 0.9, beta2: 0.999, eps: 1e-8}, lr: 0.1});
+		const momentum = racer({id: 'momentum', name: 'Momentum', rule: 'momentum', hyper: {momentum: 0.9}});
+		const racers = [...SNAPSHOT.racers, momentum, adam];
+		const out = lines(formatSummary({...SNAPSHOT, racers}, DATA, {width: 100}));
+		const block = out.slice(out.indexOf('Racers') + 1, out.findIndex((line) => line.startsWith('Results')) - 1);
+		for (const line of block) expect(line.length, line).toBeLessThanOrEqual(100);
+		// Every racer's name starts in the same column, its settings in the next one.
+		const firsts = block.filter((line) => /^ {2}\S/.test(line));
+		expect(firsts.map((line, index) => line.indexOf(racers[index]!.name, 4))).toEqual(Array(5).fill(12));
+		expect(firsts.map((line) => line.indexOf('rule '))).toEqual(Array(5).fill(34));
+		const at = block.findIndex((line) => line.startsWith('  adam '));
+		expect(block[at]).toMatch(/^ {2}adam {6}Adam {18}rule adam \(beta1 0\.9, beta2 0\.999, eps 1e-8\), batch full \(506\),$/);
+		expect(block[at + 1]).toBe(`${' '.repeat(34)}lr 0.1`);
+		// lr changes (a list that grows with every key press) go under the id, never cut inside a change.
+		const changes = Array.from({length: 12}, (_, index) => ({updates: index + 1, iteration: index + 1, samples: 506, ms: 1, from: 0.1, lr: 0.1 * 2 ** (index + 1)}));
+		const changed = {...adam, lr: 409.6, lrChanges: changes};
+		const withChanges = lines(formatSummary({...SNAPSHOT, racers: [...SNAPSHOT.racers, changed]}, DATA, {width: 60}));
+		const first = withChanges.findIndex((line) => line.startsWith('    lr changes: 0.2 @1, 0.4 @2,'));
+		expect(first, withChanges.join('\n')).toBeGreaterThan(0);
+		for (const line of withChanges.slice(first, first + 3)) {
+			expect(line.length).toBeLessThanOrEqual(60);
+			expect(line).toMatch(/^ {4}(lr changes: )?[\d.]+ @\d+(, [\d.]+ @\d+)*(,|,? \(@ iteration\))?$/);
+		}
+	});
+
+	it('quotes a feature name that holds a comma or a quote in the Data line, as CSV does', () => {
+		const out = formatSummary(SNAPSHOT, {...DATA, features: ['x,y', 'b', 'say "hi"']});
+		expect(out).toMatch(/^Data {6}data\/boston\.csv: 506 rows, "x,y", b, "say ""hi""" → MEDV, scale minmax$/m);
+	});
+
 	it('shows the curvature and the stable step bound', () => {
 		expect(text).toMatch(/^Curvature λmax 1\.5, λmin 0\.0125, condition 120, stable lr < 2\/λmax = 1\.333$/m);
 		const singular = formatSummary({...SNAPSHOT, curvature: {lambdaMax: 2, lambdaMin: 0, condition: null, lrMax: 1}}, DATA);

@@ -250,6 +250,11 @@ describe('gdrace serve', () => {
 			await presenter.waitFor((session) => header(session.screen()).state === 'paused');
 			const paused = header(presenter.screen());
 			await until(() => [wide, narrow].every((one) => JSON.stringify(header(one.screen())) === JSON.stringify(paused)), 30_000);
+			// A viewer joining now (nothing moves, nothing is published) sees that moment at once.
+			const late = await viewer(port, 90, 26);
+			await until(() => JSON.stringify(header(late.screen())) === JSON.stringify(paused) && /^GD /m.test(late.screen().join('\n')), 30_000);
+			late.channel.write('q');
+			expect(await late.exit).toBe(0);
 
 			// A viewer's keys steer nothing; its `?` is its own help. The help showing proves the keys before it were read.
 			wide.channel.write(' +r]sck');
@@ -326,6 +331,18 @@ describe('gdrace serve', () => {
 			presenter.press('q');
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
 			expect(presenter.scrollback().join('\n')).not.toContain('refused');
+		}, 90_000);
+
+		it('with --exit-on-finish, the finished race ends the viewers\' sessions too, exit 0', async () => {
+			// At 1 it/s nothing finishes until the presenter speeds it up (+ doubles), after the viewer came.
+			const {term: presenter, port} = await startPresenter(['--epochs', '1000', '--speed', '1', '--exit-on-finish', '--hold', '0']);
+			const one = await viewer(port, 80, 24);
+			await until(() => watchingFooter(one.screen()) && /^GD /m.test(one.screen().join('\n')), 30_000);
+			presenter.write('+'.repeat(20));
+			expect(await one.exit).toBe(0);
+			await until(() => one.screen().join('\n').includes('gdrace: the presenter ended the race'), 10_000);
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
+			expect(presenter.scrollback().join('\n')).toMatch(/^iterations +1,000 +1,000 +1,000 +1,000$/m);
 		}, 90_000);
 
 		it('SIGTERM tells the viewers, closes their sessions and exits 143', async () => {

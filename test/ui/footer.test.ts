@@ -8,7 +8,7 @@ import {MIN_COLUMNS} from '../../src/ui/layout.js';
 describe('footerText', () => {
 	it('always offers `? help` and `q quit`, at every width from the minimum up', () => {
 		for (let width = MIN_COLUMNS; width <= 200; width++) {
-			for (const context of [RUNNING, {...RUNNING, paused: true}, {...RUNNING, over: true}, {...RUNNING, view: 'gap' as const}]) {
+			for (const context of [RUNNING, {...RUNNING, paused: true}, {...RUNNING, over: true}, {...RUNNING, view: 'gap' as const}, {...RUNNING, chartHidden: true}]) {
 				const text = footerText(width, context);
 				expect(text.length, `${width}`).toBeLessThanOrEqual(width);
 				expect(text.endsWith('? help  q quit'), `${width}: ${text}`).toBe(true);
@@ -17,8 +17,8 @@ describe('footerText', () => {
 	});
 
 	it('gives way from the end of the key map, so a wider footer only adds keys', () => {
-		expect(footerText(100)).toBe('space pause  s step  + faster  - slower  c clock  l log  g gap  1-9 show/hide  ? help  q quit');
-		expect(footerText(104)).toBe('space pause  s step  + faster  - slower  c clock  l log  g gap  1-9 show/hide  r restart  ? help  q quit');
+		expect(footerText(100)).toBe('space pause  s step  + faster  - slower  c clock  l log  g gap  m map  1-9 show/hide  ? help  q quit');
+		expect(footerText(111)).toBe('space pause  s step  + faster  - slower  c clock  l log  g gap  m map  1-9 show/hide  r restart  ? help  q quit');
 		expect(footerText(80)).toBe('space pause  s step  + faster  - slower  c clock  l log  g gap  ? help  q quit');
 		expect(footerText(60)).toBe('space pause  s step  + faster  - slower  ? help  q quit');
 		expect(footerText(53)).toBe('space pause  s step  + faster  ? help  q quit');
@@ -32,8 +32,21 @@ describe('footerText', () => {
 
 	it('after the race offers no key that moves it (space, s, + and -)', () => {
 		const over = footerText(200, {...RUNNING, over: true});
-		expect(over).toBe('c clock  l log  g gap  1-9 show/hide  r restart  ? help  q quit');
+		expect(over).toBe('c clock  l log  g gap  m map  1-9 show/hide  r restart  ? help  q quit');
 		expect(footerText(200, {...RUNNING, paused: true})).toContain('space pause  s step  + faster  - slower');
+	});
+
+	it('offers `m` (the map) where there is room: at 100 columns, and at 80 in the gap view', () => {
+		expect(footerText(100)).toContain('  g gap  m map  ');
+		expect(footerText(80, {...RUNNING, view: 'gap'})).toBe('space pause  s step  + faster  - slower  c clock  g gap  m map  ? help  q quit');
+		// `f` refits a map already shown: the footer names `m` alone.
+		expect(footerText(200)).not.toContain('m/f');
+	});
+
+	it('with the map in the chart\'s place, does not offer the chart\'s own keys (`l`, `g`)', () => {
+		const alone = footerText(200, {...RUNNING, chartHidden: true});
+		expect(alone).toBe('space pause  s step  + faster  - slower  c clock  m map  1-9 show/hide  r restart  ↑↓[] lr  ? help  q quit');
+		expect(footerText(80, {...RUNNING, chartHidden: true})).toBe('space pause  s step  + faster  - slower  c clock  m map  ? help  q quit');
 	});
 
 	it('does not offer `l` in the gap view, which is always log', () => {

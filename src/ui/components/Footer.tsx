@@ -17,7 +17,7 @@ const SEPARATOR = '  ';
 
 function item(action: Action): string {
 	const binding = KEYMAP[action];
-	return `${binding.label} ${binding.short}`;
+	return `${binding.footerLabel ?? binding.label} ${binding.short}`;
 }
 
 /**

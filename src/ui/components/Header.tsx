@@ -2,6 +2,7 @@ import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Clock} from '../../engine/types.js';
 import {TIME_UNIT_MS} from '../../engine/types.js';
+import {nameListText} from '../../column-list.js';
 import {formatCompact, formatCount, formatDuration} from '../format.js';
 import type {Rect} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
@@ -128,7 +129,7 @@ function Header(props: HeaderProps) {
 	const view = props.view ?? clock;
 	const state = replay ? 'replay' : stateText(paused, over, props.diverged);
 	const stateColor = replay ? 'magenta' : over ? (props.diverged ? 'red' : 'green') : paused ? 'yellow' : 'cyan';
-	const first = `gdrace  ${data.name} · ${data.rows} rows · ${data.features.join(', ')} → ${data.target} · ${data.scale}`;
+	const first = `gdrace  ${data.name} · ${data.rows} rows · ${nameListText(data.features)} → ${data.target} · ${data.scale}`;
 	const shown = Math.min(position, epochs);
 	const selectedLr = props.selectedLr ?? null;
 	const bound = lrBoundText(lrMax, above);

@@ -3,6 +3,9 @@
  * restart, quit, the "too small" screen and resizes, and a diverged racer. The scheduler is real
  * and built from the bundled data as the CLI builds it.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {FINISH_HOLD_MS} from '../../../src/ui/App.js';
 import type {ExitReason} from '../../../src/ui/App.js';
@@ -238,9 +241,16 @@ describe('--view: what the chart area opens on', () => {
 		advance(race, 150);
 		await show(race, {columns: 100, rows: 30});
 		const layout = fullLayout(100, 30);
-		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^map RM → LSTAT ↑/));
+		await app!.until(() => {
+			expect(app!.lines()[layout.legend.y]).toMatch(/^map RM → LSTAT ↑/);
+			// `m` is offered; the chart's own keys, with no chart on screen, are not.
+			expect(app!.lines()[layout.footer.y]).toMatch(/^space pause .* c clock {2}m map {2}1-9 show\/hide .*\? help {2}q quit$/);
+		});
 		app!.press('m');
-		await app!.until(() => expect(app!.lines()[layout.legend.y]).toMatch(/^1 /));
+		await app!.until(() => {
+			expect(app!.lines()[layout.legend.y]).toMatch(/^1 /);
+			expect(app!.lines()[layout.footer.y]).toMatch(/ c clock {2}l log {2}g gap {2}m map {2}/);
+		});
 	});
 
 	it('--demo opens on the gap view, with the map beside it from 160 columns', async () => {
@@ -285,6 +295,21 @@ describe('the selected racer\'s lr', () => {
 		await app!.until(() => expect(app!.lines().find((line) => line.startsWith('racer '))).toMatch(/ lr +upd\/s$/));
 		expect(clockLine(app!)).not.toContain('GD lr');
 		expect(clockLine(app!)).toMatch(/ · lr < 2\/λmax = 0\.732$/);
+	});
+});
+
+describe('the header', () => {
+	it('quotes a feature name that holds a comma, as CSV does: `"x,y", b` is two features', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-header-'));
+		try {
+			const file = join(dir, 'quoted.csv');
+			writeFileSync(file, '"x,y",b,t\n1,2,3\n2,1,4\n3,5,2\n4,4,6\n5,1,1\n');
+			const race = raceFromArgs(['--data', file, '--features', '"x,y",b', '--target', 't']);
+			await show(race);
+			expect(app!.lines()[0]).toMatch(/^gdrace {2}quoted\.csv · 5 rows · "x,y", b → t · minmax +paused$/);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });
 
