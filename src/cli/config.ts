@@ -13,6 +13,7 @@
  * validated in every mode and ignored headless.
  */
 import {isatty} from 'node:tty';
+import {csvName, nameListText} from '../column-list.js';
 import {STDIN_PATH} from '../data/csv.js';
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
 import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
@@ -289,14 +290,20 @@ export function toConfig(args: Args, environment: Environment): Config {
 	};
 }
 
+/** Names as typed after a flag in a shell: `RM,LSTAT`; `'"x,y",b'` (CSV quotes, in single quotes for the shell). */
+function typedList(names: readonly string[]): string {
+	const text = names.map(csvName).join(',');
+	return /^[\w.,-]*$/.test(text) || text.includes("'") ? text : `'${text}'`;
+}
+
 /** `--map A,B`: two of the features (with one feature: it, optionally with 'bias'). */
 function mapAxes(text: string | undefined, features: readonly string[]): Config['map'] {
 	if (text === undefined) return features.length > 1 ? {x: 0, y: 1} : {x: 0, y: 'bias'};
-	const example = features.length > 1 ? `${features[0]},${features[1]}` : `${features[0]},bias`;
+	const example = typedList(features.length > 1 ? [features[0]!, features[1]!] : [features[0]!, 'bias']);
 	const names = nameList('--map', text, example);
 	const index = (name: string): number => {
 		const at = features.indexOf(name);
-		if (at < 0) throw new UsageError(`--map names ${shown(name)}, which is not one of the features (${features.join(', ')}); e.g. --map ${example}`);
+		if (at < 0) throw new UsageError(`--map names ${shown(name)}, which is not one of the features (${nameListText(features)}); e.g. --map ${example}`);
 		return at;
 	};
 	if (features.length === 1) {

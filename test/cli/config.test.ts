@@ -109,6 +109,15 @@ describe('every flag', () => {
 		expect(config(['--demo', '--optimizers', 'gd'], TERMINAL).racers.map((racer) => racer.id)).toEqual(['gd']);
 	});
 
+	it('--map: two features; a message names the features and an example as typed, CSV-quoted', () => {
+		expect(config(['--map', 'LSTAT,RM']).map).toEqual({x: 1, y: 0});
+		expect(run(['--map', 'RM,NOPE'])).toMatchObject({code: 2, message: expect.stringMatching(/^--map names "NOPE", which is not one of the features \(RM, LSTAT\); e\.g\. --map RM,LSTAT$/)});
+		const quoted = run(['--features', '"x,y",b', '--map', 'x,b']);
+		expect(quoted).toMatchObject({code: 2});
+		expect(quoted.message).toContain('which is not one of the features ("x,y", b); e.g. --map \'"x,y",b\'');
+		expect(run(['--features', '"x,y",b', '--map', 'b'])).toMatchObject({code: 2, message: expect.stringContaining('e.g. --map \'"x,y",b\'')});
+	});
+
 	it('--view: the loss by default, gap or map; --demo opens on the gap, which any --view overrides', () => {
 		expect(config([]).view).toBe('loss');
 		expect(config(['--view', 'gap']).view).toBe('gap');
