@@ -111,15 +111,28 @@ export class Race {
 			recordHistory: config.recordHistory ?? true,
 			initialLoss: this.initialLoss,
 		};
+		this.racers = config.racers.map((spec) => new Racer(spec, options));
 		// The first racer to run would pay for compiling the code every racer shares, and its CPU
 		// time (the time clock's budget, and a coordinate of every history point) would show it. A
 		// throwaway racer per spec (another seed, a small history) runs first, so every racer
-		// starts on warm code.
-		for (const spec of config.racers) {
-			const throwaway = new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4});
-			throwaway.advanceTo(WARM_UP_ITERATIONS, 'iteration', performance.now() + WARM_UP_MS);
-		}
-		this.racers = config.racers.map((spec) => new Racer(spec, options));
+		// starts on warm code. That happens on the first `extend`, not here: a live screen draws
+		// its first frame (iteration 0) before any racing.
+		this.warmUp = () => {
+			for (const spec of config.racers) {
+				const throwaway = new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4});
+				throwaway.advanceTo(WARM_UP_ITERATIONS, 'iteration', performance.now() + WARM_UP_MS);
+			}
+		};
+	}
+
+	/** Runs the throwaway racers once, before the first racing (see the constructor). */
+	private warmUp: (() => void) | null;
+
+	private warmUpOnce(): void {
+		const warmUp = this.warmUp;
+		if (warmUp === null) return;
+		this.warmUp = null;
+		warmUp();
 	}
 
 	/**
@@ -158,6 +171,7 @@ export class Race {
 		if (!(Number.isFinite(units) && units >= 0)) {
 			throw new RangeError(`units must be a finite number >= 0 (got ${units})`);
 		}
+		this.warmUpOnce();
 		this.targetValue = Math.min(this.config.epochs, this.targetValue + units);
 	}
 
@@ -181,6 +195,7 @@ export class Race {
 	 * makes progress. True when all are caught up.
 	 */
 	catchUp(deadline = Infinity): boolean {
+		this.warmUpOnce();
 		const clock = this.config.clock;
 		for (let rounds = 0; ; rounds++) {
 			if (this.levelValue >= this.targetValue || this.over) {
