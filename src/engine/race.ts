@@ -119,7 +119,7 @@ export class Race {
 		// its first frame (iteration 0) before any racing.
 		this.warmUp = () => {
 			for (const spec of config.racers) {
-				const throwaway = new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4});
+				const throwaway = new Racer(spec, {...options, seed: config.seed + 1, historyCapacity: 4, warmUp: true});
 				throwaway.advanceTo(WARM_UP_ITERATIONS, 'iteration', performance.now() + WARM_UP_MS);
 			}
 		};

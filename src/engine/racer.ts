@@ -100,6 +100,12 @@ export type RacerOptions = {
 	readonly recordHistory?: boolean;
 	/** The full-data loss at the initial weights (the race computes it once, directly). */
 	readonly initialLoss: number;
+	/**
+	 * A throwaway racer that warms the code up (see Race): its finish line is at infinity and is
+	 * crossed by its first update, so that the finish branch too has run before the real racers
+	 * (optimized code that never saw it would be thrown away when a racer first finishes). @default false
+	 */
+	readonly warmUp?: boolean;
 };
 
 /** A racer's complete state as plain data (JSON-safe except for non-finite numbers, which never occur). */
@@ -213,7 +219,7 @@ export class Racer {
 		this.epochs = options.epochs;
 		this.initialLoss = options.initialLoss;
 		this.gapRef = gapReference(options.objective.lossStar, options.initialLoss);
-		this.finishGap = options.tolerance * this.gapRef;
+		this.finishGap = options.warmUp === true ? Infinity : options.tolerance * this.gapRef;
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
 		this.upi = this.policy.updatesPerIteration;
 		this.history = new History(options.historyCapacity, data.dims + 1);
@@ -229,7 +235,7 @@ export class Racer {
 		this.lossValue = this.measured[1]!;
 		this.point[3] = this.lossValue;
 		this.history.record(this.point, this.current);
-		if (this.gapValue <= this.finishGap) {
+		if (this.gapValue <= this.finishGap && options.warmUp !== true) {
 			this.finishedAt = {iteration: 0, samples: 0, ms: 0};
 		}
 	}

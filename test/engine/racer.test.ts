@@ -285,3 +285,21 @@ describe('the history keeps θ', () => {
 		}
 	});
 });
+
+describe('warm-up racers (Race runs one per spec before racing)', () => {
+	test('cross their finish line on the first update, not at the start, and race the same numbers', () => {
+		const objective = new Objective(tiny);
+		const initialLoss = directLoss(tiny, [0], 1);
+		const options = {objective, seed: 7, epochs: 10, tolerance: 0.01, initialLoss};
+		const warm = new Racer(spec('gd'), {...options, warmUp: true});
+		const real = new Racer(spec('gd'), options);
+		expect(warm.finished).toBeNull();
+		warm.advanceTo(3, 'iteration');
+		real.advanceTo(3, 'iteration');
+		// The finish branch ran (its first update), so optimized code has seen it before a real racer finishes.
+		expect(warm.finished).toMatchObject({iteration: 1, samples: 3});
+		expect(real.finished).toBeNull();
+		expect(warm.weights).toEqual(real.weights);
+		expect(warm.loss).toBe(real.loss);
+	});
+});
