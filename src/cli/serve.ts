@@ -443,7 +443,12 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		for (const remove of removers) remove();
 		code = EXIT[stoppedBy];
 	}
-	if (stoppedBy === undefined) await stop('gdrace: the presenter ended the race', EXIT.ok, 'the presenter ended the race');
+	if (stoppedBy === undefined) {
+		// --exit-on-finish closes the screen by itself once the race is over; otherwise the presenter quit.
+		const finished = config.exitOnFinish && shared?.scheduler.race.over === true;
+		const why = finished ? 'the race is over' : 'the presenter ended the race';
+		await stop(`gdrace: ${why}`, EXIT.ok, why);
+	}
 	else await stop('gdrace serve: the server is stopping', EXIT[stoppedBy], `stopping (${stoppedBy})`);
 	return code;
 

@@ -340,9 +340,10 @@ describe('gdrace serve', () => {
 			await until(() => watchingFooter(one.screen()) && /^GD /m.test(one.screen().join('\n')), 30_000);
 			presenter.write('+'.repeat(20));
 			expect(await one.exit).toBe(0);
-			await until(() => one.screen().join('\n').includes('gdrace: the presenter ended the race'), 10_000);
+			await until(() => one.screen().join('\n').includes('gdrace: the race is over'), 10_000);
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
 			expect(presenter.scrollback().join('\n')).toMatch(/^iterations +1,000 +1,000 +1,000 +1,000$/m);
+			expect(presenter.scrollback().join('\n')).toMatch(/^gdrace serve: the race is over: closing 1 viewer session$/m);
 		}, 90_000);
 
 		it('SIGTERM tells the viewers, closes their sessions and exits 143', async () => {
