@@ -5,7 +5,11 @@
  * whole process, each next to bare `node -e 0` measured the same way in the same invocation.
  *
  *   npm run bench:startup                  (builds dist/ first)
- *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js]
+ *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js] [--node PATH]
+ *
+ * `--node PATH` measures another Node binary (bare node, gdrace and the first frame all run on it;
+ * the default is the Node running the benchmark): Node 20 itself takes about twice as long as 22
+ * and later to start (`node -e 0`), so the figures are only comparable next to their own bare node.
  *
  * How it measures, interleaved round by round (so load changes hit every figure alike):
  *   - node: `node -e 0` spawned with a pipe, from spawn to exit;
@@ -36,12 +40,13 @@ function option(name, fallback) {
 const rounds = Number(option('--rounds', '15'));
 const cliPath = resolve(repoRoot, option('--cli', fileURLToPath(new URL('../../dist/cli.js', import.meta.url))));
 const asJson = process.argv.includes('--json');
+const nodePath = option('--node', process.execPath);
 
 /** Milliseconds from spawn to exit of `command args` with piped, drained output. */
 function wholeProcess(args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const child = spawn(process.execPath, args, {cwd: repoRoot, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(nodePath, args, {cwd: repoRoot, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 		child.stdout.resume();
 		child.stderr.resume();
 		child.on('error', fail);
@@ -57,7 +62,7 @@ function wholeProcess(args) {
 function firstFrame(args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const pty = spawnPty(process.execPath, args, {cols: 100, rows: 30, cwd: repoRoot, env: benchEnv({TERM: 'xterm-256color'}), name: 'xterm-256color'});
+		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: benchEnv({TERM: 'xterm-256color'}), name: 'xterm-256color'});
 		let text = '';
 		let ms;
 		const timer = setTimeout(() => {
@@ -92,6 +97,13 @@ async function main() {
 		console.error(`startup: ${cliPath} is missing; run \`npm run build\` first`);
 		process.exit(1);
 	}
+	const version = await new Promise((done, fail) => {
+		const child = spawn(nodePath, ['--version'], {stdio: ['ignore', 'pipe', 'inherit']});
+		let text = '';
+		child.stdout.on('data', (chunk) => (text += chunk));
+		child.on('error', fail);
+		child.on('close', () => done(text.trim()));
+	});
 	const load = loadavg().map((value) => value.toFixed(2)).join(' ');
 	const results = {node: [], headless: [], firstFrame: []};
 	// One warm-up round fills the file cache; it is not counted.
@@ -106,10 +118,11 @@ async function main() {
 	}
 	const summary = {
 		cli: cliPath,
+		node: {path: nodePath, version},
 		rounds,
 		loadBefore: load,
 		loadAfter: loadavg().map((value) => value.toFixed(2)).join(' '),
-		node: stats(results.node),
+		bare: stats(results.node),
 		headless: stats(results.headless),
 		firstFrame: stats(results.firstFrame),
 		goals: GOALS,
@@ -118,11 +131,11 @@ async function main() {
 		console.log(JSON.stringify(summary));
 		return;
 	}
-	console.log(`startup: ${rounds} rounds, load average ${summary.loadBefore} before, ${summary.loadAfter} after`);
+	console.log(`startup: node ${version}, ${rounds} rounds, load average ${summary.loadBefore} before, ${summary.loadAfter} after`);
 	console.log('                              median    min    max   goal');
 	const row = (label, s, goal) =>
 		console.log(`${label.padEnd(28)} ${String(s.median).padStart(6)} ${String(s.min).padStart(6)} ${String(s.max).padStart(6)}   ${goal}`);
-	row('node -e 0 (whole process)', summary.node, '');
+	row('node -e 0 (whole process)', summary.bare, '');
 	row('gdrace --json (whole)', summary.headless, `≤ ${GOALS.headless}`);
 	row('gdrace first frame (pty)', summary.firstFrame, `≤ ${GOALS.firstFrame}`);
 }

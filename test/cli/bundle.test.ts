@@ -1,10 +1,12 @@
 /**
  * dist/ is esbuild's bundle (scripts/build.mjs). The headless path must stay free of React, Ink
- * and the live screen in the bundle too: the modules dist/cli.js loads before running (its
- * static imports, followed through the shared chunks) are read from esbuild's metafile.
+ * and the live screen in the bundle too: the modules it loads (dist/cli.js imports the command's
+ * chunk dynamically, after turning Node's compile cache on; that chunk's static imports, followed
+ * through the shared chunks) are read from esbuild's metafile.
  */
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import module from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -38,8 +40,23 @@ function staticClosure(meta: Metafile, entry: string): {outputs: Set<string>; in
 describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	const meta = JSON.parse(readFileSync(META, 'utf8')) as Metafile;
 
+	/** The chunk dist/cli.js imports dynamically: the command (src/cli/main.ts) and what it imports statically. */
+	function commandChunk(): string {
+		const entry = staticClosure(meta, 'dist/cli.js');
+		const chunks = [...entry.dynamic].filter((chunk) => staticClosure(meta, chunk).inputs.has('src/cli/main.ts'));
+		expect(chunks).toHaveLength(1);
+		return chunks[0]!;
+	}
+
+	it('loads nothing before it turns on the compile cache: the entry imports only node:module statically', () => {
+		const entry = staticClosure(meta, 'dist/cli.js');
+		expect([...entry.outputs]).toEqual(['dist/cli.js']);
+		expect([...entry.inputs]).toEqual(['src/cli.ts']);
+		commandChunk();
+	});
+
 	it('loads neither React, Ink, asciichart nor src/ui before the headless race runs', () => {
-		const {inputs, dynamic} = staticClosure(meta, 'dist/cli.js');
+		const {inputs, dynamic} = staticClosure(meta, commandChunk());
 		const offending = [...inputs].filter((input) => /node_modules\/(react|react-reconciler|ink|yoga-layout|asciichart|scheduler)\//.test(input) || input.startsWith('src/ui/'));
 		expect(offending).toEqual([]);
 		expect(inputs).toContain('src/cli/headless.ts');
@@ -88,6 +105,27 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	it('starts the headless race without loading string-width for real (no Intl.Segmenter)', () => {
 		expect(startupCounts(['--json', '--epochs', '10'])).toEqual({segmenters: 0, fetches: 0});
 	});
+
+	// Node 22.1 and later: the chunks of the headless path are compiled once and then read from
+	// the cache that dist/cli.js turns on (in the temporary directory: TMPDIR moves it here). Node
+	// 20 has no compile cache.
+	it.skipIf(typeof (module as {enableCompileCache?: unknown}).enableCompileCache !== 'function')(
+		'keeps the compiled code of every module the headless race loads in Node\'s compile cache',
+		() => {
+			const dir = mkdtempSync(join(tmpdir(), 'gdrace-cache-'));
+			try {
+				const env = {...process.env, TMPDIR: dir};
+				delete env['NODE_COMPILE_CACHE'];
+				delete env['NODE_DISABLE_COMPILE_CACHE'];
+				execFileSync(process.execPath, [`${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
+				const cached = readdirSync(join(dir, 'node-compile-cache'), {recursive: true, withFileTypes: true}).filter((entry) => entry.isFile());
+				// The command's chunk and the shared chunks it imports (dist/cli.js itself is loaded before the call).
+				expect(cached.length).toBe(staticClosure(meta, commandChunk()).outputs.size);
+			} finally {
+				rmSync(dir, {recursive: true, force: true});
+			}
+		},
+	);
 
 	it('draws the live screen without fetching Yoga through undici', () => {
 		const counts = startupCounts(['--cast', 'race.cast', '--render', '--epochs', '10']);
