@@ -8,8 +8,9 @@
  *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js] [--node PATH]
  *
  * `--node PATH` measures another Node binary (bare node, gdrace and the first frame all run on it;
- * the default is the Node running the benchmark): Node 20 itself takes about twice as long as 22
- * and later to start (`node -e 0`), so the figures are only comparable next to their own bare node.
+ * the default is the Node running the benchmark). `--no-extra-ca-certs` drops NODE_EXTRA_CA_CERTS
+ * from the environment: Node 20 (not 22 and later) reads and parses that certificate file before
+ * any JavaScript runs, which doubles its bare start (about 60 against 30 ms for a system bundle).
  *
  * How it measures, interleaved round by round (so load changes hit every figure alike):
  *   - node: `node -e 0` spawned with a pipe, from spawn to exit;
@@ -41,12 +42,15 @@ const rounds = Number(option('--rounds', '15'));
 const cliPath = resolve(repoRoot, option('--cli', fileURLToPath(new URL('../../dist/cli.js', import.meta.url))));
 const asJson = process.argv.includes('--json');
 const nodePath = option('--node', process.execPath);
+const dropExtraCa = process.argv.includes('--no-extra-ca-certs');
+/** The environment of every measured process. */
+const env = (extra = {}) => benchEnv(dropExtraCa ? {NODE_EXTRA_CA_CERTS: undefined, ...extra} : extra);
 
 /** Milliseconds from spawn to exit of `command args` with piped, drained output. */
 function wholeProcess(args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const child = spawn(nodePath, args, {cwd: repoRoot, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(nodePath, args, {cwd: repoRoot, env: env(), stdio: ['ignore', 'pipe', 'pipe']});
 		child.stdout.resume();
 		child.stderr.resume();
 		child.on('error', fail);
@@ -62,7 +66,7 @@ function wholeProcess(args) {
 function firstFrame(args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: benchEnv({TERM: 'xterm-256color'}), name: 'xterm-256color'});
+		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: env({TERM: 'xterm-256color'}), name: 'xterm-256color'});
 		let text = '';
 		let ms;
 		const timer = setTimeout(() => {
@@ -119,6 +123,7 @@ async function main() {
 	const summary = {
 		cli: cliPath,
 		node: {path: nodePath, version},
+		extraCaCerts: env().NODE_EXTRA_CA_CERTS ?? null,
 		rounds,
 		loadBefore: load,
 		loadAfter: loadavg().map((value) => value.toFixed(2)).join(' '),
@@ -135,6 +140,7 @@ async function main() {
 	console.log('                              median    min    max   goal');
 	const row = (label, s, goal) =>
 		console.log(`${label.padEnd(28)} ${String(s.median).padStart(6)} ${String(s.min).padStart(6)} ${String(s.max).padStart(6)}   ${goal}`);
+	if (summary.extraCaCerts !== null) console.log(`NODE_EXTRA_CA_CERTS=${summary.extraCaCerts} (Node 20 parses it at start; --no-extra-ca-certs drops it)`);
 	row('node -e 0 (whole process)', summary.bare, '');
 	row('gdrace --json (whole)', summary.headless, `≤ ${GOALS.headless}`);
 	row('gdrace first frame (pty)', summary.firstFrame, `≤ ${GOALS.firstFrame}`);
