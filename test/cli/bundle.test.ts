@@ -66,6 +66,15 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect([...live!].some((input) => input.includes('node_modules/ink/'))).toBe(true);
 	});
 
+	// An ES module import of a built-in reads all its exports (fs's load Node's stream and promise
+	// modules): 3–5 ms of every start. scripts/build.mjs makes them require() calls.
+	it("takes Node's built-in modules with require(), not as ES modules (except node:module, which makes require)", () => {
+		const imported = Object.values(meta.outputs).flatMap((output) =>
+			output.imports.filter(({path, kind, external}) => external === true && kind === 'import-statement' && module.isBuiltin(path)).map(({path}) => path),
+		);
+		expect(new Set(imported)).toEqual(new Set(['node:module']));
+	});
+
 	it('is what package.json runs: the bin, npm start and the tests use dist/cli.js', () => {
 		const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {bin: Record<string, string>; scripts: Record<string, string>};
 		expect(pkg.bin['gdrace']).toBe('dist/cli.js');
