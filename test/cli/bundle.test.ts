@@ -123,7 +123,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		() => {
 			const dir = mkdtempSync(join(tmpdir(), 'gdrace-cache-'));
 			try {
-				const env = {...process.env, TMPDIR: dir};
+				const env: NodeJS.ProcessEnv = {...process.env, TMPDIR: dir};
 				delete env['NODE_COMPILE_CACHE'];
 				delete env['NODE_DISABLE_COMPILE_CACHE'];
 				execFileSync(process.execPath, [`${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
