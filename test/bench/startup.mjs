@@ -5,10 +5,12 @@
  * whole process, each next to bare `node -e 0` measured the same way in the same invocation.
  *
  *   npm run bench:startup                  (builds dist/ first)
- *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js] [--node PATH]
+ *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js]… [--node PATH]…
  *
  * `--node PATH` measures another Node binary (bare node, gdrace and the first frame all run on it;
- * the default is the Node running the benchmark). `--no-extra-ca-certs` drops NODE_EXTRA_CA_CERTS
+ * the default is the Node running the benchmark). `--cli` and `--node` may be given several times:
+ * every Node with every build, interleaved in each round, so that a before/after or a Node
+ * against Node comparison sees the same machine. `--no-extra-ca-certs` drops NODE_EXTRA_CA_CERTS
  * from the environment: Node 20 (not 22 and later) reads and parses that certificate file before
  * any JavaScript runs, which doubles its bare start (about 60 against 30 ms for a system bundle).
  *
@@ -24,7 +26,7 @@
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {loadavg} from 'node:os';
-import {resolve} from 'node:path';
+import {relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {spawn as spawnPty} from 'node-pty';
 import {benchEnv, repoRoot} from './tui.mjs';
@@ -38,16 +40,22 @@ function option(name, fallback) {
 	return at === -1 ? fallback : process.argv[at + 1];
 }
 
+/** Every value of a repeatable option, or `[fallback]`. */
+function options(name, fallback) {
+	const values = process.argv.flatMap((arg, at) => (arg === name && at + 1 < process.argv.length ? [process.argv[at + 1]] : []));
+	return values.length > 0 ? values : [fallback];
+}
+
 const rounds = Number(option('--rounds', '15'));
-const cliPath = resolve(repoRoot, option('--cli', fileURLToPath(new URL('../../dist/cli.js', import.meta.url))));
+const cliPaths = options('--cli', fileURLToPath(new URL('../../dist/cli.js', import.meta.url))).map((path) => resolve(repoRoot, path));
 const asJson = process.argv.includes('--json');
-const nodePath = option('--node', process.execPath);
+const nodePaths = options('--node', process.execPath);
 const dropExtraCa = process.argv.includes('--no-extra-ca-certs');
 /** The environment of every measured process. */
 const env = (extra = {}) => benchEnv(dropExtraCa ? {NODE_EXTRA_CA_CERTS: undefined, ...extra} : extra);
 
 /** Milliseconds from spawn to exit of `command args` with piped, drained output. */
-function wholeProcess(args) {
+function wholeProcess(nodePath, args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
 		const child = spawn(nodePath, args, {cwd: repoRoot, env: env(), stdio: ['ignore', 'pipe', 'pipe']});
@@ -63,7 +71,7 @@ function wholeProcess(args) {
 }
 
 /** Milliseconds from spawn to the end of the first frame drawn in a 100×30 pty. */
-function firstFrame(args) {
+function firstFrame(nodePath, args) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
 		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: env({TERM: 'xterm-256color'}), name: 'xterm-256color'});
@@ -96,54 +104,70 @@ function stats(values) {
 	return {median: Math.round(median), min: Math.round(sorted[0]), max: Math.round(sorted.at(-1))};
 }
 
-async function main() {
-	if (!existsSync(cliPath)) {
-		console.error(`startup: ${cliPath} is missing; run \`npm run build\` first`);
-		process.exit(1);
-	}
-	const version = await new Promise((done, fail) => {
+/** `node --version` of a binary. */
+function nodeVersion(nodePath) {
+	return new Promise((done, fail) => {
 		const child = spawn(nodePath, ['--version'], {stdio: ['ignore', 'pipe', 'inherit']});
 		let text = '';
 		child.stdout.on('data', (chunk) => (text += chunk));
 		child.on('error', fail);
 		child.on('close', () => done(text.trim()));
 	});
+}
+
+async function main() {
+	for (const cliPath of cliPaths) {
+		if (!existsSync(cliPath)) {
+			console.error(`startup: ${cliPath} is missing; run \`npm run build\` first`);
+			process.exit(1);
+		}
+	}
+	const nodes = [];
+	for (const path of nodePaths) nodes.push({path, version: await nodeVersion(path), bare: []});
+	const setups = nodes.flatMap((node) => cliPaths.map((cli) => ({node, cli, headless: [], firstFrame: []})));
 	const load = loadavg().map((value) => value.toFixed(2)).join(' ');
-	const results = {node: [], headless: [], firstFrame: []};
-	// One warm-up round fills the file cache; it is not counted.
+	// One warm-up round fills the file cache (and Node's compile cache); it is not counted.
 	for (let round = -1; round < rounds; round++) {
-		const node = await wholeProcess(['-e', '0']);
-		const headless = await wholeProcess([cliPath, '--json']);
-		const frame = await firstFrame([cliPath]);
-		if (round < 0) continue;
-		results.node.push(node);
-		results.headless.push(headless);
-		results.firstFrame.push(frame);
+		for (const node of nodes) {
+			const bare = await wholeProcess(node.path, ['-e', '0']);
+			if (round >= 0) node.bare.push(bare);
+		}
+		for (const setup of setups) {
+			const headless = await wholeProcess(setup.node.path, [setup.cli, '--json']);
+			const frame = await firstFrame(setup.node.path, [setup.cli]);
+			if (round < 0) continue;
+			setup.headless.push(headless);
+			setup.firstFrame.push(frame);
+		}
 	}
 	const summary = {
-		cli: cliPath,
-		node: {path: nodePath, version},
-		extraCaCerts: env().NODE_EXTRA_CA_CERTS ?? null,
 		rounds,
+		extraCaCerts: env().NODE_EXTRA_CA_CERTS ?? null,
 		loadBefore: load,
 		loadAfter: loadavg().map((value) => value.toFixed(2)).join(' '),
-		bare: stats(results.node),
-		headless: stats(results.headless),
-		firstFrame: stats(results.firstFrame),
 		goals: GOALS,
+		setups: setups.map(({node, cli, headless, firstFrame: frames}) => ({
+			node: {path: node.path, version: node.version},
+			cli: relative(repoRoot, cli),
+			bare: stats(node.bare),
+			headless: stats(headless),
+			firstFrame: stats(frames),
+		})),
 	};
 	if (asJson) {
 		console.log(JSON.stringify(summary));
 		return;
 	}
-	console.log(`startup: node ${version}, ${rounds} rounds, load average ${summary.loadBefore} before, ${summary.loadAfter} after`);
-	console.log('                              median    min    max   goal');
-	const row = (label, s, goal) =>
-		console.log(`${label.padEnd(28)} ${String(s.median).padStart(6)} ${String(s.min).padStart(6)} ${String(s.max).padStart(6)}   ${goal}`);
+	console.log(`startup: ${rounds} rounds, load average ${summary.loadBefore} before, ${summary.loadAfter} after`);
 	if (summary.extraCaCerts !== null) console.log(`NODE_EXTRA_CA_CERTS=${summary.extraCaCerts} (Node 20 parses it at start; --no-extra-ca-certs drops it)`);
-	row('node -e 0 (whole process)', summary.bare, '');
-	row('gdrace --json (whole)', summary.headless, `≤ ${GOALS.headless}`);
-	row('gdrace first frame (pty)', summary.firstFrame, `≤ ${GOALS.firstFrame}`);
+	const row = (label, s, goal) =>
+		console.log(`  ${label.padEnd(28)} ${String(s.median).padStart(6)} ${String(s.min).padStart(6)} ${String(s.max).padStart(6)}   ${goal}`);
+	for (const setup of summary.setups) {
+		console.log(`node ${setup.node.version}, ${setup.cli}            median    min    max   goal`);
+		row('node -e 0 (whole process)', setup.bare, '');
+		row('gdrace --json (whole)', setup.headless, `≤ ${GOALS.headless}`);
+		row('gdrace first frame (pty)', setup.firstFrame, `≤ ${GOALS.firstFrame}`);
+	}
 }
 
 await main();
