@@ -7,5 +7,14 @@ import module from 'node:module';
 // else, the headless path included, is imported dynamically below, not statically (static imports
 // are loaded before this line runs). Node 20 has no such cache.
 (module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
-const {run} = await import('./cli/main.js');
-run(process.argv.slice(2));
+
+let command: typeof import('./cli/main.js');
+try {
+	command = await import('./cli/main.js');
+} catch (error) {
+	// A broken install (a chunk of dist/ missing or unreadable): one line, not Node's stack trace.
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`gdrace: internal error: cannot load gdrace's code (${message.replace(/\s+/g, ' ').trim()}); reinstall it\n`);
+	process.exit(70);
+}
+command.run(process.argv.slice(2));

@@ -4,7 +4,7 @@
  * chunk dynamically, after turning Node's compile cache on; that chunk's static imports, followed
  * through the shared chunks) are read from esbuild's metafile.
  */
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import module from 'node:module';
 import {tmpdir} from 'node:os';
@@ -73,6 +73,21 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 			output.imports.filter(({path, kind, external}) => external === true && kind === 'import-statement' && module.isBuiltin(path)).map(({path}) => path),
 		);
 		expect(new Set(imported)).toEqual(new Set(['node:module']));
+	});
+
+	it('says in one line, exit 70, when its code cannot be loaded (a broken install), not with a stack trace', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-broken-'));
+		try {
+			// The entry alone, without the chunks it imports.
+			writeFileSync(join(dir, 'cli.js'), readFileSync(`${ROOT}dist/cli.js`));
+			writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
+			const run = spawnSync(process.execPath, [join(dir, 'cli.js'), '--json'], {cwd: dir, encoding: 'utf8'});
+			expect(run.status).toBe(70);
+			expect(run.stdout).toBe('');
+			expect(run.stderr).toMatch(/^gdrace: internal error: cannot load gdrace's code \(.*main-.*\); reinstall it\n$/);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 
 	it('is what package.json runs: the bin, npm start and the tests use dist/cli.js', () => {
