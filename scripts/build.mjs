@@ -8,7 +8,9 @@
  * Entry points (each a file of dist/; shared code goes to dist/chunks/):
  *   - dist/cli.js            the `gdrace` command (package.json "bin", `npm start`, the tests);
  *   - dist/engine/index.js   the engine, for benchmarks that import it in plain Node;
- *   - dist/data/dataset.js   the loader, likewise.
+ *   - dist/data/dataset.js   the loader, likewise;
+ *   - dist/headless.cjs      the headless modes as one script (a separate build, below), which
+ *                            dist/cli.js runs with a V8 code cache (src/cli.ts).
  * The live screen (src/cli/live.ts, src/cli/render.ts) is imported dynamically by src/cli/main.ts, so with code
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
@@ -17,6 +19,7 @@
  * `gdrace serve`) and react-devtools-core (Ink imports it only when DEV=true).
  */
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {isBuiltin} from 'node:module';
 import {dirname, join} from 'node:path';
@@ -97,7 +100,49 @@ const builtinsByRequire = {
 	},
 };
 
+/**
+ * In dist/headless.cjs (the headless modes for Node 20's start-up path, src/cli.ts) the live
+ * screen, `--render` and `serve` are left out: src/cli/main.ts hands those runs to the full command
+ * before it would import them (`runHeadlessOnly`).
+ */
+const headlessOnly = {
+	name: 'headless-only',
+	setup(b) {
+		b.onResolve({filter: /^\.\/(live|render|serve)\.js$/}, (args) => {
+			if (!/[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer)) return undefined;
+			return {path: args.path, namespace: 'headless-only'};
+		});
+		b.onLoad({filter: /.*/, namespace: 'headless-only'}, (args) => ({
+			contents: `throw new Error(${JSON.stringify(`${args.path} is not in the headless script`)});`,
+			loader: 'js',
+		}));
+	},
+};
+
 clean();
+// The headless script first: the command's entry embeds its hash (the key of its code cache).
+const script = await build({
+	absWorkingDir: root,
+	entryPoints: ['src/cli/headless-script.ts'],
+	outfile: 'dist/headless.cjs',
+	bundle: true,
+	format: 'cjs',
+	platform: 'node',
+	target: 'node20',
+	legalComments: 'none',
+	metafile: true,
+	write: false,
+	logLevel: 'warning',
+	plugins: [fastStringWidth, headlessOnly],
+	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__gdraceUrl'},
+	// One function expression: src/cli.ts compiles it with vm.Script (and a code cache) and calls it.
+	banner: {js: '(function (exports, require, module, __filename, __dirname, __gdraceUrl) {'},
+	footer: {js: '})'},
+});
+const scriptText = script.outputFiles[0].text;
+writeFileSync(join(dist, 'headless.cjs'), scriptText);
+const scriptKey = createHash('sha256').update(scriptText).digest('hex').slice(0, 16);
+
 const result = await build({
 	absWorkingDir: root,
 	entryPoints: {cli: 'src/cli.ts', 'engine/index': 'src/engine/index.ts', 'data/dataset': 'src/data/dataset.ts'},
@@ -115,8 +160,9 @@ const result = await build({
 	external: ['ssh2', 'react-devtools-core'],
 	plugins: [fastStringWidth, yogaWithoutFetch, builtinsByRequire],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
-	define: {'process.env.NODE_ENV': '"production"'},
+	define: {'process.env.NODE_ENV': '"production"', __GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey)},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.
 	banner: {js: "import {createRequire as __gdraceRequire} from 'node:module';\nconst require = __gdraceRequire(import.meta.url);"},
 });
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
+writeFileSync(join(dist, 'headless-meta.json'), JSON.stringify(script.metafile));

@@ -41,11 +41,24 @@ export function processIo(): Io {
 
 /** Runs gdrace for the arguments after `node script`; resolves to the exit code. Never throws. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+	return (await runCommand(argv, io, false)) ?? EXIT.internal;
+}
+
+/**
+ * `main` for the headless modes only: resolves to undefined, having done nothing that shows
+ * (nothing written, no data read), when the arguments ask for the live screen, `--render` or
+ * `serve`. The Node 20 start-up path runs it from a V8 code cache (see src/cli.ts).
+ */
+export async function mainHeadless(argv: readonly string[], io: Io = processIo()): Promise<number | undefined> {
+	return runCommand(argv, io, true);
+}
+
+async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean): Promise<number | undefined> {
 	const say = (line: string): void => {
 		io.stderr.write(`gdrace: ${line}\n`);
 	};
 	try {
-		if (argv[0] === 'serve') return await serve(argv.slice(1), io);
+		if (argv[0] === 'serve') return headlessOnly ? undefined : await serve(argv.slice(1), io);
 		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
 		if (parsed.kind === 'error') {
 			say(parsed.message);
@@ -63,6 +76,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 		// A run that writes a file (--export, --cast) loses only its summary to a closed stdout: that
 		// is how a script discards it (Python's subprocess.DEVNULL looks the same as `>&-`).
 		if (io.stdoutClosed === true && config.export === null && config.cast === null) return closedStdout(say);
+		if (headlessOnly && config.mode !== 'headless') return undefined;
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own
@@ -153,6 +167,18 @@ export function reportInternal(error: unknown, io: Pick<Io, 'stderr' | 'env'>): 
  * stdout and stderr that nothing else listens for (EPIPE), never print a stack trace.
  */
 export function run(argv: readonly string[]): void {
+	void runProcess(argv, false);
+}
+
+/**
+ * `run` for the headless modes only (see `mainHeadless`): resolves to false, having changed
+ * nothing in the process, when the arguments ask for another mode; `run` then takes over.
+ */
+export function runHeadlessOnly(argv: readonly string[]): Promise<boolean> {
+	return runProcess(argv, true);
+}
+
+async function runProcess(argv: readonly string[], headlessOnly: boolean): Promise<boolean> {
 	const io = processIo();
 	const crash = (error: unknown): void => {
 		// A write to a closed pipe that surfaced here is the reader's choice, not a bug.
@@ -162,18 +188,26 @@ export function run(argv: readonly string[]): void {
 		reportInternal(error, io);
 		process.exit(EXIT.internal);
 	};
+	const swallow = (): void => {};
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
 	// Listeners that swallow: the headless output and the live screen watch their own stream errors.
-	process.stdout.on('error', () => {});
-	process.stderr.on('error', () => {});
+	process.stdout.on('error', swallow);
+	process.stderr.on('error', swallow);
 	// Which standard streams are terminals, asked of the descriptors: creating process.stdin to
 	// ask it would make a piped stdin non-blocking (`--data -` reads it synchronously).
 	const wasTerminal = [0, 1, 2].map((fd) => isatty(fd));
-	void main(argv, io).then((code) => {
-		process.exitCode = code;
-		releaseLostTerminal(wasTerminal);
-	});
+	const code = await runCommand(argv, io, headlessOnly);
+	if (code === undefined) {
+		process.off('uncaughtException', crash);
+		process.off('unhandledRejection', crash);
+		process.stdout.off('error', swallow);
+		process.stderr.off('error', swallow);
+		return false;
+	}
+	process.exitCode = code;
+	releaseLostTerminal(wasTerminal);
+	return true;
 }
 
 /**

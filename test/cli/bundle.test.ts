@@ -130,26 +130,40 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect(startupCounts(['--json', '--epochs', '10'])).toEqual({segmenters: 0, fetches: 0});
 	});
 
-	// Node 22.1 and later: the chunks of the headless path are compiled once and then read from
-	// the cache that dist/cli.js turns on (in the temporary directory: TMPDIR moves it here). Node
-	// 20 has no compile cache.
+	// Node 22.1 and later: the full command's chunks (the live screen's, --render's) are compiled
+	// once and then read from the cache that dist/cli.js turns on (in the temporary directory:
+	// TMPDIR moves it here). Node 20 has no compile cache.
 	it.skipIf(typeof (module as {enableCompileCache?: unknown}).enableCompileCache !== 'function')(
-		'keeps the compiled code of every module the headless race loads in Node\'s compile cache',
+		"keeps the compiled code of the modules --render loads in Node's compile cache",
 		() => {
 			const dir = mkdtempSync(join(tmpdir(), 'gdrace-cache-'));
 			try {
 				const env: NodeJS.ProcessEnv = {...process.env, TMPDIR: dir};
 				delete env['NODE_COMPILE_CACHE'];
 				delete env['NODE_DISABLE_COMPILE_CACHE'];
-				execFileSync(process.execPath, [`${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
+				execFileSync(process.execPath, [`${ROOT}dist/cli.js`, '--cast', 'race.cast', '--render', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
 				const cached = readdirSync(join(dir, 'node-compile-cache'), {recursive: true, withFileTypes: true}).filter((entry) => entry.isFile());
-				// The command's chunk and the shared chunks it imports (dist/cli.js itself is loaded before the call).
-				expect(cached.length).toBe(staticClosure(meta, commandChunk()).outputs.size);
+				// At least the command's chunk and the shared chunks it imports, then the renderer's.
+				expect(cached.length).toBeGreaterThan(staticClosure(meta, commandChunk()).outputs.size);
 			} finally {
 				rmSync(dir, {recursive: true, force: true});
 			}
 		},
 	);
+
+	it('builds the headless script (dist/headless.cjs) without the live screen, --render or serve', () => {
+		const script = JSON.parse(readFileSync(`${ROOT}dist/headless-meta.json`, 'utf8')) as Metafile;
+		const inputs = Object.keys(script.outputs['dist/headless.cjs']?.inputs ?? {});
+		expect(inputs).toContain('src/cli/headless.ts');
+		expect(inputs).toContain('src/cli/main.ts');
+		const offending = inputs.filter(
+			(input) => /node_modules\/(react|react-reconciler|ink|yoga-layout|asciichart|scheduler|ssh2)\//.test(input) || input.startsWith('src/ui/') || /^src\/cli\/(live|render|serve)\.ts$/.test(input),
+		);
+		expect(offending).toEqual([]);
+		const text = readFileSync(`${ROOT}dist/headless.cjs`, 'utf8');
+		expect(text.startsWith('(function (exports, require, module, __filename, __dirname, __gdraceUrl) {')).toBe(true);
+		expect(text).not.toMatch(/\bimport\(/);
+	});
 
 	it('draws the live screen without fetching Yoga through undici', () => {
 		const counts = startupCounts(['--cast', 'race.cast', '--render', '--epochs', '10']);
