@@ -277,6 +277,8 @@ function parser(argv: readonly string[], width: number, version: string) {
 			.epilog(
 				'Exit codes: 0 done (a diverged racer is a result), 1 bad data, export or stdout, 2 bad flag, ' +
 					'129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n' +
+					'Files: the headless modes keep compiled code in $XDG_CACHE_HOME/gdrace (else ~/.cache/gdrace) ' +
+					'to start faster; GDRACE_NO_CACHE=1 runs without it.\n' +
 					'Examples:\n' +
 					'  gdrace                                       the study note\'s race, live\n' +
 					'  gdrace --plain --clock samples               a fair-compute race, summary only\n' +
