@@ -72,8 +72,12 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 		return false;
 	}
 	if (cached === undefined || script.cachedDataRejected === true) {
-		// At exit the cache holds every function the run compiled, not only the top level.
-		process.once('exit', () => writeCache(fs, cache, key, script));
+		// At exit the cache holds every function the run compiled, not only the top level: so it
+		// is made by a run that raced (exit 0), not by --help, --version or a refused flag.
+		const raced = !argv.some((arg) => /^--(?:help|version)(?:=|$)/.test(arg) || arg === '-h');
+		process.once('exit', (code) => {
+			if (raced && code === 0) writeCache(fs, cache, key, script);
+		});
 	}
 	return runHeadlessOnly(argv);
 }

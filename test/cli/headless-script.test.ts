@@ -57,7 +57,12 @@ function cacheFiles(dir = join(home, 'cache', 'gdrace')): string[] {
 }
 
 describe.skipIf(!existsSync(`${ROOT}dist/headless.cjs`))('the headless fast start', () => {
-	it('keeps a code cache per build and Node version (dir 700, file 600), made once and then read', () => {
+	it('keeps a code cache per build and Node version (dir 700, file 600), made once by a race and then read', () => {
+		// Runs that do not race would leave a cache without the race's code: they make none.
+		for (const args of [['--help'], ['--version'], ['--json', '--epochs', 'x'], ['--json', '--data', 'missing.csv']]) {
+			expect(gdrace(args).fast).toBe(true);
+			expect(cacheFiles()).toEqual([]);
+		}
 		const first = gdrace(ARGS);
 		expect(first.status).toBe(0);
 		expect(first.stderr).toBe('');
