@@ -31,11 +31,10 @@ function looksHeadless(argv: readonly string[], stdoutIsTerminal: boolean): bool
  * as one script, compiled with a V8 code cache kept under $XDG_CACHE_HOME/gdrace (else
  * ~/.cache/gdrace; with GDRACE_NO_CACHE=1 or NODE_DISABLE_COMPILE_CACHE=1 the full command runs
  * instead), so that a start reads compiled code instead of compiling yargs and gdrace again. The
- * cache is made at exit, so
- * it holds every function the run compiled (Node's own compile cache, below, keeps less, and
- * loading several ES modules costs more: `gdrace --json` took 119 ms that way on Node 24 against
- * 95 ms this way, bare node 35). Resolves to false when it did nothing (not headless after all, no
- * script, a script that fails to load): the full command then runs.
+ * cache is made at exit, so it holds every function the run compiled (Node's own compile cache,
+ * below, keeps less, and loading several ES modules costs more: `gdrace --json` took 119 ms that
+ * way on Node 24 against 95 ms this way, bare node 35). Resolves to false when it did nothing (not
+ * headless after all, no script, a script that fails to load): the full command then runs.
  */
 async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 	const key = typeof __GDRACE_SCRIPT_KEY__ === 'string' ? __GDRACE_SCRIPT_KEY__ : undefined;
