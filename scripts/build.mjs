@@ -101,7 +101,7 @@ const builtinsByRequire = {
 };
 
 /**
- * In dist/headless.cjs (the headless modes for Node 20's start-up path, src/cli.ts) the live
+ * In dist/headless.cjs (the headless modes' fast start, run from a V8 code cache: src/cli.ts) the live
  * screen, `--render` and `serve` are left out: src/cli/main.ts hands those runs to the full command
  * before it would import them (`runHeadlessOnly`).
  */

@@ -20,10 +20,13 @@ function cacheFile(key: string): {dir: string; file: string} | undefined {
 	return {dir, file: `${dir}/headless-${key}-${process.version}-${process.arch}.v8`};
 }
 
+/** `--help`, `-h`, `--version`: runs that print text and race nothing. */
+const TEXT_FLAG = /^(?:--(?:help|version)(?:=|$)|-h$)/;
+
 /** Whether the arguments look like a headless run (a guess: a wrong one only costs time). */
 function looksHeadless(argv: readonly string[], stdoutIsTerminal: boolean): boolean {
 	if (argv[0] === 'serve' || argv.includes('--render')) return false;
-	return !stdoutIsTerminal || argv.some((arg) => /^--(?:json|plain|log|help|version)(?:=|$)/.test(arg) || arg === '-h');
+	return !stdoutIsTerminal || argv.some((arg) => /^--(?:json|plain|log)(?:=|$)/.test(arg) || TEXT_FLAG.test(arg));
 }
 
 /**
@@ -73,7 +76,7 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 	if (cached === undefined || script.cachedDataRejected === true) {
 		// At exit the cache holds every function the run compiled, not only the top level: so it
 		// is made by a run that raced (exit 0), not by --help, --version or a refused flag.
-		const raced = !argv.some((arg) => /^--(?:help|version)(?:=|$)/.test(arg) || arg === '-h');
+		const raced = !argv.some((arg) => TEXT_FLAG.test(arg));
 		process.once('exit', (code) => {
 			if (raced && code === 0) writeCache(fs, cache, key, script);
 		});

@@ -45,14 +45,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 /**
- * `main` for the headless modes only: resolves to undefined, having done nothing that shows
- * (nothing written, no data read), when the arguments ask for the live screen, `--render` or
- * `serve`. The Node 20 start-up path runs it from a V8 code cache (see src/cli.ts).
+ * The command; with `headlessOnly`, resolves to undefined, having done nothing that shows (nothing
+ * written, no data read), when the arguments ask for the live screen, `--render` or `serve`.
  */
-export async function mainHeadless(argv: readonly string[], io: Io = processIo()): Promise<number | undefined> {
-	return runCommand(argv, io, true);
-}
-
 async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean): Promise<number | undefined> {
 	const say = (line: string): void => {
 		io.stderr.write(`gdrace: ${line}\n`);
@@ -171,8 +166,9 @@ export function run(argv: readonly string[]): void {
 }
 
 /**
- * `run` for the headless modes only (see `mainHeadless`): resolves to false, having changed
- * nothing in the process, when the arguments ask for another mode; `run` then takes over.
+ * `run` for the headless modes only, which the fast start runs from a V8 code cache (src/cli.ts):
+ * resolves to false, having changed nothing in the process, when the arguments ask for another
+ * mode (the live screen, `--render`, `serve`); `run` then takes over.
  */
 export function runHeadlessOnly(argv: readonly string[]): Promise<boolean> {
 	return runProcess(argv, true);
