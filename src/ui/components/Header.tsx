@@ -100,15 +100,29 @@ export function speedText(clock: Clock, speed: number): string {
 	return `${formatCompact(speed)} ${clock === 'samples' ? 'passes' : 'it'}/s`;
 }
 
-/** The parts joined by ' · ', as many as fit the width whole; a first part too long is cut with '…'. */
-export function fitParts(parts: readonly string[], width: number): string {
-	let text = '';
-	for (const part of parts) {
-		const next = text === '' ? part : `${text} · ${part}`;
-		if (next.length > width) break;
-		text = next;
+/**
+ * The parts joined by ' · ' in the order given, as many as fit the width whole; a first part too
+ * long is cut with '…'. A part may carry a rank (lower is kept first, default its place): when
+ * the width is short, the parts are taken by rank until one does not fit, so that an important
+ * part late in the line (the selected lr) outlives a less important one before it (the x-axis
+ * range). Stopping at the first that does not fit keeps a shorter, later part from flickering
+ * in and out as the numbers before it grow.
+ */
+export function fitParts(parts: readonly (string | {readonly text: string; readonly rank: number})[], width: number): string {
+	const ranked = parts.map((part, index) => (typeof part === 'string' ? {text: part, rank: index, index} : {...part, index}));
+	const kept = new Set<number>();
+	let length = -3;
+	for (const part of [...ranked].sort((a, b) => a.rank - b.rank || a.index - b.index)) {
+		if (length + 3 + part.text.length > width) break;
+		length += 3 + part.text.length;
+		kept.add(part.index);
 	}
-	if (text === '' && parts.length > 0 && width > 0) text = `${parts[0]!.slice(0, width - 1)}…`;
+	const text = ranked
+		.filter((part) => kept.has(part.index))
+		.map((part) => part.text)
+		.join(' · ');
+	const first = ranked.find((part) => part.index === 0);
+	if (text === '' && first !== undefined && width > 0) return `${first.text.slice(0, width - 1)}…`;
 	return text;
 }
 
@@ -135,16 +149,18 @@ function Header(props: HeaderProps) {
 	const bound = lrBoundText(lrMax, above);
 	// Beside the selected lr, a bound that some racer is above is a warning: it comes before the seed.
 	const warn = selectedLr !== null && above.length > 0;
+	// Short of room, the parts go by rank: the selected lr (what `[` and `]` change) and a warning
+	// outlive the x-axis range, which comes before them on the line.
 	const second = fitParts(
 		[
-			`${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`,
-			...(view === clock || props.range === undefined ? [] : [`x-axis ${rangeText(view, props.range)}`]),
-			speedPart(clock, speed, props.achieved ?? null),
-			...(selectedLr === null ? [] : [selectedLr]),
-			...(warn ? [bound] : []),
-			`seed ${seed}`,
-			`elapsed ${formatDuration(elapsedMs)}`,
-			...(warn ? [] : [bound]),
+			{text: `${replay ? 'replay at' : 'clock'} ${clock} ${clockPosition(clock, shown)} / ${clockPosition(clock, epochs)}`, rank: 0},
+			...(view === clock || props.range === undefined ? [] : [{text: `x-axis ${rangeText(view, props.range)}`, rank: 4}]),
+			{text: speedPart(clock, speed, props.achieved ?? null), rank: 1},
+			...(selectedLr === null ? [] : [{text: selectedLr, rank: 2}]),
+			...(warn ? [{text: bound, rank: 3}] : []),
+			{text: `seed ${seed}`, rank: 5},
+			{text: `elapsed ${formatDuration(elapsedMs)}`, rank: 6},
+			...(warn ? [] : [{text: bound, rank: 7}]),
 		],
 		rect.width,
 	);

@@ -283,6 +283,21 @@ describe('the selected racer\'s lr', () => {
 		for (const line of app!.lines()) expect([...line].length).toBeLessThanOrEqual(columns);
 	});
 
+	it('at 80 columns under another clock (`c`) the lr outlives the x-axis range, which needs the room', async () => {
+		const race = raceFromArgs(['--optimizers', 'gd,momentum,adam:lr=0.1']);
+		advance(race, 1000);
+		await show(race, {columns: 80, rows: 24});
+		expect(clockLine(app!)).toMatch(/^clock iteration 1,000 \/ 5,000 · speed 256 it\/s · GD lr 0\.01 · /);
+		app!.press('c');
+		// The whole line, `clock iteration 1,000 / 5,000 · x-axis samples 1,000 passes · speed 256 it/s · GD lr 0.01`, is 89 columns.
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 1,000 \/ 5,000 · speed 256 it\/s · GD lr 0\.01$/));
+		app!.press('\u001B[B');
+		await app!.until(() => expect(clockLine(app!)).toMatch(/ · momentum lr 0\.01$/));
+		// Wide enough, the range is back in its place, before the speed.
+		app!.resize(100, 30);
+		await app!.until(() => expect(clockLine(app!)).toMatch(/^clock iteration 1,000 \/ 5,000 · x-axis samples 1,000 passes · speed 256 it\/s · momentum lr 0\.01$/));
+	});
+
 	it('plain GD at or above 2/λmax: `!`, and the bound\'s warning right after it', async () => {
 		const race = raceFromArgs(['--optimizers', 'gd,adam', '--lr.gd', '1']);
 		await show(race, {columns: 100, rows: 30});

@@ -276,5 +276,12 @@ describe('fitParts (the header’s second line)', () => {
 		expect(fitParts(parts, 60)).toBe('clock iteration 1 / 5,000 · speed 256 it/s · seed 2023');
 		expect(fitParts(parts, 25)).toBe('clock iteration 1 / 5,000');
 		expect(fitParts(parts, 10)).toBe('clock ite…');
+		// Ranked: kept by rank until one does not fit, shown in their own order.
+		const ranked = [{text: 'clock iteration 1 / 5,000', rank: 0}, {text: 'x-axis time 1.2–40 ms', rank: 3}, {text: 'speed 256 it/s', rank: 1}, {text: 'GD lr 0.01', rank: 2}, {text: 'seed 2023', rank: 4}];
+		expect(fitParts(ranked, 200)).toBe('clock iteration 1 / 5,000 · x-axis time 1.2–40 ms · speed 256 it/s · GD lr 0.01 · seed 2023');
+		expect(fitParts(ranked, 80)).toBe('clock iteration 1 / 5,000 · x-axis time 1.2–40 ms · speed 256 it/s · GD lr 0.01');
+		expect(fitParts(ranked, 70)).toBe('clock iteration 1 / 5,000 · speed 256 it/s · GD lr 0.01');
+		// A lower-ranked part that would fit is not taken after one that did not (no flicker).
+		expect(fitParts(ranked, 69)).toBe('clock iteration 1 / 5,000 · speed 256 it/s · GD lr 0.01');
 	});
 });
