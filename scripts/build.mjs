@@ -15,6 +15,10 @@
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
  *
+ * The bundle's copy of Ink's Output remembers its last results (scripts/ink-output-memo.mjs):
+ * the text Ink writes is the same frame after frame, and turning it into a grid again was 40 % of
+ * `gdrace serve`'s CPU.
+ *
  * Packages that stay outside the bundle: ssh2 (native optional parts, loaded only by
  * `gdrace serve`) and react-devtools-core (Ink imports it only when DEV=true).
  */
@@ -26,6 +30,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import {narrowRanges, shimSource} from './fast-string-width.mjs';
+import {inkOutputMemo} from './ink-output-memo.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
@@ -158,7 +163,7 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning',
 	external: ['ssh2', 'react-devtools-core'],
-	plugins: [fastStringWidth, yogaWithoutFetch, builtinsByRequire],
+	plugins: [fastStringWidth, yogaWithoutFetch, inkOutputMemo, builtinsByRequire],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
 	define: {'process.env.NODE_ENV': '"production"', __GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey)},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.

@@ -165,6 +165,12 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect(text).not.toMatch(/\bimport\(/);
 	});
 
+	it("draws with Ink's Output remembering its results (scripts/ink-output-memo.mjs)", () => {
+		const outputs = Object.entries(meta.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.endsWith('node_modules/ink/build/output.js')));
+		expect(outputs).toHaveLength(1);
+		expect(readFileSync(`${ROOT}${outputs[0]![0]}`, 'utf8')).toContain('__gdraceOutputMemo.get(key)');
+	});
+
 	it('draws the live screen without fetching Yoga through undici', () => {
 		const counts = startupCounts(['--cast', 'race.cast', '--render', '--epochs', '10']);
 		expect(counts.fetches).toBe(0);
