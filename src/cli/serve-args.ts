@@ -30,13 +30,14 @@ Serves the live race over SSH: viewers run \`ssh -p 2222 HOST\` and watch with n
 each at their own terminal size, each racing their own race with the server's race flags (keys
 work; q or Ctrl+C ends that viewer's session only). Without a pty (\`ssh HOST < /dev/null\`) a viewer
 gets the plain summary. Nothing else is served: no shell, no commands, no sftp, no forwarding.
+Each viewer's coming and going and each refused request is one line on stderr.
 
 With --shared there is one race: this terminal shows it and steers it with every key, and each
 viewer watches that race (paused when it is paused, in the view shown here) at their own size.
 Viewers' keys steer nothing: q or Ctrl+C leaves, ? shows their help. When this screen quits (or
 the race ends with --exit-on-finish) the viewers are told and their sessions close. While the
 screen is up, the server's log lines wait until it closes if stderr is this terminal
-(redirect stderr, 2>serve.log, to read them live).
+(redirect stderr, 2>serve.log, to read them live); its footer counts the viewers.
 
   --port N              port to listen on (0: any free port)                 [default: 2222]
   --host ADDRESS        address to listen on                            [default: 127.0.0.1]

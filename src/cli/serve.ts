@@ -47,6 +47,7 @@ import type {LiveIo} from './live.js';
 import {createScheduler, headerData} from './race-setup.js';
 import type {ServeOptions} from './serve-args.js';
 import {formatSummary} from './summary.js';
+import {formatDuration} from '../ui/format.js';
 
 const {Server, utils} = ssh2;
 
@@ -205,9 +206,14 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	let screenUp = false;
 	const held: string[] = [];
 	let heldDropped = 0;
-	const log = (line: string): void => {
+	/**
+	 * One line on stderr. `audience` lines (a viewer came or left) are dropped rather than held
+	 * while the presenter's screen is up on that terminal: its footer counts the watchers live.
+	 */
+	const log = (line: string, audience = false): void => {
 		const text = `gdrace serve: ${line}\n`;
 		if (screenUp && holdLog) {
+			if (audience) return;
 			held.push(text);
 			if (held.length > MAX_HELD_LOG) {
 				held.shift();
@@ -225,10 +231,14 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	// Once the server is ending: the last line a viewer gets (one that comes now gets only it).
 	let closing: {line: string; code: number} | undefined;
 	let watchHint = '';
-	const updateStatus = (): void => {
-		if (shared === undefined) return;
+	const watchingCount = (): number => {
 		let watching = 0;
 		for (const entry of sessions) if (entry.session !== undefined) watching++;
+		return watching;
+	};
+	const updateStatus = (): void => {
+		if (shared === undefined) return;
+		const watching = watchingCount();
 		const waiting = held.length + heldDropped;
 		shared.race.setStatus(`${watching} watching${watchHint}${waiting === 0 ? '' : ` · ${waiting} log line${waiting === 1 ? '' : 's'} held`}`);
 	};
@@ -322,6 +332,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				if (size === undefined && shared !== undefined) {
 					// No pty, one shared race: its summary as it stands.
 					sessions.delete(entry);
+					log(`viewer ${who} without a pty: sent the summary so far`, true);
 					const {scheduler} = shared;
 					const summary = formatSummary(scheduler.race.snapshot(), dataset, {color: false, tolerance: config.tolerance});
 					channel.write(`The presenter's race${scheduler.race.over ? '' : ' so far'}:\n${summary}`, () => {
@@ -332,6 +343,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				}
 				if (size === undefined) {
 					// No pty: the plain summary, raced without a screen.
+					log(`viewer ${who} without a pty: racing for the plain summary`, true);
 					const stop = new EventEmitter();
 					channel.on('close', () => {
 						stop.emit('SIGHUP');
@@ -368,12 +380,15 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				});
 				entry.session = viewer;
 				updateStatus();
+				const joined = performance.now();
+				log(`viewer ${who} joined at ${size.cols}×${size.rows} (${watchingCount()} watching)`, true);
 				channel.on('close', () => viewer.stop());
 				void viewer.done
 					.catch(() => 'stopped' as const)
 					.then(() => {
 						sessions.delete(entry);
 						updateStatus();
+						log(`viewer ${who} left after ${formatDuration(performance.now() - joined)} (${watchingCount()} watching)`, true);
 						if (!channel.destroyed && !channel.writableEnded) {
 							channel.exit(0);
 							channel.end();

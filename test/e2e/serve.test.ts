@@ -111,6 +111,14 @@ describe('gdrace serve', () => {
 		await until(() => wide.stats().frames > before + 3, 30_000);
 		wide.channel.write('q');
 		expect(await wide.exit).toBe(0);
+		// Each viewer's coming and going is one line on stderr, with the audience after it.
+		await until(() => /^gdrace serve: viewer 127\.0\.0\.1:\d+ left after .* \(0 watching\)$/m.test(server.stderr()), 10_000);
+		const audience = server.stderr().split('\n').filter((line) => / viewer /.test(line));
+		expect(audience).toHaveLength(4);
+		expect(audience[0]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ joined at 100×30 \(1 watching\)$/);
+		expect(audience[1]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ joined at 80×24 \(2 watching\)$/);
+		expect(audience[2]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ left after \d[\d.]* (ms|s) \(1 watching\)$/);
+		expect(audience[3]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ left after \d[\d.]* (ms|s) \(0 watching\)$/);
 	}, 90_000);
 
 	it('without a pty, a viewer gets the plain summary', async () => {
@@ -121,6 +129,7 @@ describe('gdrace serve', () => {
 		channel.on('data', (data: Buffer) => (text += data.toString()));
 		await new Promise((resolve) => channel.on('close', resolve));
 		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+		expect(server.stderr()).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ without a pty: racing for the plain summary$/m);
 	}, 60_000);
 
 	it('refuses exec, sftp, port forwarding both ways and X11, cleanly, each logged in one line', async () => {
@@ -307,6 +316,8 @@ describe('gdrace serve', () => {
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
 			// The log waited for the screen to close (stderr is the same terminal), then came out in order.
 			expect(presenter.scrollback().join('\n')).toMatch(/^Results +gd[\s\S]*^gdrace serve: refused exec "id" from 127\.0\.0\.1:\d+\ngdrace serve: the presenter ended the race: closing 1 viewer session$/m);
+			// While the screen was up, viewers' coming and going was on its footer ("1 watching"), not held for the log.
+			expect(presenter.scrollback().join('\n')).not.toMatch(/ viewer 127\.0\.0\.1:\d+ joined/);
 		}, 180_000);
 
 		it('with stderr not the terminal, log lines are written as they come; a viewer without a pty gets the summary so far', async () => {
@@ -327,6 +338,7 @@ describe('gdrace serve', () => {
 			channel.on('data', (data: Buffer) => (text += data.toString()));
 			await new Promise((resolve) => channel.on('close', resolve));
 			expect(text).toMatch(/^The presenter's race so far:\n/);
+			await until(() => readFileSync(log, 'utf8').includes('without a pty: sent the summary so far'), 10_000);
 			expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
 			presenter.press('q');
 			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
