@@ -3,7 +3,7 @@
 import module from 'node:module';
 
 /**
- * Set by scripts/build.mjs: a hash of dist/headless.cjs, so that a V8 code cache made for one
+ * Set by src/build/build.mjs: a hash of dist/headless.cjs, so that a V8 code cache made for one
  * build is never offered to another (V8 itself checks only the source's length).
  */
 declare const __GDRACE_SCRIPT_KEY__: string | undefined;

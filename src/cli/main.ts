@@ -75,7 +75,7 @@ async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean
 		const dataset = loadConfigDataset(config);
 		if (config.mode === 'live') {
 			// React's development build costs several times the CPU per frame; it is for React's own
-			// debugging. The bundle in dist/ has the production build compiled in (scripts/build.mjs);
+			// debugging. The bundle in dist/ has the production build compiled in (src/build/build.mjs);
 			// this picks it when the sources run unbundled. (Through a variable: the bundler replaces
 			// `process.env.NODE_ENV` itself with a constant.)
 			const env = process.env;

@@ -1,5 +1,5 @@
 /**
- * dist/ is esbuild's bundle (scripts/build.mjs). The headless path must stay free of React, Ink
+ * dist/ is esbuild's bundle (src/build/build.mjs). The headless path must stay free of React, Ink
  * and the live screen in the bundle too: the modules it loads (dist/cli.js imports the command's
  * chunk dynamically, after turning Node's compile cache on; that chunk's static imports, followed
  * through the shared chunks) are read from esbuild's metafile.
@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	});
 
 	// An ES module import of a built-in reads all its exports (fs's load Node's stream and promise
-	// modules): 3–5 ms of every start. scripts/build.mjs makes them require() calls.
+	// modules): 3–5 ms of every start. src/build/build.mjs makes them require() calls.
 	it("takes Node's built-in modules with require(), not as ES modules (except node:module, which makes require)", () => {
 		const imported = Object.values(meta.outputs).flatMap((output) =>
 			output.imports.filter(({path, kind, external}) => external === true && kind === 'import-statement' && module.isBuiltin(path)).map(({path}) => path),
@@ -94,13 +94,13 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {bin: Record<string, string>; scripts: Record<string, string>};
 		expect(pkg.bin['gdrace']).toBe('dist/cli.js');
 		expect(pkg.scripts['start']).toContain('node dist/cli.js');
-		expect(pkg.scripts['build']).toContain('scripts/build.mjs');
+		expect(pkg.scripts['build']).toContain('src/build/build.mjs');
 		expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
 	});
 
 	/**
 	 * Runs dist/cli.js with a preloaded module that counts what start-up must not do, and returns
-	 * the counts: Intl.Segmenter constructions (string-width's load cost, scripts/fast-string-width.mjs)
+	 * the counts: Intl.Segmenter constructions (string-width's load cost, src/build/fast-string-width.mjs)
 	 * and fetch calls (Yoga's loader fetching its own data: URL, which loads undici).
 	 */
 	function startupCounts(args: string[]): {segmenters: number; fetches: number} {
@@ -165,7 +165,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect(text).not.toMatch(/\bimport\(/);
 	});
 
-	it("draws with Ink's Output remembering its results (scripts/ink-output-memo.mjs)", () => {
+	it("draws with Ink's Output remembering its results (src/build/ink-output-memo.mjs)", () => {
 		const outputs = Object.entries(meta.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.endsWith('node_modules/ink/build/output.js')));
 		expect(outputs).toHaveLength(1);
 		expect(readFileSync(`${ROOT}${outputs[0]![0]}`, 'utf8')).toContain('__gdraceOutputMemo.get(key)');

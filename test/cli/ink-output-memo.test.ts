@@ -1,5 +1,5 @@
 /**
- * The bundle's copy of Ink's `Output` remembers `get()`'s results (scripts/ink-output-memo.mjs):
+ * The bundle's copy of Ink's `Output` remembers `get()`'s results (src/build/ink-output-memo.mjs):
  * it must give exactly what Ink's own gives, for every output, and compute afresh whenever a write's
  * lines (as its transformers make them), a place, the size or a clip differ. Ink's output.js is
  * bundled here twice, with the plugin and without, and the two compared.
@@ -12,7 +12,7 @@ import {pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a plain .mjs build helper without type declarations
-import {MEMO_ENTRIES, inkOutputMemo, memoizeOutputSource} from '../../scripts/ink-output-memo.mjs';
+import {MEMO_ENTRIES, inkOutputMemo, memoizeOutputSource} from '../../src/build/ink-output-memo.mjs';
 
 type Transformer = (line: string, index: number) => string;
 type Operation = {kind: 'write'; x: number; y: number; text: string; transformers: Transformer[]} | {kind: 'clip'; clip: {x1?: number; x2?: number; y1?: number; y2?: number}} | {kind: 'unclip'};

@@ -1,5 +1,5 @@
 /**
- * The bundle's stand-in for `string-width` (scripts/fast-string-width.mjs) answers strings of
+ * The bundle's stand-in for `string-width` (src/build/fast-string-width.mjs) answers strings of
  * narrow characters from a table and hands the rest to the real module: it must measure exactly
  * as the copy it stands in for. Both copies the bundle holds are checked: string-width itself
  * (Ink, yargs) and the older one wrap-ansi and cliui depend on.
@@ -10,7 +10,7 @@ import {pathToFileURL} from 'node:url';
 import stripAnsi from 'strip-ansi';
 import {beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a plain .mjs build helper without type declarations
-import {LIMIT, fastWidth, narrowRanges, narrowTable} from '../../scripts/fast-string-width.mjs';
+import {LIMIT, fastWidth, narrowRanges, narrowTable} from '../../src/build/fast-string-width.mjs';
 
 type Width = (text: string, options?: {ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean}) => number;
 type Ranges = [number, number][];

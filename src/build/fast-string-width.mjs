@@ -1,5 +1,5 @@
 /**
- * A faster stand-in for the `string-width` package inside the bundle (scripts/build.mjs).
+ * A faster stand-in for the `string-width` package inside the bundle (src/build/build.mjs).
  *
  * string-width builds an Intl.Segmenter and several Unicode-property regular expressions when it
  * loads (tens of ms of every start) and segments every string it measures. Ink measures every

@@ -15,7 +15,7 @@
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
  *
- * The bundle's copy of Ink's Output remembers its last results (scripts/ink-output-memo.mjs):
+ * The bundle's copy of Ink's Output remembers its last results (src/build/ink-output-memo.mjs):
  * the text Ink writes is the same frame after frame, and turning it into a grid again was 40 % of
  * `gdrace serve`'s CPU.
  *
@@ -32,7 +32,7 @@ import {build} from 'esbuild';
 import {narrowRanges, shimSource} from './fast-string-width.mjs';
 import {inkOutputMemo} from './ink-output-memo.mjs';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
 
 /** Removes what an earlier build left in dist/, except tsc's incremental state. */
@@ -45,7 +45,7 @@ function clean() {
 
 /**
  * Every `string-width` in the bundle (Ink's, yargs's, cliui's, wrap-ansi's) is the stand-in of
- * scripts/fast-string-width.mjs, with a table computed here from the copy it stands in for: the
+ * src/build/fast-string-width.mjs, with a table computed here from the copy it stands in for: the
  * real module costs tens of ms just to load (an Intl.Segmenter and Unicode-property regular
  * expressions), at every start, `--json` included, and it loads only if a string needs it.
  */
