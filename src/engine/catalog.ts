@@ -1,7 +1,7 @@
 /**
  * The racers by name: the study note's four (each the plain rule on one batch policy) and the
- * update rules of SPEC §4 (each on the full batch unless told otherwise), their display names and
- * defaults, and the factory of batch policies the racer uses.
+ * update rules of the README's table in "The race" (each on the full batch unless told
+ * otherwise), their display names and defaults, and the factory of batch policies the racer uses.
  */
 import type {BatchPolicy} from './batches/batch.js';
 import {FullBatch} from './batches/full.js';

@@ -1,5 +1,5 @@
 /**
- * The curvature of the full-data MSE (SPEC §4): its Hessian over θ = [w, b] is the constant
+ * The curvature of the full-data MSE (README, "The race"): its Hessian over θ = [w, b] is the constant
  * H = (2/N)·ÃᵀÃ with Ã = [X, 1]. λmax bounds the stable step of plain full-batch GD (it converges
  * iff lr < 2/λmax), and λmax/λmin is the condition number that makes it slow.
  *

@@ -1,6 +1,6 @@
 /**
- * The model every racer trains, `pred = w·x + b` over d features, and the one update rule they
- * all share (SPEC §1): on a batch B of n rows, `diff_i = y_i − (w·x_i + b)`,
+ * The model every racer trains, `pred = w·x + b` over d features, and the one update rule of the
+ * study note (README, "The race"): on a batch B of n rows, `diff_i = y_i − (w·x_i + b)`,
  * `w_j += lr·(2/n)·Σ diff_i·x_ij`, `b += lr·(2/n)·Σ diff_i` — the gradient of the batch MSE,
  * accumulated over the whole batch and then applied.
  *

@@ -23,9 +23,9 @@ import {sgdApply} from './rules/sgd.js';
 import {RULES, TIME_UNIT_MS} from './types.js';
 import type {Clock, Coordinates, LrChange, RacerSnapshot, RacerSpec, RacerState, RuleName, TrainingData} from './types.js';
 
-/** Every weight starts here (SPEC §1). */
+/** Every weight starts here, as in the study note (README, "The race"). */
 export const INITIAL_WEIGHT = 0;
-/** The bias starts here (SPEC §1). */
+/** The bias starts here, as in the study note (README, "The race"). */
 export const INITIAL_BIAS = 1;
 /** A loss above this many times the initial loss (or a non-finite one) is divergence. */
 export const DIVERGENCE_FACTOR = 1e8;

@@ -4,7 +4,7 @@
  * same snapshots.
  */
 
-/** How each scheduler tick is shared among the racers (SPEC §2); fixed for a race. */
+/** How each scheduler tick is shared among the racers (README, "The race": the clocks); fixed for a race. */
 export const CLOCKS = ['iteration', 'samples', 'time'] as const;
 export type Clock = (typeof CLOCKS)[number];
 
@@ -31,7 +31,7 @@ export type TrainingData = {
 	readonly y: Float64Array;
 };
 
-/** The update rules (SPEC §4), each as `torch.optim` documents it. */
+/** The update rules (README, "The race"), each as `torch.optim` documents it. */
 export const RULES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
 export type RuleName = (typeof RULES)[number];
 
@@ -49,7 +49,7 @@ export type RuleSpec =
 	/** `beta1`, `beta2` in [0, 1) @default 0.9, 0.999; `eps` > 0 @default 1e-8 */
 	| {readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly eps: number};
 
-/** How each update picks its rows (SPEC §4). */
+/** How each update picks its rows (README, "The race"). */
 export const BATCH_KINDS = ['full', 'one', 'random', 'epoch'] as const;
 export type BatchKind = (typeof BATCH_KINDS)[number];
 
@@ -86,7 +86,7 @@ export type LrChange = Coordinates & {
 	readonly lr: number;
 };
 
-/** The Hessian of the full-data MSE over θ = [w, b], H = (2/N)·ÃᵀÃ with Ã = [X, 1] (SPEC §4). */
+/** The Hessian of the full-data MSE over θ = [w, b], H = (2/N)·ÃᵀÃ with Ã = [X, 1] (README, "The race"). */
 export type Curvature = {
 	/** Largest eigenvalue of H. */
 	readonly lambdaMax: number;

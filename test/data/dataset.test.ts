@@ -161,7 +161,7 @@ describe('the bundled Boston data', () => {
 
 	it('reproduces the study note: full-batch GD, 5000 iterations, lr 0.01', () => {
 		const data = boston('minmax');
-		// An independent, plain GD loop (SPEC §1): w_j += lr·(2/n)·Σ diff·x_j, bias likewise.
+		// An independent, plain GD loop (README, "The race": the study note's settings): w_j += lr·(2/n)·Σ diff·x_j, bias likewise.
 		let w1 = 0;
 		let w2 = 0;
 		let bias = 1;

@@ -1,5 +1,5 @@
 /**
- * The curvature of SPEC §4, H = (2/N)·ÃᵀÃ with Ã = [X, 1], against an independent eigen-solve:
+ * The curvature of the README's "The race", H = (2/N)·ÃᵀÃ with Ã = [X, 1], against an independent eigen-solve:
  * H formed explicitly from the CSV (read with a plain split) and diagonalised by a cyclic Jacobi
  * eigenvalue routine written here. The engine takes another road (QR of Ã, then an SVD).
  */

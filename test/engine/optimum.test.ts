@@ -42,7 +42,7 @@ describe('the closed-form optimum', () => {
 		optimum.weights.forEach((w, j) => expect(relativeError(w, reference.weights[j]!)).toBeLessThan(1e-11));
 		expect(relativeError(optimum.bias, reference.bias)).toBeLessThan(1e-11);
 		expect(relativeError(optimum.loss, directLoss(data, reference.weights, reference.bias))).toBeLessThan(1e-13);
-		// Sanity: below the loss GD reaches after 5000 iterations (SPEC §1).
+		// Sanity: below the loss GD reaches after 5000 iterations (README, "The race": the study note's settings).
 		expect(optimum.loss).toBeLessThan(30.529067414418);
 	});
 

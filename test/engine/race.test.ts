@@ -25,7 +25,7 @@ describe('the study note reproduced', () => {
 		expect(Math.abs(gd.weights[1]! - -23.6004638382976)).toBeLessThan(1e-8);
 		expect(Math.abs(gd.bias - 16.3856832090912)).toBeLessThan(1e-8);
 		expect(relativeError(gd.loss, 30.52906741441797)).toBeLessThan(1e-10);
-		// SPEC §1's printed digits.
+		// the study note's printed digits (README, "The race").
 		expect(gd.weights[0]!.toFixed(8)).toBe('25.41862187');
 		expect(gd.weights[1]!.toFixed(8)).toBe('-23.60046384');
 		expect(gd.bias.toFixed(8)).toBe('16.38568321');
@@ -67,7 +67,7 @@ describe('clocks and sample accounting', () => {
 		}
 	});
 
-	test('iteration clock: every racer at the same iteration; samples per iteration as SPEC §2', () => {
+	test('iteration clock: every racer at the same iteration; samples per iteration as the README’s clocks say', () => {
 		const race = new Race(bookConfig());
 		race.advance(3);
 		const snapshot = race.snapshot();

@@ -1,5 +1,5 @@
 /**
- * The optimizer zoo (issue 7, SPEC §4): each rule's first two updates worked out by hand, on the
+ * The optimizer zoo (issue 7; the table in the README's "The race"): each rule's first two updates worked out by hand, on the
  * full batch and on an epoch batch; mixing racers leaves the note's four bit-identical; rule state
  * is saved and restored bit-identically and rolled back with θ on divergence; every rule × batch
  * pair runs; a changed learning rate applies from the next update on.
@@ -31,7 +31,7 @@ function expectClose(actual: number | undefined, expected: number): void {
 }
 
 /**
- * SPEC §4, written as the table states it, on one-feature data: θ = [w, b],
+ * The README's table ("The race"), written as it states it, on one-feature data: θ = [w, b],
  * g = −(2/n) Σ (y − θ·x̃) x̃ over the batch's rows, t from 1.
  */
 function bySpec(rule: RuleName, lr: number, batches: readonly (readonly number[])[], data: TrainingData): [number, number][] {
@@ -83,7 +83,7 @@ function bySpec(rule: RuleName, lr: number, batches: readonly (readonly number[]
 	return out;
 }
 
-describe('the first two updates of each rule, by hand from SPEC §4', () => {
+describe('the first two updates of each rule, by hand from the README’s table', () => {
 	// Full batch, update 1 at θ = (0, 1): Σ diff·x = 2 + 8 + 18 = 28, Σ diff = 12, so
 	// g = −(2/3)·(28, 12) = (−56/3, −8). Update 1 of each rule, in closed form:
 	const g = [-56 / 3, -8];
@@ -268,7 +268,7 @@ describe('the learning rate as a racer field', () => {
 		racer.advanceTo(1, 'iteration');
 		racer.setLr(0.02);
 		racer.advanceTo(2, 'iteration');
-		// Update 1 at lr 0.01 (SPEC §1), update 2 at lr 0.02 from there.
+		// Update 1 at lr 0.01 (README, "The race": the study note's settings), update 2 at lr 0.02 from there.
 		const [one] = bySpec('sgd', 0.01, [[0, 1, 2]], tiny);
 		const diff = tiny.y.map((y, i) => y - (one![0] * tiny.x[i]! + one![1]));
 		const w = one![0] + 0.02 * (2 / 3) * (diff[0]! * 1 + diff[1]! * 2 + diff[2]! * 3);
