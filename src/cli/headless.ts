@@ -14,12 +14,14 @@
  * racer at about the same point. Racers share no state, so for the iteration and samples clocks
  * both orders give bit-identical results.
  */
-import {setImmediate as nextTurn} from 'node:timers/promises';
+import {setImmediate as nextTurn, setTimeout as sleep} from 'node:timers/promises';
 import type {Writable} from 'node:stream';
 import type {Dataset} from '../data/dataset.js';
 import {DataError} from '../data/dataset.js';
 import {Race} from '../engine/race.js';
 import type {Racer} from '../engine/racer.js';
+import {ENGINE_SHARE, TICK_MS} from '../engine/governor.js';
+import type {EngineGovernor} from '../engine/governor.js';
 import type {Config} from './config.js';
 import {raceConfig} from './config.js';
 import {EXIT, ExportError, STOP_SIGNALS} from './errors.js';
@@ -46,6 +48,11 @@ export type HeadlessIo = {
 	readonly stderr: Writable;
 	/** @default process */
 	readonly signals?: NodeJS.EventEmitter;
+	/**
+	 * Race at a live session's pace, sharing engine time with the process's sessions (`gdrace
+	 * serve`'s viewers without a pty), instead of flat out. @default flat out
+	 */
+	readonly governor?: EngineGovernor;
 };
 
 /** Runs the race without the live screen; resolves to the exit code. Throws DataError for data the engine cannot use. */
@@ -67,7 +74,7 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 		if (config.output === 'seed') {
 			await runOneByOne(race, config, out, stopped);
 		} else {
-			await runTogether(race, config, out, stopped);
+			await runTogether(race, config, out, stopped, io.governor);
 		}
 		await out.flush();
 
@@ -118,8 +125,8 @@ function createRace(config: Config, dataset: Dataset): Race {
 	}
 }
 
-/** Every racer to the end, round-robin; `--log ndjson` prints a line per update. */
-async function runTogether(race: Race, config: Config, out: Output, stopped: () => boolean): Promise<void> {
+/** Every racer to the end, round-robin; `--log ndjson` prints a line per update. With a governor, at a live session's pace. */
+async function runTogether(race: Race, config: Config, out: Output, stopped: () => boolean, governor?: EngineGovernor): Promise<void> {
 	const unobserve =
 		config.output === 'ndjson'
 			? race.racers.map((racer) =>
@@ -131,13 +138,21 @@ async function runTogether(race: Race, config: Config, out: Output, stopped: () 
 					}),
 				)
 			: [];
+	const seat = governor?.join();
 	try {
 		race.extend(config.epochs);
-		while (!race.catchUp(performance.now() + WORK_SLICE_MS)) {
+		for (;;) {
+			const start = performance.now();
+			const done = race.catchUp(start + (seat === undefined ? WORK_SLICE_MS : TICK_MS * ENGINE_SHARE * seat.share()));
+			seat?.report(!done);
+			if (done) break;
 			await breathe(out);
+			// Paced: the rest of the tick is the other sessions'.
+			if (seat !== undefined) await sleep(Math.max(0, TICK_MS - (performance.now() - start)));
 			if (stopped()) return;
 		}
 	} finally {
+		seat?.leave();
 		for (const remove of unobserve) remove();
 	}
 }

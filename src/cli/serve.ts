@@ -36,6 +36,7 @@ import type {AuthContext, Connection, ParsedKey, ServerChannel} from 'ssh2';
 import type {Dataset} from '../data/dataset.js';
 import {startSession} from '../ui/session.js';
 import type {Session} from '../ui/session.js';
+import {EngineGovernor} from '../engine/governor.js';
 import {SharedRace} from '../ui/shared-race.js';
 import type {TerminalStream} from '../ui/terminal/frame-writer.js';
 import type {Config} from './config.js';
@@ -201,6 +202,9 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		presenterIo = {stdout: io.stdout as NodeJS.WriteStream, stdin, stderr: io.stderr, signals, ...(io.env['TERM'] === undefined ? {} : {term: io.env['TERM']})};
 	}
 	const shared = presenterIo === undefined ? undefined : {race: new SharedRace(), scheduler: createScheduler(config, dataset)};
+	// Viewers racing their own races share one session's engine time: one who speeds up to the
+	// top cannot slow every other screen down.
+	const governor = new EngineGovernor();
 	// Log lines would tear the presenter's screen when stderr is its terminal: they wait for it to close.
 	const holdLog = shared !== undefined && (io.stderr as {isTTY?: boolean}).isTTY === true;
 	let screenUp = false;
@@ -353,6 +357,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 						stdout: channel,
 						stderr: channel.stderr,
 						signals: stop,
+						governor,
 					})
 						.catch(() => EXIT.internal)
 						.then((code) => {
@@ -375,7 +380,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					input: keyStream(channel),
 					keys: true,
 					mapAxes: config.map,
-					...(shared === undefined ? {} : {share: {race: shared.race, role: 'watch' as const}}),
+					...(shared === undefined ? {governor} : {share: {race: shared.race, role: 'watch' as const}}),
 					view: config.view,
 				});
 				entry.session = viewer;

@@ -30,3 +30,5 @@ export type {BatchPolicy, BatchState, Batch} from './batches/batch.js';
 export {RULE_DEFAULTS, RULE_HYPERS, RULE_LABELS, defaultRule, ruleHyper, checkRule, checkLearningRate} from './rules/rule.js';
 export type {RuleState} from './rules/rule.js';
 export {curvature} from './curvature.js';
+export {EngineGovernor, ENGINE_SHARE, TICK_MS} from './governor.js';
+export type {GovernorSeat} from './governor.js';

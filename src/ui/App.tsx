@@ -20,6 +20,7 @@ import useRace from './hooks/use-race.js';
 import useTerminalSize from './hooks/use-terminal-size.js';
 import {realClock} from './clock.js';
 import type {SessionClock} from './clock.js';
+import type {EngineGovernor} from '../engine/governor.js';
 import {resolveKeys} from './keymap.js';
 import type {Command} from './keymap.js';
 import {calculateLayout} from './layout.js';
@@ -49,6 +50,8 @@ export type AppProps = {
 	readonly finishHoldMs?: number;
 	/** The race loop's and the finish hold's time. @default realClock */
 	readonly clock?: SessionClock;
+	/** Shares engine time with the process's other sessions (`gdrace serve`'s viewers). @default none */
+	readonly governor?: EngineGovernor;
 	/** Called once before the app unmounts itself. */
 	readonly onExit?: (reason: ExitReason) => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
@@ -67,7 +70,7 @@ export type AppProps = {
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share, footerKeys = false}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share, footerKeys = false, governor}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -80,7 +83,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 	const presenting = share?.role === 'present' ? share.race : undefined;
 	const [ownUi, dispatch] = useReducer(uiReducer, startView, startState);
 	// A watcher never ticks the race: it shows the presenter's newest frame and view, with its own help.
-	const [driven, command] = useRace(scheduler, {fps, clock, enabled: !watching});
+	const [driven, command] = useRace(scheduler, {fps, clock, enabled: !watching, ...(governor === undefined ? {} : {governor})});
 	const followed = useFollow(watching ? share.race : undefined, {fps, clock});
 	const ui = useMemo(() => (followed === undefined ? ownUi : {...followed.ui, help: ownUi.help}), [followed, ownUi]);
 	// The selection as the keys see it, ahead of the next render (↓ then ] in one burst of input).

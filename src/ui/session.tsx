@@ -13,6 +13,7 @@ import {realClock} from './clock.js';
 import type {SessionClock} from './clock.js';
 import type {HeaderData} from './components/Header.js';
 import {LayerContext} from './components/layer-context.js';
+import type {EngineGovernor} from '../engine/governor.js';
 import type {ShareRole} from './shared-race.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 import type {TerminalStream} from './terminal/frame-writer.js';
@@ -42,6 +43,8 @@ export type SessionOptions = {
 	readonly clock?: SessionClock;
 	/** Present or watch a shared race (see App). @default the session races on its own */
 	readonly share?: ShareRole;
+	/** Shares engine time with the process's other sessions (see engine/governor.ts). @default none */
+	readonly governor?: EngineGovernor;
 };
 
 /** A running session. */
@@ -74,6 +77,7 @@ export function startSession(options: SessionOptions): Session {
 				keys={options.keys ?? options.input !== undefined}
 				{...(options.mapAxes === undefined ? {} : {mapAxes: options.mapAxes})}
 				{...(options.share === undefined ? {} : {share: options.share})}
+				{...(options.governor === undefined ? {} : {governor: options.governor})}
 				{...(options.view === undefined ? {} : {view: options.view})}
 				footerKeys={options.footerKeys ?? false}
 				exitOnFinish={options.exitOnFinish}

@@ -6,11 +6,15 @@
  * node-pty terminal, which is one more screen drawn).
  *
  *   npm run bench:serve                    (builds dist/ first)
- *   node test/bench/serve.mjs [--seconds 10] [--viewers 1,4,16] [--modes independent,shared]
+ *   node test/bench/serve.mjs [--seconds 10] [--viewers 1,4,16] [--modes independent,shared,greedy] [--greedy 1,3,6]
  *
  * Per viewer count: a fresh server (`--epochs 100000000`, so every race runs for the whole
  * window), the viewers connect, after 2 s of warm-up the server's CPU ticks (/proc/<pid>/stat)
  * and each viewer's frame count (ESC[?2026h markers) are read, and again `--seconds` later.
+ *
+ * Mode `greedy` (--greedy 1,3,6): one calm viewer and that many greedy ones, who press `+` to the
+ * top speed (each racing their own race): the calm viewer's frames/s is what the engine-time
+ * governor (src/engine/governor.ts) keeps at 30.
  */
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
@@ -26,7 +30,8 @@ function option(name, fallback) {
 }
 const seconds = Number(option('--seconds', '10'));
 const counts = option('--viewers', '1,4,16').split(',').map(Number);
-const modes = option('--modes', 'independent,shared').split(',');
+const modes = option('--modes', 'independent,shared,greedy').split(',');
+const greedyCounts = option('--greedy', '1,3,6').split(',').map(Number);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cpuTicks(pid) {
@@ -65,13 +70,14 @@ function startServer(viewers, shared) {
 	return server;
 }
 
-async function run(viewers, shared) {
+async function run(viewers, shared, greedy = 0) {
 	const server = startServer(viewers, shared);
 	const child = {pid: server.pid};
 	for (let i = 0; i < 300 && !/watch with/.test(server.out); i++) await sleep(100);
 	const port = Number(/127\.0\.0\.1:(\d+)/.exec(server.out)?.[1]);
 	const frames = Array(viewers).fill(0);
 	const clients = [];
+	const streams = [];
 	await Promise.all(
 		Array.from({length: viewers}, (_, index) =>
 			new Promise((resolve, reject) => {
@@ -81,6 +87,7 @@ async function run(viewers, shared) {
 					.on('ready', () =>
 						client.shell({cols: 100, rows: 30, term: 'xterm-256color'}, (error, stream) => {
 							if (error) return reject(error);
+							streams[index] = stream;
 							stream.on('data', (data) => (frames[index] += data.toString('latin1').split('\u001B[?2026h').length - 1));
 							resolve();
 						}),
@@ -90,6 +97,8 @@ async function run(viewers, shared) {
 			}),
 		),
 	);
+	// The greedy viewers (all but the first) press + to the top speed.
+	for (let index = 1; index <= greedy; index++) streams[index].write('+'.repeat(20));
 	await sleep(2000);
 	const cpu0 = cpuTicks(child.pid);
 	const frames0 = [...frames];
@@ -97,8 +106,9 @@ async function run(viewers, shared) {
 	const cpu1 = cpuTicks(child.pid);
 	const fps = frames.map((count, index) => (count - frames0[index]) / seconds);
 	const result = {
-		mode: shared ? 'shared' : 'independent',
+		mode: greedy > 0 ? 'greedy' : shared ? 'shared' : 'independent',
 		viewers,
+		...(greedy > 0 ? {greedy, calmFps: fps[0].toFixed(1)} : {}),
 		serverCpuPercent: Math.round(((cpu1 - cpu0) / CLK_TCK / seconds) * 100),
 		peakRssMb: Math.round(peakRssMb(child.pid)),
 		fpsMin: Math.min(...fps).toFixed(1),
@@ -110,4 +120,7 @@ async function run(viewers, shared) {
 }
 
 console.log(`serve: ${seconds} s per run, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-for (const mode of modes) for (const viewers of counts) console.log(JSON.stringify(await run(viewers, mode === 'shared')));
+for (const mode of modes) {
+	if (mode === 'greedy') for (const greedy of greedyCounts) console.log(JSON.stringify(await run(greedy + 1, false, greedy)));
+	else for (const viewers of counts) console.log(JSON.stringify(await run(viewers, mode === 'shared')));
+}

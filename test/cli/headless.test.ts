@@ -15,6 +15,7 @@ import {loadConfigDataset, toConfig} from '../../src/cli/config.js';
 import {temporaryPath} from '../../src/cli/export.js';
 import {runHeadless} from '../../src/cli/headless.js';
 import {Output} from '../../src/cli/output.js';
+import {EngineGovernor} from '../../src/engine/governor.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gdrace-headless-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
@@ -50,6 +51,32 @@ describe('runHeadless', () => {
 		expect(code).toBe(0);
 		expect(stdout.text()).toMatch(/^iterations +50 +50 +50 +50$/m);
 		expect(stderr.text()).toBe('');
+	});
+
+	it('with a governor (serve\'s viewers without a pty) races at a live session\'s pace in its seat, to the same racers', async () => {
+		const config = configOf(['--json', '--epochs', '3000']);
+		const governor = new EngineGovernor();
+		const paced = sink();
+		const running = runHeadless(config, loadConfigDataset(config), {stdout: paced, stderr: sink(), signals: new EventEmitter(), governor});
+		// Seated while it races, standing when done.
+		expect(governor.sessions).toBe(1);
+		expect(await running).toBe(0);
+		expect([governor.sessions, governor.busy]).toEqual([0, 0]);
+		const straight = sink();
+		await runHeadless(config, loadConfigDataset(config), {stdout: straight, stderr: sink(), signals: new EventEmitter()});
+		type Json = {racers: {id: string; iterations: number; weights: number[]; bias: number; loss: number}[]};
+		const racers = (text: string) => (JSON.parse(text) as Json).racers.map(({id, iterations, weights, bias, loss}) => ({id, iterations, weights, bias, loss}));
+		expect(racers(paced.text())).toEqual(racers(straight.text()));
+	});
+
+	it('with a governor, a signal still stops the race and the seat is left', async () => {
+		const config = configOf(['--json', '--epochs', '100000000']);
+		const governor = new EngineGovernor();
+		const signals = new EventEmitter();
+		const running = runHeadless(config, loadConfigDataset(config), {stdout: sink(), stderr: sink(), signals, governor});
+		signals.emit('SIGHUP');
+		expect(await running).toBe(129);
+		expect([governor.sessions, governor.busy]).toEqual([0, 0]);
 	});
 
 	it('stops at a signal, still prints the JSON (marked) and returns 128 + n', async () => {

@@ -3,6 +3,8 @@ import type {Scheduler} from '../../engine/scheduler.js';
 import type {RaceSnapshot} from '../../engine/types.js';
 import {realClock} from '../clock.js';
 import type {SessionClock} from '../clock.js';
+import {ENGINE_SHARE, TICK_MS} from '../../engine/governor.js';
+import type {EngineGovernor} from '../../engine/governor.js';
 
 /** Everything one frame shows of the race, taken once per frame. */
 export type RaceFrame = {
@@ -33,14 +35,14 @@ export type RaceOptions = {
 	readonly clock?: SessionClock;
 	/** Run the loop. False: the first frame only, the scheduler never ticks (a watching session). @default true */
 	readonly enabled?: boolean;
+	/** Shares engine time with the process's other sessions (`gdrace serve`). @default the session's engine has its share alone */
+	readonly governor?: EngineGovernor;
 };
 
-/** Share of each frame the engine may spend racing: the rest is for drawing and keys. */
-const ENGINE_SHARE = 0.45;
 /** A frame that arrives late (a stalled machine, a suspended process) does not turn into a burst. */
 const MAX_FRAME_MS = 250;
 /** Longest time between two engine ticks, ms, whatever the frame rate. */
-const MAX_TICK_INTERVAL_MS = 1000 / 30;
+const MAX_TICK_INTERVAL_MS = TICK_MS;
 /** Window of the updates-per-second figures. */
 const RATE_WINDOW_MS = 1000;
 /** Shortest window the achieved speed is judged over, ms. */
@@ -88,7 +90,7 @@ export function frameKey(snapshot: RaceSnapshot, paused: boolean, speed: number)
  * keys are handled between them even at the highest speed, and one React state update per frame
  * (not per tick or per update). A frame whose content would not change (paused, or over) is not drawn.
  */
-export default function useRace(scheduler: Scheduler, {fps, clock = realClock, enabled = true}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
+export default function useRace(scheduler: Scheduler, {fps, clock = realClock, enabled = true, governor}: RaceOptions): [RaceFrame, (command: RaceCommand) => void] {
 	const periodMs = 1000 / fps;
 	const elapsed = useRef(0);
 	const rateSamples = useRef<RateSample[]>([]);
@@ -135,17 +137,20 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock, e
 		let nextTick = clock.now() + tickMs;
 		// Virtual time stands still while the engine works: it works until each target is reached.
 		const budgetMs = clock.virtual ? Number.POSITIVE_INFINITY : tickMs * ENGINE_SHARE;
+		const seat = governor?.join();
 		const loop = () => {
 			const start = clock.now();
 			const dt = Math.min(start - last, MAX_FRAME_MS);
 			last = start;
 			const race = scheduler.race;
+			let busy = false;
 			if (!race.over) {
-				scheduler.tick(dt, budgetMs);
+				busy = !scheduler.tick(dt, seat === undefined ? budgetMs : budgetMs * seat.share());
 				if (!scheduler.paused) {
 					elapsed.current += dt;
 				}
 			}
+			seat?.report(busy);
 
 			// A frame is due a period after the last one (half a tick early is on time).
 			if (start - lastFrame >= periodMs - tickMs / 2) {
@@ -171,8 +176,9 @@ export default function useRace(scheduler: Scheduler, {fps, clock = realClock, e
 		cancel = clock.schedule(loop, tickMs);
 		return () => {
 			cancel?.();
+			seat?.leave();
 		};
-	}, [scheduler, periodMs, take, clock, enabled]);
+	}, [scheduler, periodMs, take, clock, enabled, governor]);
 
 	const command = useCallback(
 		(name: RaceCommand) => {

@@ -13,6 +13,7 @@ import {loadConfigDataset, raceConfig, toConfig} from '../../../src/cli/config.j
 import type {Dataset} from '../../../src/data/dataset.js';
 import {Scheduler} from '../../../src/engine/scheduler.js';
 import type {SchedulerOptions} from '../../../src/engine/scheduler.js';
+import type {EngineGovernor} from '../../../src/engine/governor.js';
 import App from '../../../src/ui/App.js';
 import type {ExitReason} from '../../../src/ui/App.js';
 import type {HeaderData} from '../../../src/ui/components/Header.js';
@@ -124,6 +125,8 @@ export type AppOptions = {
 	readonly onExit?: (reason: ExitReason) => void;
 	/** Present or watch a shared race. @default none */
 	readonly share?: ShareRole;
+	/** Share engine time with other Apps. @default none */
+	readonly governor?: EngineGovernor;
 };
 
 export type RenderedApp = {
@@ -154,6 +157,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			mapAxes={race.config.map}
 			view={race.config.view}
 			{...(options.share === undefined ? {} : {share: options.share})}
+			{...(options.governor === undefined ? {} : {governor: options.governor})}
 		/>,
 	);
 	const stdout = instance.stdout as unknown as SizedStdout;
