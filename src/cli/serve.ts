@@ -54,6 +54,12 @@ const {Server, utils} = ssh2;
 
 /** A pty of 0×0 (some clients send it) means this. */
 const FALLBACK_SIZE = {cols: 80, rows: 24};
+/**
+ * The largest screen drawn for a viewer; a larger pty gets it in its top-left corner. A frame's
+ * cost grows with its cells, and a client may claim any size: a 20000×20000 pty froze the server
+ * for every viewer (0 frames in 6 s for the others), while at 300×100 the others keep 30 frames/s.
+ */
+export const MAX_VIEWER_SIZE = {cols: 300, rows: 100};
 /** `--shared`: log lines kept while the screen is up on the terminal stderr writes to. */
 const MAX_HELD_LOG = 1000;
 
@@ -176,7 +182,14 @@ class ChannelTerminal extends EventEmitter implements TerminalStream {
 
 /** A pty's size, 80×24 for 0×0. */
 function ptySize(info: {cols: number; rows: number}): {cols: number; rows: number} {
-	return info.cols > 0 && info.rows > 0 ? {cols: info.cols, rows: info.rows} : FALLBACK_SIZE;
+	if (!(info.cols > 0 && info.rows > 0)) return FALLBACK_SIZE;
+	return {cols: Math.min(info.cols, MAX_VIEWER_SIZE.cols), rows: Math.min(info.rows, MAX_VIEWER_SIZE.rows)};
+}
+
+/** The pty's size as the viewer asked for it, and as drawn when that is smaller. */
+function sizeText(info: {cols: number; rows: number}): string {
+	const drawn = ptySize(info);
+	return drawn.cols === info.cols && drawn.rows === info.rows ? `${info.cols}×${info.rows}` : `${info.cols}×${info.rows} (drawn at ${drawn.cols}×${drawn.rows})`;
 }
 
 /** The channel's bytes as the key stream Ink reads (a TTY as far as Ink can tell). */
@@ -292,9 +305,12 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		client.on('session', (acceptSession) => {
 			const session = acceptSession();
 			let size: {cols: number; rows: number} | undefined;
+			/** The pty as the client gave it (for the log). */
+			let asked: {cols: number; rows: number} | undefined;
 			let terminal: ChannelTerminal | undefined;
 			session.on('pty', (accept, _reject, ptyInfo) => {
 				size = ptySize(ptyInfo);
+				asked = ptyInfo.cols > 0 && ptyInfo.rows > 0 ? {cols: ptyInfo.cols, rows: ptyInfo.rows} : size;
 				accept?.();
 			});
 			session.on('window-change', (accept, _reject, change) => {
@@ -386,7 +402,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				entry.session = viewer;
 				updateStatus();
 				const joined = performance.now();
-				log(`viewer ${who} joined at ${size.cols}×${size.rows} (${watchingCount()} watching)`, true);
+				log(`viewer ${who} joined at ${sizeText(asked ?? size)} (${watchingCount()} watching)`, true);
 				channel.on('close', () => viewer.stop());
 				void viewer.done
 					.catch(() => 'stopped' as const)

@@ -62,8 +62,8 @@ function sshClient(port: number, options: Record<string, unknown> = {}): Promise
 	});
 }
 
-/** A viewer: a shell with a pty, its output read by a headless xterm. */
-async function viewer(port: number, cols: number, rows: number) {
+/** A viewer: a shell with a pty, its output read by a headless xterm (of `pty` when given: the size the client claims). */
+async function viewer(port: number, cols: number, rows: number, pty: {cols: number; rows: number} = {cols, rows}) {
 	const client = await sshClient(port);
 	const term = new xterm.Terminal({cols, rows, allowProposedApi: true});
 	let bytes = 0;
@@ -72,7 +72,7 @@ async function viewer(port: number, cols: number, rows: number) {
 	// Listeners go on in the callback itself: the server's first bytes and exit status may come in
 	// the same packet as the shell's acceptance.
 	const channel = await new Promise<ClientChannel>((resolve, reject) =>
-		client.shell({cols, rows, term: 'xterm-256color'}, (error, stream) => {
+		client.shell({cols: pty.cols, rows: pty.rows, term: 'xterm-256color'}, (error, stream) => {
 			if (error) {
 				reject(error);
 				return;
@@ -119,6 +119,29 @@ describe('gdrace serve', () => {
 		expect(audience[1]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ joined at 80×24 \(2 watching\)$/);
 		expect(audience[2]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ left after \d[\d.]* (ms|s) \(1 watching\)$/);
 		expect(audience[3]).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ left after \d[\d.]* (ms|s) \(0 watching\)$/);
+	}, 90_000);
+
+	it('draws a huge pty at most 300×100, in its corner, and the other viewers keep their frames', async () => {
+		const server = await startServer();
+		// The client claims 20000×20000 (its emulator here is the 300×100 the server draws).
+		const huge = await viewer(server.port, 300, 100, {cols: 20_000, rows: 20_000});
+		const calm = await viewer(server.port, 100, 30);
+		await until(() => /^GD +[\d,]*[1-9]/m.test(huge.screen().join('\n')) && /^GD +[\d,]*[1-9]/m.test(calm.screen().join('\n')), 30_000);
+		expect(huge.screen()[0]).toMatch(/^gdrace {2}boston\.csv.* running$/);
+		// The footer on the drawn screen's second-last row (the last is left free, as everywhere).
+		const footer = (lines: string[]): number => lines.findIndex((line) => line.startsWith('space pause '));
+		expect(footer(huge.screen())).toBe(98);
+		const before = calm.stats().frames;
+		await until(() => calm.stats().frames > before + 10, 30_000);
+		expect(server.stderr()).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ joined at 20000×20000 \(drawn at 300×100\) \(1 watching\)$/m);
+		// A window-change to a huge size is capped too.
+		calm.channel.setWindow(50_000, 400, 0, 0);
+		calm.term.resize(300, 100);
+		await until(() => footer(calm.screen()) === 98 && calm.screen()[0]!.trimEnd().endsWith('running') && calm.screen()[0]!.trimEnd().length > 200, 30_000);
+		for (const one of [huge, calm]) {
+			one.channel.write('q');
+			expect(await one.exit).toBe(0);
+		}
 	}, 90_000);
 
 	it('without a pty, a viewer gets the plain summary', async () => {
