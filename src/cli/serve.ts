@@ -62,6 +62,17 @@ const FALLBACK_SIZE = {cols: 80, rows: 24};
 export const MAX_VIEWER_SIZE = {cols: 300, rows: 100};
 /** `--shared`: log lines kept while the screen is up on the terminal stderr writes to. */
 const MAX_HELD_LOG = 1000;
+/**
+ * A connection that has not opened a session this long after connecting is closed (OpenSSH's
+ * LoginGraceTime: the time includes a person answering ssh's host-key question), ms.
+ */
+export const LOGIN_GRACE_MS = 120_000;
+/**
+ * Connections still logging in (connected, no session yet) at once; more are closed at once. A
+ * client that connects and says nothing holds a socket until the grace time ends: without a
+ * bound, enough of them would use up the process's file descriptors and lock every viewer out.
+ */
+export const MAX_LOGGING_IN = 128;
 
 /** The streams the server logs to and the signals it obeys. */
 export type ServeIo = {
@@ -74,6 +85,8 @@ export type ServeIo = {
 	readonly signals?: NodeJS.EventEmitter;
 	/** Told the listening address once the server listens (tests). */
 	readonly onListening?: (address: {host: string; port: number}) => void;
+	/** @default LOGIN_GRACE_MS (tests make it short) */
+	readonly loginGraceMs?: number;
 };
 
 /** Thrown for a host key or authorized-keys file that cannot be used (exit code 1). */
@@ -329,6 +342,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 			session.on('env', (_accept, reject, envInfo) => refuse(`env ${envInfo.key}`)(_accept, reject));
 			session.on('signal', (_accept, reject, signalInfo) => refuse(`signal ${signalInfo.name}`)(_accept, reject));
 			session.on('shell', (accept) => {
+				loggedIn(who);
 				const channel = accept();
 				if (sessions.size >= options.maxSessions) {
 					log(`server full (${options.maxSessions} viewers): closed ${who}`);
@@ -420,12 +434,54 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	});
 
 	// The TCP side is ours (ssh2 takes each socket through injectSocket), so that stopping can
-	// close every connection, even one whose client never answers.
+	// close every connection, even one whose client never answers, and so that a connection
+	// still logging in has a time limit and a bound on how many there are.
 	const sockets = new Set<Socket>();
+	/** Connections without a session yet, by the client's address and port, with their grace timers. */
+	const loggingIn = new Map<string, NodeJS.Timeout>();
+	const graceMs = io.loginGraceMs ?? LOGIN_GRACE_MS;
+	// Connections turned away while too many are logging in: the first is logged, then a line a
+	// second says how many more.
+	let turnedAway = 0;
+	let turnAwayTimer: NodeJS.Timeout | undefined;
+	const turnAway = (who: string): void => {
+		if (turnAwayTimer !== undefined) {
+			turnedAway++;
+			return;
+		}
+		log(`${MAX_LOGGING_IN} connections still logging in: closed ${who}`);
+		const flush = (): void => {
+			turnAwayTimer = undefined;
+			if (turnedAway === 0) return;
+			log(`${MAX_LOGGING_IN} connections still logging in: closed ${turnedAway} more`);
+			turnedAway = 0;
+			turnAwayTimer = setTimeout(flush, 1000);
+		};
+		turnAwayTimer = setTimeout(flush, 1000);
+	};
+	function loggedIn(who: string): void {
+		clearTimeout(loggingIn.get(who));
+		loggingIn.delete(who);
+	}
 	const tcp = createServer((socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
+		const who = `${socket.remoteAddress}:${socket.remotePort}`;
 		socket.on('error', () => {});
+		if (loggingIn.size >= MAX_LOGGING_IN) {
+			socket.destroy();
+			turnAway(who);
+			return;
+		}
+		sockets.add(socket);
+		const grace = setTimeout(() => {
+			loggingIn.delete(who);
+			log(`closed ${who}: no session ${formatDuration(graceMs)} after connecting`);
+			socket.destroy();
+		}, graceMs);
+		loggingIn.set(who, grace);
+		socket.on('close', () => {
+			sockets.delete(socket);
+			loggedIn(who);
+		});
 		server.injectSocket(socket);
 	});
 	const listening = new Promise<void>((resolve, reject) => {
@@ -508,5 +564,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		for (const client of connections) client.end();
 		await new Promise<void>((resolve) => setTimeout(resolve, 300));
 		for (const socket of sockets) socket.destroy();
+		for (const who of [...loggingIn.keys()]) loggedIn(who);
+		clearTimeout(turnAwayTimer);
 	}
 }
