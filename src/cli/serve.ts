@@ -73,6 +73,14 @@ export const LOGIN_GRACE_MS = 120_000;
  * bound, enough of them would use up the process's file descriptors and lock every viewer out.
  */
 export const MAX_LOGGING_IN = 128;
+/**
+ * Refused requests (keys not authorized, exec, env, forwarding, sessions past the limit, …) one
+ * connection may make: each is logged, and at this many the connection is closed, so that one
+ * client cannot flood the log. An OpenSSH client makes a few (its env requests, its other keys).
+ */
+export const MAX_REFUSALS = 32;
+/** Session channels one connection may have open at once (OpenSSH's MaxSessions). */
+export const MAX_CHANNELS = 10;
 
 /** The streams the server logs to and the signals it obeys. */
 export type ServeIo = {
@@ -278,6 +286,17 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		const who = `${info.ip}:${info.port}`;
 		connections.add(client);
 		client.on('close', () => connections.delete(client));
+		let refusals = 0;
+		let channels = 0;
+		/** Logs a refused request; the MAX_REFUSALS-th closes the connection. */
+		const refused = (line: string): void => {
+			refusals++;
+			log(line);
+			if (refusals === MAX_REFUSALS) {
+				log(`closed ${who}: ${MAX_REFUSALS} refused requests`);
+				client.end();
+			}
+		};
 		client.on('error', () => {
 			// A client that vanished or sent garbage: only its connection ends.
 		});
@@ -292,7 +311,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 			}
 			const key = allowed.find((candidate) => candidate.type === ctx.key.algo && candidate.getPublicSSH().equals(ctx.key.data));
 			if (key === undefined) {
-				log(`refused the key of ${ctx.username}@${who} (not in --authorized-keys)`);
+				refused(`refused the key of ${ctx.username}@${who} (not in --authorized-keys)`);
 				ctx.reject(['publickey']);
 				return;
 			}
@@ -304,19 +323,26 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 			else ctx.reject(['publickey']);
 		});
 		client.on('request', (_accept, reject, name) => {
-			log(`refused ${name} from ${who}`);
+			refused(`refused ${name} from ${who}`);
 			reject?.();
 		});
 		client.on('tcpip', (_accept, reject) => {
-			log(`refused port forwarding (direct-tcpip) from ${who}`);
+			refused(`refused port forwarding (direct-tcpip) from ${who}`);
 			reject();
 		});
 		client.on('openssh.streamlocal', (_accept, reject) => {
-			log(`refused socket forwarding from ${who}`);
+			refused(`refused socket forwarding from ${who}`);
 			reject();
 		});
-		client.on('session', (acceptSession) => {
+		client.on('session', (acceptSession, rejectSession) => {
+			if (channels >= MAX_CHANNELS) {
+				refused(`refused a session past ${MAX_CHANNELS} on one connection from ${who}`);
+				rejectSession();
+				return;
+			}
+			channels++;
 			const session = acceptSession();
+			session.once('close', () => channels--);
 			let size: {cols: number; rows: number} | undefined;
 			/** The pty as the client gave it (for the log). */
 			let asked: {cols: number; rows: number} | undefined;
@@ -332,7 +358,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				accept?.();
 			});
 			const refuse = (what: string) => (_accept: unknown, reject?: () => void) => {
-				log(`refused ${what} from ${who}`);
+				refused(`refused ${what} from ${who}`);
 				reject?.();
 			};
 			session.on('exec', (_accept, reject, execInfo) => refuse(`exec ${JSON.stringify(execInfo.command)}`)(_accept, reject));

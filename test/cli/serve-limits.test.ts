@@ -1,8 +1,9 @@
 /**
- * `gdrace serve` against connections that never log in (in-process, with a short grace time):
- * each is closed when its grace time ends, at most MAX_LOGGING_IN are held at once (more are
- * closed at once, and the log says how many), and a viewer who opens a session is not affected.
- * Every socket talks to 127.0.0.1 and the loops are bounded.
+ * `gdrace serve` against clients that abuse it, in-process (with a short grace time): connections
+ * that never log in are closed when their grace time ends, at most MAX_LOGGING_IN are held at once
+ * (more are closed at once, and the log says how many), and a viewer who opens a session is not
+ * affected; a connection is closed at its MAX_REFUSALS-th refused request and may not open more
+ * than MAX_CHANNELS sessions. Every socket talks to 127.0.0.1 and the loops are bounded.
  */
 import {EventEmitter} from 'node:events';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -16,7 +17,7 @@ import type {ClientChannel} from 'ssh2';
 import {afterAll, describe, expect, it, vi} from 'vitest';
 import {parseArgs} from '../../src/cli/args.js';
 import {loadConfigDataset, toConfig} from '../../src/cli/config.js';
-import {MAX_LOGGING_IN, runServe} from '../../src/cli/serve.js';
+import {MAX_CHANNELS, MAX_LOGGING_IN, MAX_REFUSALS, runServe} from '../../src/cli/serve.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gdrace-serve-limits-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
@@ -59,6 +60,15 @@ async function startServer(loginGraceMs: number) {
 	};
 }
 
+/** An ssh2 client, logged in. */
+function connectClient(port: number): Promise<InstanceType<typeof ssh2.Client>> {
+	return new Promise((resolve, reject) => {
+		const client = new ssh2.Client();
+		client.on('ready', () => resolve(client)).on('error', reject);
+		client.connect({host: '127.0.0.1', port, username: 'viewer', readyTimeout: 20_000});
+	});
+}
+
 /** Connections the log says were turned away: one per `closed ADDRESS` line, N per `closed N more`. */
 function turnedAway(log: string): number {
 	let count = 0;
@@ -79,7 +89,7 @@ function silent(port: number): Promise<{socket: Socket; closed: Promise<void>}> 
 	});
 }
 
-describe('gdrace serve: connections that never log in', () => {
+describe('gdrace serve: clients that abuse it', () => {
 	it(`holds at most ${MAX_LOGGING_IN} at once, closes each at the end of its grace time, and leaves a viewer's session alone`, async () => {
 		const server = await startServer(5000);
 		try {
@@ -96,7 +106,7 @@ describe('gdrace serve: connections that never log in', () => {
 			let frames = 0;
 			channel.on('data', (data: Buffer) => (frames += data.toString('latin1').split('\u001B[?2026h').length - 1));
 
-			const held = [];
+			const held: {socket: Socket; closed: Promise<void>}[] = [];
 			for (let i = 0; i < MAX_LOGGING_IN; i++) held.push(await silent(server.port));
 			// One more (and a few after it) are closed at once, long before the grace time ends.
 			const extra = await Promise.all(Array.from({length: 3}, () => silent(server.port)));
@@ -122,4 +132,51 @@ describe('gdrace serve: connections that never log in', () => {
 			expect(await server.stop()).toBe(143);
 		}
 	}, 120_000);
+
+	it(`closes a connection at refused request number ${MAX_REFUSALS}, each logged, and refuses a session past ${MAX_CHANNELS} on one connection`, async () => {
+		const server = await startServer(60_000);
+		try {
+			const client = await connectClient(server.port);
+			const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+			// Refused requests one after another, until the server closes the connection.
+			let refused = 0;
+			for (let i = 0; i < MAX_REFUSALS + 5; i++) {
+				const failed = await new Promise<boolean>((resolve) => {
+					try {
+						client.exec(`echo ${i}`, (error) => resolve(error !== undefined));
+					} catch {
+						resolve(true);
+					}
+				});
+				if (!failed) break;
+				refused++;
+				if (refused === MAX_REFUSALS) break;
+			}
+			await closed;
+			// (ssh2's client leaves a session open after a refused exec: past MAX_CHANNELS, the sessions themselves are refused.)
+			const lines = server.log().split('\n').filter((line) => line.startsWith('gdrace serve: refused '));
+			expect(lines).toHaveLength(MAX_REFUSALS);
+			expect(lines.slice(0, MAX_CHANNELS).every((line) => /^gdrace serve: refused exec "echo \d+" from 127\.0\.0\.1:\d+$/.test(line))).toBe(true);
+			expect(lines.slice(MAX_CHANNELS).every((line) => new RegExp(`^gdrace serve: refused a session past ${MAX_CHANNELS} on one connection from 127\\.0\\.0\\.1:\\d+$`).test(line))).toBe(true);
+			expect(server.log()).toMatch(new RegExp(`^gdrace serve: closed 127\\.0\\.0\\.1:\\d+: ${MAX_REFUSALS} refused requests$`, 'm'));
+
+			// Sessions on one connection: MAX_CHANNELS are let in (here viewers without a pty), one more is refused.
+			const many = await connectClient(server.port);
+			const opened: ClientChannel[] = [];
+			for (let i = 0; i < MAX_CHANNELS; i++) opened.push(await new Promise<ClientChannel>((resolve, reject) => many.shell(false, (error, stream) => (error ? reject(error) : resolve(stream.resume())))));
+			const extra = await new Promise<unknown>((resolve) => many.shell(false, (error) => resolve(error)));
+			expect(extra).toBeInstanceOf(Error);
+			await vi.waitFor(() => expect(server.log().split('\n').filter((line) => line.includes(' refused a session past '))).toHaveLength(MAX_REFUSALS - MAX_CHANNELS + 1), {timeout: 20_000, interval: 10});
+			// Closing one makes room for another.
+			const done = new Promise((resolve) => opened[0]!.on('close', resolve));
+			opened[0]!.close();
+			await done;
+			const another = await new Promise<unknown>((resolve) => many.shell(false, (error) => resolve(error)));
+			expect(another).toBeUndefined();
+			many.end();
+		} finally {
+			expect(await server.stop()).toBe(143);
+		}
+	}, 120_000);
 });
+
