@@ -213,11 +213,38 @@ function sizeText(info: {cols: number; rows: number}): string {
 	return drawn.cols === info.cols && drawn.rows === info.rows ? `${info.cols}×${info.rows}` : `${info.cols}×${info.rows} (drawn at ${drawn.cols}×${drawn.rows})`;
 }
 
-/** The channel's bytes as the key stream Ink reads (a TTY as far as Ink can tell). */
-function keyStream(channel: ServerChannel): NodeJS.ReadStream {
+/**
+ * A viewer's keys, bytes a second, and the most at once. A person types a few keys a second (held,
+ * about 30); a client that sends thousands in a burst made the server handle each one before
+ * drawing anything (16 KB of `r` a few times a second: 0 frames/s for every other viewer).
+ */
+export const KEY_BYTES_PER_SECOND = 512;
+export const KEY_BURST_BYTES = 256;
+
+/**
+ * The channel's bytes as the key stream Ink reads (a TTY as far as Ink can tell), at most
+ * KEY_BYTES_PER_SECOND with bursts of KEY_BURST_BYTES: a piece of input past that is dropped
+ * whole (never cut, which could split an escape sequence into other keys); `onDropped` is told
+ * the first time.
+ */
+function keyStream(channel: ServerChannel, onDropped: () => void): NodeJS.ReadStream {
 	const input = new PassThrough();
 	Object.assign(input, {isTTY: true, setRawMode: () => input, ref: () => input, unref: () => input});
-	channel.on('data', (data: Buffer) => input.write(data));
+	let allowance = KEY_BURST_BYTES;
+	let last = performance.now();
+	let dropped = false;
+	channel.on('data', (data: Buffer) => {
+		const now = performance.now();
+		allowance = Math.min(KEY_BURST_BYTES, allowance + ((now - last) * KEY_BYTES_PER_SECOND) / 1000);
+		last = now;
+		if (data.length > allowance) {
+			if (!dropped) onDropped();
+			dropped = true;
+			return;
+		}
+		allowance -= data.length;
+		input.write(data);
+	});
 	channel.on('close', () => input.end());
 	return input as unknown as NodeJS.ReadStream;
 }
@@ -433,7 +460,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					color: config.color,
 					exitOnFinish: false,
 					output: terminal,
-					input: keyStream(channel),
+					input: keyStream(channel, () => log(`viewer ${who} sends keys faster than ${KEY_BYTES_PER_SECOND} bytes a second: the excess is dropped`)),
 					keys: true,
 					mapAxes: config.map,
 					...(shared === undefined ? {governor} : {share: {race: shared.race, role: 'watch' as const}}),

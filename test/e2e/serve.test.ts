@@ -144,6 +144,27 @@ describe('gdrace serve', () => {
 		}
 	}, 90_000);
 
+	it('drops a flood of keys whole (logged once); the others keep their frames and the flooder\'s next key works', async () => {
+		const server = await startServer();
+		const flooder = await viewer(server.port, 100, 30);
+		const calm = await viewer(server.port, 100, 30);
+		await until(() => /^GD /m.test(flooder.screen().join('\n')) && /^GD /m.test(calm.screen().join('\n')), 30_000);
+		// 16 KB of `r` (restart with seed + 1), several times: more than a person types in a minute.
+		for (let i = 0; i < 4; i++) flooder.channel.write('r'.repeat(16_384));
+		await until(() => /^gdrace serve: viewer 127\.0\.0\.1:\d+ sends keys faster than 512 bytes a second: the excess is dropped$/m.test(server.stderr()), 20_000);
+		const before = calm.stats().frames;
+		await until(() => calm.stats().frames > before + 5, 30_000);
+		// Not one restart went through; then a single key does.
+		expect(/seed (\d+)/.exec(flooder.screen()[1] ?? '')?.[1]).toBe('2023');
+		flooder.channel.write(' ');
+		await until(() => /paused\s*$/.test(flooder.screen()[0] ?? ''), 30_000);
+		expect(server.stderr().split('\n').filter((line) => line.includes(' sends keys faster than '))).toHaveLength(1);
+		for (const one of [flooder, calm]) {
+			one.channel.write('q');
+			expect(await one.exit).toBe(0);
+		}
+	}, 90_000);
+
 	it('without a pty, a viewer gets the plain summary', async () => {
 		const server = await startServer(['--epochs', '200']);
 		const client = await sshClient(server.port);
