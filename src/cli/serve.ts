@@ -182,6 +182,7 @@ class ChannelTerminal extends EventEmitter implements TerminalStream {
 		this.columns = size.cols;
 		this.rows = size.rows;
 		channel.on('drain', () => this.emit('drain'));
+		channel.once('close', () => clearTimeout(this.resizeTimer));
 	}
 
 	get writableNeedDrain(): boolean {
@@ -193,13 +194,36 @@ class ChannelTerminal extends EventEmitter implements TerminalStream {
 		return this.channel.write(data);
 	}
 
+	/**
+	 * A window-change: applied at most every RESIZE_EVERY_MS, the newest size winning. A window
+	 * dragged sends dozens a second; a client that sent thousands made the server lay the screen
+	 * out again for each (0.2 frames/s for every other viewer).
+	 */
 	resize(size: {cols: number; rows: number}): void {
-		if (size.cols === this.columns && size.rows === this.rows) return;
-		this.columns = size.cols;
-		this.rows = size.rows;
-		this.emit('resize');
+		this.pending = size;
+		if (this.resizeTimer !== undefined) return;
+		const apply = (): void => {
+			const next = this.pending;
+			this.pending = undefined;
+			if (next === undefined || (next.cols === this.columns && next.rows === this.rows)) {
+				this.resizeTimer = undefined;
+				return;
+			}
+			this.columns = next.cols;
+			this.rows = next.rows;
+			this.emit('resize');
+			// The next window-change waits its turn.
+			this.resizeTimer = setTimeout(apply, RESIZE_EVERY_MS);
+		};
+		this.resizeTimer = setTimeout(apply, 0);
 	}
+
+	private pending: {cols: number; rows: number} | undefined;
+	private resizeTimer: NodeJS.Timeout | undefined;
 }
+
+/** Shortest time between two window-changes applied to a viewer's screen, ms. */
+export const RESIZE_EVERY_MS = 100;
 
 /** A pty's size, 80×24 for 0×0. */
 function ptySize(info: {cols: number; rows: number}): {cols: number; rows: number} {

@@ -165,6 +165,24 @@ describe('gdrace serve', () => {
 		}
 	}, 90_000);
 
+	it('takes a flood of window-changes as the newest size; the others keep their frames', async () => {
+		const server = await startServer();
+		const flooder = await viewer(server.port, 100, 30);
+		const calm = await viewer(server.port, 100, 30);
+		await until(() => /^GD /m.test(flooder.screen().join('\n')) && /^GD /m.test(calm.screen().join('\n')), 30_000);
+		for (let i = 0; i < 3000; i++) flooder.channel.setWindow(20 + (i % 40), 60 + (i % 100), 0, 0);
+		flooder.channel.setWindow(20, 60, 0, 0);
+		flooder.term.resize(60, 20);
+		const before = calm.stats().frames;
+		await until(() => calm.stats().frames > before + 5, 30_000);
+		// The last size is the one drawn.
+		await until(() => /^GD /m.test(flooder.screen().join('\n')) && flooder.screen().every((line) => line.trimEnd().length <= 60) && flooder.screen().findIndex((line) => line.startsWith('space ')) === 18, 30_000);
+		for (const one of [flooder, calm]) {
+			one.channel.write('q');
+			expect(await one.exit).toBe(0);
+		}
+	}, 90_000);
+
 	it('without a pty, a viewer gets the plain summary', async () => {
 		const server = await startServer(['--epochs', '200']);
 		const client = await sshClient(server.port);
