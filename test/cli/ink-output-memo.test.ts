@@ -13,6 +13,7 @@ import {build} from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a plain .mjs build helper without type declarations
 import {MEMO_ENTRIES, inkOutputMemo, memoizeOutputSource} from '../../src/build/ink-output-memo.mjs';
+import {generator} from '../random.js';
 
 type Transformer = (line: string, index: number) => string;
 type Operation = {kind: 'write'; x: number; y: number; text: string; transformers: Transformer[]} | {kind: 'clip'; clip: {x1?: number; x2?: number; y1?: number; y2?: number}} | {kind: 'unclip'};
@@ -80,17 +81,6 @@ function both(width: number, height: number, operations: readonly Operation[]): 
 	const before = computed;
 	const memo = render(Memo, width, height, operations);
 	return {plain: render(Plain, width, height, operations), memo, fresh: computed > before};
-}
-
-/** A small seeded generator (xorshift32): the same frames every run. */
-function generator(seed: number): () => number {
-	let state = seed >>> 0 || 1;
-	return () => {
-		state ^= state << 13;
-		state ^= state >>> 17;
-		state ^= state << 5;
-		return (state >>> 0) / 2 ** 32;
-	};
 }
 
 describe("the bundle's Ink Output (get() remembered)", () => {

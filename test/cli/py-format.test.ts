@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {exactExponential, exactFixed, numpyArrayFloat, pythonRepr} from '../../src/cli/py-format.js';
+import {generator} from '../random.js';
 
 /**
  * [value, np.array2string(np.array([value]))[1:-1], repr(value)], printed by numpy 2.4.6 and
@@ -134,19 +135,6 @@ const VECTORS: readonly (readonly [number, string, string])[] = [
 	[19.19140625, '19.19140625', '19.19140625'],
 	[644.923828125, '644.92382812', '644.923828125'],
 ];
-
-/** A small deterministic generator for the property tests (xorshift32). */
-function generator(seed: number): () => number {
-	let state = seed >>> 0 || 1;
-	return () => {
-		state ^= state << 13;
-		state >>>= 0;
-		state ^= state >>> 17;
-		state ^= state << 5;
-		state >>>= 0;
-		return state / 2 ** 32;
-	};
-}
 
 describe('numpyArrayFloat', () => {
 	it('prints the study note numbers as numpy did', () => {

@@ -11,6 +11,7 @@ import stripAnsi from 'strip-ansi';
 import {beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a plain .mjs build helper without type declarations
 import {LIMIT, fastWidth, narrowRanges, narrowTable} from '../../src/build/fast-string-width.mjs';
+import {generator} from '../random.js';
 
 type Width = (text: string, options?: {ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean}) => number;
 type Ranges = [number, number][];
@@ -27,17 +28,6 @@ const COPIES = {
 	'string-width': require.resolve('string-width'),
 	"wrap-ansi's string-width": createRequire(`${dirname(require.resolve('wrap-ansi'))}/index.js`).resolve('string-width'),
 };
-
-/** A small seeded generator (xorshift32): the same strings every run. */
-function generator(seed: number): () => number {
-	let state = seed >>> 0 || 1;
-	return () => {
-		state ^= state << 13;
-		state ^= state >>> 17;
-		state ^= state << 5;
-		return (state >>> 0) / 2 ** 32;
-	};
-}
 
 describe.each(Object.entries(COPIES))('the stand-in for %s', (_name, path) => {
 	let real: Width;
