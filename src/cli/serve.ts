@@ -34,9 +34,10 @@ import type {Writable} from 'node:stream';
 import ssh2 from 'ssh2';
 import type {AuthContext, Connection, ParsedKey, ServerChannel} from 'ssh2';
 import type {Dataset} from '../data/dataset.js';
+import {EngineGovernor} from '../engine/governor.js';
+import {formatDuration} from '../ui/format.js';
 import {startSession} from '../ui/session.js';
 import type {Session} from '../ui/session.js';
-import {EngineGovernor} from '../engine/governor.js';
 import {SharedRace} from '../ui/shared-race.js';
 import type {TerminalStream} from '../ui/terminal/frame-writer.js';
 import type {Config} from './config.js';
@@ -48,7 +49,6 @@ import type {LiveIo} from './live.js';
 import {createScheduler, headerData} from './race-setup.js';
 import type {ServeOptions} from './serve-args.js';
 import {formatSummary} from './summary.js';
-import {formatDuration} from '../ui/format.js';
 
 const {Server, utils} = ssh2;
 
@@ -81,6 +81,8 @@ export const MAX_LOGGING_IN = 128;
 export const MAX_REFUSALS = 32;
 /** Session channels one connection may have open at once (OpenSSH's MaxSessions). */
 export const MAX_CHANNELS = 10;
+/** Shortest time between two window-changes applied to a viewer's screen, ms. */
+export const RESIZE_EVERY_MS = 100;
 
 /** The streams the server logs to and the signals it obeys. */
 export type ServeIo = {
@@ -221,9 +223,6 @@ class ChannelTerminal extends EventEmitter implements TerminalStream {
 	private pending: {cols: number; rows: number} | undefined;
 	private resizeTimer: NodeJS.Timeout | undefined;
 }
-
-/** Shortest time between two window-changes applied to a viewer's screen, ms. */
-export const RESIZE_EVERY_MS = 100;
 
 /** A pty's size, 80×24 for 0×0. */
 function ptySize(info: {cols: number; rows: number}): {cols: number; rows: number} {
