@@ -39,7 +39,7 @@ describe('sessions sharing a governor', () => {
 		const two = raceFromArgs(['--epochs', '100000000'], {speed: MAX_SPEED});
 		const [first, second] = [budgets(one), budgets(two)];
 		apps = [renderApp(one, {governor}), renderApp(two, {governor})];
-		expect(governor.sessions).toBe(2);
+		await vi.waitFor(() => expect(governor.sessions).toBe(2), {timeout: 20_000, interval: 5});
 		// Alone, a session's budget is the whole share (0.45 of a 1/60 s tick at 60 fps).
 		await more(first, 3);
 		const whole = Math.max(...first);
@@ -58,6 +58,6 @@ describe('sessions sharing a governor', () => {
 		// Unmounted, a session leaves its seat.
 		apps[1]!.unmount();
 		apps = [apps[0]!];
-		expect(governor.sessions).toBe(1);
+		await vi.waitFor(() => expect(governor.sessions).toBe(1), {timeout: 20_000, interval: 5});
 	});
 });
