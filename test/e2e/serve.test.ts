@@ -90,6 +90,23 @@ async function viewer(port: number, cols: number, rows: number, pty: {cols: numb
 	return {client, channel, term, screen, exit, stats: () => ({bytes, frames})};
 }
 
+/** A server and two 100×30 viewers, both racing: one to misbehave, one to count frames. */
+async function flooderAndCalm() {
+	const server = await startServer();
+	const flooder = await viewer(server.port, 100, 30);
+	const calm = await viewer(server.port, 100, 30);
+	await until(() => /^GD /m.test(flooder.screen().join('\n')) && /^GD /m.test(calm.screen().join('\n')), 30_000);
+	return {server, flooder, calm};
+}
+
+/** Each viewer presses q; each session ends with 0. */
+async function leave(...viewers: {channel: ClientChannel; exit: Promise<number | undefined>}[]): Promise<void> {
+	for (const one of viewers) {
+		one.channel.write('q');
+		expect(await one.exit).toBe(0);
+	}
+}
+
 describe('gdrace serve', () => {
 	it('gives each viewer the live race at its own size, follows window-change, and q ends only that viewer', async () => {
 		const server = await startServer();
@@ -138,17 +155,11 @@ describe('gdrace serve', () => {
 		calm.channel.setWindow(50_000, 400, 0, 0);
 		calm.term.resize(300, 100);
 		await until(() => footer(calm.screen()) === 98 && calm.screen()[0]!.trimEnd().endsWith('running') && calm.screen()[0]!.trimEnd().length > 200, 30_000);
-		for (const one of [huge, calm]) {
-			one.channel.write('q');
-			expect(await one.exit).toBe(0);
-		}
+		await leave(huge, calm);
 	}, 90_000);
 
 	it('drops a flood of keys whole (logged once); the others keep their frames and the flooder\'s next key works', async () => {
-		const server = await startServer();
-		const flooder = await viewer(server.port, 100, 30);
-		const calm = await viewer(server.port, 100, 30);
-		await until(() => /^GD /m.test(flooder.screen().join('\n')) && /^GD /m.test(calm.screen().join('\n')), 30_000);
+		const {server, flooder, calm} = await flooderAndCalm();
 		// 16 KB of `r` (restart with seed + 1), several times: more than a person types in a minute.
 		for (let i = 0; i < 4; i++) flooder.channel.write('r'.repeat(16_384));
 		await until(() => /^gdrace serve: viewer 127\.0\.0\.1:\d+ sends keys faster than 512 bytes a second: the excess is dropped$/m.test(server.stderr()), 20_000);
@@ -159,17 +170,11 @@ describe('gdrace serve', () => {
 		flooder.channel.write(' ');
 		await until(() => /paused\s*$/.test(flooder.screen()[0] ?? ''), 30_000);
 		expect(server.stderr().split('\n').filter((line) => line.includes(' sends keys faster than '))).toHaveLength(1);
-		for (const one of [flooder, calm]) {
-			one.channel.write('q');
-			expect(await one.exit).toBe(0);
-		}
+		await leave(flooder, calm);
 	}, 90_000);
 
 	it('takes a flood of window-changes as the newest size; the others keep their frames', async () => {
-		const server = await startServer();
-		const flooder = await viewer(server.port, 100, 30);
-		const calm = await viewer(server.port, 100, 30);
-		await until(() => /^GD /m.test(flooder.screen().join('\n')) && /^GD /m.test(calm.screen().join('\n')), 30_000);
+		const {flooder, calm} = await flooderAndCalm();
 		for (let i = 0; i < 3000; i++) flooder.channel.setWindow(20 + (i % 40), 60 + (i % 100), 0, 0);
 		flooder.channel.setWindow(20, 60, 0, 0);
 		flooder.term.resize(60, 20);
@@ -177,10 +182,7 @@ describe('gdrace serve', () => {
 		await until(() => calm.stats().frames > before + 5, 30_000);
 		// The last size is the one drawn.
 		await until(() => /^GD /m.test(flooder.screen().join('\n')) && flooder.screen().every((line) => line.trimEnd().length <= 60) && flooder.screen().findIndex((line) => line.startsWith('space ')) === 18, 30_000);
-		for (const one of [flooder, calm]) {
-			one.channel.write('q');
-			expect(await one.exit).toBe(0);
-		}
+		await leave(flooder, calm);
 	}, 90_000);
 
 	it('without a pty, a viewer gets the plain summary', async () => {
