@@ -106,6 +106,27 @@ const builtinsByRequire = {
 };
 
 /**
+ * yargs's factory registers a default `--version` whose number it guesses by reading the nearest
+ * package.json above its own file, and inside a bundle (no node_modules in the path) it starts that
+ * search at the current directory: every start then lists the current directory and each parent
+ * until one holds a package.json, and parses that file. A start in a directory of 30,000 files took
+ * 15–20 ms longer, and a FIFO named package.json hung it. gdrace declares `--version` itself
+ * (src/cli/args.ts), so the factory's guess is turned off; the build fails if it is not found.
+ */
+const yargsWithoutVersionGuess = {
+	name: 'yargs-without-version-guess',
+	setup(b) {
+		b.onLoad({filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const call = 'yargs.version();';
+			const found = source.split(call).length - 1;
+			if (found !== 1) return {errors: [{text: `expected 1 call ${call} in ${args.path}, found ${found}`}]};
+			return {contents: source.replace(call, 'yargs.version(false);'), loader: 'js'};
+		});
+	},
+};
+
+/**
  * In dist/headless.cjs (the headless modes' fast start, run from a V8 code cache: src/cli.ts) the live
  * screen, `--render` and `serve` are left out: src/cli/main.ts hands those runs to the full command
  * before it would import them (`runHeadlessOnly`).
@@ -138,7 +159,7 @@ const script = await build({
 	metafile: true,
 	write: false,
 	logLevel: 'warning',
-	plugins: [fastStringWidth, headlessOnly],
+	plugins: [fastStringWidth, yargsWithoutVersionGuess, headlessOnly],
 	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__gdraceUrl'},
 	// One function expression: src/cli.ts compiles it with vm.Script (and a code cache) and calls it.
 	banner: {js: '(function (exports, require, module, __filename, __dirname, __gdraceUrl) {'},
@@ -163,7 +184,7 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning',
 	external: ['ssh2', 'react-devtools-core'],
-	plugins: [fastStringWidth, yogaWithoutFetch, inkOutputMemo, builtinsByRequire],
+	plugins: [fastStringWidth, yargsWithoutVersionGuess, yogaWithoutFetch, inkOutputMemo, builtinsByRequire],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
 	define: {'process.env.NODE_ENV': '"production"', __GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey)},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.

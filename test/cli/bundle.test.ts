@@ -171,6 +171,36 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect(readFileSync(`${ROOT}${outputs[0]![0]}`, 'utf8')).toContain('__gdraceOutputMemo.get(key)');
 	});
 
+	// yargs guesses a version from the package.json nearest its file, and in a bundle that search
+	// starts at the current directory: each start listed it and its parents and read what it found.
+	// A FIFO named package.json makes any read of it wait forever, so these runs finish only if
+	// gdrace never opens it (src/build/build.mjs, yargsWithoutVersionGuess).
+	it.skipIf(process.platform === 'win32')("never reads the current directory's package.json", () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-cwd-'));
+		try {
+			execFileSync('mkfifo', [join(dir, 'package.json')]);
+			const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: join(dir, 'cache')};
+			delete env['CI'];
+			delete env['GDRACE_NO_CACHE'];
+			const runs: [string[], NodeJS.ProcessEnv][] = [
+				[['--json', '--epochs', '10'], env], // the headless script, compiling its cache
+				[['--json', '--epochs', '10'], env], // the headless script from its cache
+				[['--plain', '--epochs', '10'], {...env, GDRACE_NO_CACHE: '1'}], // the full command
+				[['--cast', 'race.cast', '--render', '--epochs', '10'], env], // the screen's chunks
+				[['serve', '--help'], env],
+			];
+			for (const [args, runEnv] of runs) {
+				const run = spawnSync(process.execPath, [`${ROOT}dist/cli.js`, ...args], {cwd: dir, env: runEnv, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
+				expect({args, signal: run.signal, status: run.status, stderr: run.stderr}).toEqual({args, signal: null, status: 0, stderr: ''});
+			}
+			const version = spawnSync(process.execPath, [`${ROOT}dist/cli.js`, '--version'], {cwd: dir, env, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
+			const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {version: string};
+			expect(version.stdout).toBe(`${pkg.version}\n`);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	it('draws the live screen without fetching Yoga through undici', () => {
 		const counts = startupCounts(['--cast', 'race.cast', '--render', '--epochs', '10']);
 		expect(counts.fetches).toBe(0);
