@@ -13,45 +13,191 @@ import {OPTIMIZER_IDS} from '../engine/types.js';
 import {packageFile} from '../package-root.js';
 import {DEFAULTS, FPS_RANGE, MAX_SEED} from './config.js';
 import {oneLine} from './errors.js';
+import {SERVE_FLAGS} from './serve-args.js';
 
-/** Parsed but unvalidated arguments: the strings as typed, booleans for switches. */
-export type Args = {
-	readonly data?: string;
-	readonly features?: string;
-	readonly target?: string;
-	readonly scale?: string;
-	readonly epochs?: string;
-	readonly optimizers?: string;
-	readonly lr?: string;
-	/** `--lr.<id> X` per racer id, e.g. `{sgd: '0.005'}`; `toConfig` refuses an id that does not race. */
+/**
+ * How a flag is written: `value`, `--x V` or `--x=V` (read as the string typed); `switch`, `--x`
+ * to turn it on and `--no-x` to turn it off (off when not given); `tristate`, a switch whose
+ * absence means "decide for me" (undefined).
+ */
+type FlagKind = 'value' | 'switch' | 'tristate';
+
+/** One flag of the table: how it is written, and its place and text in `--help`. */
+type FlagSpec = {
+	readonly kind: FlagKind;
+	readonly group: 'Data:' | 'Race:' | 'Output:' | 'Live screen:';
+	readonly describe: string;
+	/** The default as `--help` shows it (the default itself is config.ts's). */
+	readonly defaultDescription?: string;
+};
+
+/**
+ * `--demo`: a preset for recordings and projectors: the note's four racers plus momentum and
+ * Adam, a race of about 23 s that ends by itself after its finished chart stayed up 2 s.
+ */
+export const DEMO_ARGS: readonly string[] = [
+	'--optimizers', 'gd,sgd,mb-random,mb-epoch,momentum,adam:lr=0.1',
+	'--epochs', '3000',
+	'--speed', '128',
+	'--exit-on-finish',
+	// The gap to L* on a log scale: in the loss view the six curves pile up on the L* line.
+	'--view', 'gap',
+];
+
+/**
+ * Every flag of a race command line, in `--help` order: the one table that declares them to yargs,
+ * makes the `Args` type, tells switches from value flags (`checkTokens`) and answers "did you
+ * mean" (`closestFlag`). `--lr.<id>` is not here: racer ids are whatever `--optimizers` makes
+ * them (`takeLrFlags`). `--demo` is a preset, expanded before yargs parses (`parseArgs`).
+ */
+export const FLAG_SPECS = {
+	data: {
+		kind: 'value',
+		group: 'Data:',
+		describe: 'CSV file with a header row; - reads it from stdin',
+		defaultDescription: 'the bundled Boston housing data (data/boston.csv)',
+	},
+	features: {
+		kind: 'value',
+		group: 'Data:',
+		describe: 'Feature columns, comma separated (any number); a name holding a comma in double quotes, as in CSV: \'"x,y",b\'',
+		defaultDescription: DEFAULTS.features.join(','),
+	},
+	target: {kind: 'value', group: 'Data:', describe: 'Target column', defaultDescription: DEFAULTS.target},
+	scale: {
+		kind: 'value',
+		group: 'Data:',
+		describe: 'Feature scaling: minmax (to [0, 1]), standard (mean 0, population σ 1) or none',
+		defaultDescription: DEFAULTS.scale,
+	},
+	epochs: {
+		kind: 'value',
+		group: 'Race:',
+		describe: 'Clock units to run (iterations with the default clock), a positive integer',
+		defaultDescription: String(DEFAULTS.epochs),
+	},
+	optimizers: {
+		kind: 'value',
+		group: 'Race:',
+		describe:
+			`Racers and their order, comma separated specs NAME[:KEY=VALUE]…: NAME one of ${RACER_NAMES.join(', ')}; ` +
+			'KEYs lr, batch (full|one|random|epoch), size, shuffle (true|false), momentum, beta1, beta2, alpha, eps, id. ' +
+			'e.g. gd,adam:lr=0.1,momentum:momentum=0.8,adam:batch=epoch:size=30',
+		defaultDescription: OPTIMIZER_IDS.join(','),
+	},
+	lr: {
+		kind: 'value',
+		group: 'Race:',
+		describe: 'Learning rate of every racer (> 0); set one racer\'s with --lr.<id>, e.g. --lr.sgd 0.005 (a spec\'s lr= wins)',
+		defaultDescription: String(DEFAULTS.lr),
+	},
+	'batch-size': {
+		kind: 'value',
+		group: 'Race:',
+		describe: 'Rows per update of random and epoch batches (capped at the number of rows; a spec\'s size= wins)',
+		defaultDescription: String(DEFAULTS.batchSize),
+	},
+	seed: {
+		kind: 'value',
+		group: 'Race:',
+		describe: `Random seed, an integer from 0 to ${MAX_SEED}; the same seed gives the same race`,
+		defaultDescription: String(DEFAULTS.seed),
+	},
+	clock: {
+		kind: 'value',
+		group: 'Race:',
+		describe: 'What racers share: iteration (same iterations), samples (same sample-gradients) or time (same CPU time)',
+		defaultDescription: DEFAULTS.clock,
+	},
+	tolerance: {
+		kind: 'value',
+		group: 'Race:',
+		describe: 'Finish line: first loss within this fraction of the optimum L*, in (0, 1)',
+		defaultDescription: String(DEFAULTS.tolerance),
+	},
+	shuffle: {kind: 'switch', group: 'Race:', describe: 'Epoch batches (mb-epoch) reshuffle the rows at every pass (a spec\'s shuffle= wins)'},
+	plain: {kind: 'switch', group: 'Output:', describe: 'No live screen: run the race and print a summary table'},
+	json: {kind: 'switch', group: 'Output:', describe: 'No live screen: print the final summary as one JSON document'},
+	log: {
+		kind: 'value',
+		group: 'Output:',
+		describe: 'No live screen: stream a log, seed (the study note\'s format, every iteration) or ndjson (one JSON object per update)',
+	},
+	export: {kind: 'value', group: 'Output:', describe: 'Write every racer\'s history to FILE at the end: .csv, or .ndjson/.jsonl'},
+	cast: {kind: 'value', group: 'Output:', describe: 'Record the live screen to FILE as an asciicast v2 recording (asciinema play FILE)'},
+	render: {
+		kind: 'switch',
+		group: 'Output:',
+		describe: 'With --cast: render the whole race offline, in virtual time at --fps and --speed, as fast as the machine draws',
+	},
+	cols: {kind: 'value', group: 'Output:', describe: 'Width --render draws at', defaultDescription: String(DEFAULTS.renderSize.cols)},
+	rows: {kind: 'value', group: 'Output:', describe: 'Height --render draws at', defaultDescription: String(DEFAULTS.renderSize.rows)},
+	force: {kind: 'switch', group: 'Output:', describe: 'Let --export and --cast overwrite an existing file'},
+	color: {
+		kind: 'tristate',
+		group: 'Output:',
+		describe: 'Colors (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured)',
+		defaultDescription: 'on for a terminal',
+	},
+	fps: {
+		kind: 'value',
+		group: 'Live screen:',
+		describe: `Frames per second at most, ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`,
+		defaultDescription: String(DEFAULTS.fps),
+	},
+	speed: {
+		kind: 'value',
+		group: 'Live screen:',
+		describe: 'Starting speed in clock units per second (+ and - change it)',
+		defaultDescription: String(DEFAULTS.speed),
+	},
+	'exit-on-finish': {kind: 'switch', group: 'Live screen:', describe: 'Quit by itself once every racer is done'},
+	demo: {
+		kind: 'switch',
+		group: 'Live screen:',
+		describe: `Preset for demos and recordings: ${DEMO_ARGS.join(' ')} (any flag given overrides it)`,
+	},
+	map: {
+		kind: 'value',
+		group: 'Live screen:',
+		describe: 'The two features on the landscape map\'s axes, A,B (m shows the map)',
+		defaultDescription: 'the first two features; with one, its weight and the bias',
+	},
+	view: {
+		kind: 'value',
+		group: 'Live screen:',
+		describe:
+			'What the chart opens on: loss, gap (loss − L* on a log scale, g switches) or map (the landscape, m switches); ' +
+			'from 160 columns the map also stands beside the chart',
+		defaultDescription: DEFAULTS.view,
+	},
+	hold: {
+		kind: 'value',
+		group: 'Live screen:',
+		describe: 'With --exit-on-finish: seconds the finished race stays on screen before quitting',
+		defaultDescription: String(DEFAULTS.hold),
+	},
+} as const satisfies Record<string, FlagSpec>;
+
+/** A race flag's name, as written after `--`. */
+export type Flag = keyof typeof FLAG_SPECS;
+
+/** `batch-size` → `batchSize`. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** The flags of one kind. */
+type FlagsOf<K extends FlagKind> = {[F in Flag]: (typeof FLAG_SPECS)[F]['kind'] extends K ? F : never}[Flag];
+
+/**
+ * Parsed but unvalidated arguments, one field per flag of `FLAG_SPECS` (camel-cased): the strings
+ * as typed, booleans for switches, `color` undefined when neither `--color` nor `--no-color` was
+ * given; `lrOverrides` holds `--lr.<id> X` by racer id (e.g. `{sgd: '0.005'}`), which `toConfig`
+ * refuses for an id that does not race. `--demo` has no field: it is expanded into other flags.
+ */
+export type Args = {readonly [F in FlagsOf<'value'> as CamelCase<F>]?: string} & {
+	readonly [F in Exclude<FlagsOf<'switch'>, 'demo'> as CamelCase<F>]: boolean;
+} & {readonly [F in FlagsOf<'tristate'> as CamelCase<F>]?: boolean} & {
 	readonly lrOverrides: Readonly<Partial<Record<string, string>>>;
-	readonly batchSize?: string;
-	readonly seed?: string;
-	readonly clock?: string;
-	readonly tolerance?: string;
-	readonly shuffle: boolean;
-	readonly plain: boolean;
-	readonly json: boolean;
-	readonly log?: string;
-	readonly export?: string;
-	readonly force: boolean;
-	/** undefined when neither `--color` nor `--no-color` was given. */
-	readonly color?: boolean;
-	readonly fps?: string;
-	readonly speed?: string;
-	readonly exitOnFinish: boolean;
-	readonly map?: string;
-	/** `--view loss|gap|map`: what the live screen's chart area opens on. */
-	readonly view?: string;
-	/** `--hold SECONDS`: how long `--exit-on-finish` keeps the finished race on screen. */
-	readonly hold?: string;
-	/** `--cast FILE`: record the live screen as asciicast v2. */
-	readonly cast?: string;
-	/** `--render`: with `--cast`, render the whole race offline in virtual time. */
-	readonly render: boolean;
-	/** `--cols N`, `--rows N`: the size `--render` draws at. */
-	readonly cols?: string;
-	readonly rows?: string;
 };
 
 /** What to do with a command line. */
@@ -69,6 +215,12 @@ export type ParseOptions = {
 	readonly width?: number;
 	/** @default the version in package.json */
 	readonly version?: string;
+	/**
+	 * The command line is `gdrace serve`'s race flags (what its own flags left): messages then
+	 * point to `gdrace serve --help` too, and "did you mean" knows the server's flags.
+	 * @default false
+	 */
+	readonly serve?: boolean;
 };
 
 /**
@@ -114,162 +266,35 @@ export function packageVersion(): string {
 	}
 }
 
-/** The yargs parser with every flag, its group and help text. */
+/** The yargs parser with every flag of `FLAG_SPECS`, its group and help text. */
 function parser(argv: readonly string[], width: number, version: string) {
-	const ids = OPTIMIZER_IDS.join(',');
+	let instance = yargs([...argv])
+		.scriptName('gdrace')
+		.usage(
+			'Usage: gdrace [options]\n\n' +
+				'Race gradient-descent optimizers fitting the same linear regression: a live screen in a terminal, ' +
+				'or a summary (--plain, --json, --log) when stdout is not a terminal.',
+		)
+		// Dot notation off: `--lr 0.1 --lr.sgd 0.005` would otherwise turn `lr` into an object
+		// and drop the 0.1. With it off, `lr.sgd` is a flag of its own (taken out before yargs
+		// parses: `takeLrFlags`) and an unknown `--lr.foo` is an unknown flag for strict mode.
+		.parserConfiguration({
+			'dot-notation': false,
+			'camel-case-expansion': false,
+			'duplicate-arguments-array': false,
+			'greedy-arrays': false,
+			'short-option-groups': false,
+		});
+	for (const [flag, spec] of Object.entries(FLAG_SPECS) as [Flag, FlagSpec][]) {
+		instance = instance.option(flag, {
+			type: spec.kind === 'value' ? 'string' : 'boolean',
+			group: spec.group,
+			describe: spec.describe,
+			...(spec.defaultDescription === undefined ? {} : {defaultDescription: spec.defaultDescription}),
+		});
+	}
 	return (
-		yargs([...argv])
-			.scriptName('gdrace')
-			.usage(
-				'Usage: gdrace [options]\n\n' +
-					'Race gradient-descent optimizers fitting the same linear regression: a live screen in a terminal, ' +
-					'or a summary (--plain, --json, --log) when stdout is not a terminal.',
-			)
-			// Dot notation off: `--lr 0.1 --lr.sgd 0.005` would otherwise turn `lr` into an object
-			// and drop the 0.1. With it off, `lr.sgd` is a flag of its own (declared below, hidden)
-			// and an unknown `--lr.foo` is an unknown flag for strict mode.
-			.parserConfiguration({
-				'dot-notation': false,
-				'camel-case-expansion': false,
-				'duplicate-arguments-array': false,
-				'greedy-arrays': false,
-				'short-option-groups': false,
-			})
-			.option('data', {
-				type: 'string',
-				group: 'Data:',
-				describe: 'CSV file with a header row; - reads it from stdin',
-				defaultDescription: 'the bundled Boston housing data (data/boston.csv)',
-			})
-			.option('features', {
-				type: 'string',
-				group: 'Data:',
-				describe: 'Feature columns, comma separated (any number); a name holding a comma in double quotes, as in CSV: \'"x,y",b\'',
-				defaultDescription: DEFAULTS.features.join(','),
-			})
-			.option('target', {type: 'string', group: 'Data:', describe: 'Target column', defaultDescription: DEFAULTS.target})
-			.option('scale', {
-				type: 'string',
-				group: 'Data:',
-				describe: 'Feature scaling: minmax (to [0, 1]), standard (mean 0, population σ 1) or none',
-				defaultDescription: DEFAULTS.scale,
-			})
-			.option('epochs', {
-				type: 'string',
-				group: 'Race:',
-				describe: 'Clock units to run (iterations with the default clock), a positive integer',
-				defaultDescription: String(DEFAULTS.epochs),
-			})
-			.option('optimizers', {
-				type: 'string',
-				group: 'Race:',
-				describe:
-					`Racers and their order, comma separated specs NAME[:KEY=VALUE]…: NAME one of ${RACER_NAMES.join(', ')}; ` +
-					'KEYs lr, batch (full|one|random|epoch), size, shuffle (true|false), momentum, beta1, beta2, alpha, eps, id. ' +
-					'e.g. gd,adam:lr=0.1,momentum:momentum=0.8,adam:batch=epoch:size=30',
-				defaultDescription: ids,
-			})
-			.option('lr', {
-				type: 'string',
-				group: 'Race:',
-				describe: 'Learning rate of every racer (> 0); set one racer\'s with --lr.<id>, e.g. --lr.sgd 0.005 (a spec\'s lr= wins)',
-				defaultDescription: String(DEFAULTS.lr),
-			})
-			.option('batch-size', {
-				type: 'string',
-				group: 'Race:',
-				describe: 'Rows per update of random and epoch batches (capped at the number of rows; a spec\'s size= wins)',
-				defaultDescription: String(DEFAULTS.batchSize),
-			})
-			.option('seed', {
-				type: 'string',
-				group: 'Race:',
-				describe: `Random seed, an integer from 0 to ${MAX_SEED}; the same seed gives the same race`,
-				defaultDescription: String(DEFAULTS.seed),
-			})
-			.option('clock', {
-				type: 'string',
-				group: 'Race:',
-				describe: 'What racers share: iteration (same iterations), samples (same sample-gradients) or time (same CPU time)',
-				defaultDescription: DEFAULTS.clock,
-			})
-			.option('tolerance', {
-				type: 'string',
-				group: 'Race:',
-				describe: 'Finish line: first loss within this fraction of the optimum L*, in (0, 1)',
-				defaultDescription: String(DEFAULTS.tolerance),
-			})
-			.option('shuffle', {type: 'boolean', group: 'Race:', describe: 'Epoch batches (mb-epoch) reshuffle the rows at every pass (a spec\'s shuffle= wins)'})
-			.option('plain', {type: 'boolean', group: 'Output:', describe: 'No live screen: run the race and print a summary table'})
-			.option('json', {type: 'boolean', group: 'Output:', describe: 'No live screen: print the final summary as one JSON document'})
-			.option('log', {
-				type: 'string',
-				group: 'Output:',
-				describe:
-					'No live screen: stream a log, seed (the study note\'s format, every iteration) or ndjson (one JSON object per update)',
-			})
-			.option('export', {
-				type: 'string',
-				group: 'Output:',
-				describe: 'Write every racer\'s history to FILE at the end: .csv, or .ndjson/.jsonl',
-			})
-			.option('cast', {
-				type: 'string',
-				group: 'Output:',
-				describe: 'Record the live screen to FILE as an asciicast v2 recording (asciinema play FILE)',
-			})
-			.option('render', {
-				type: 'boolean',
-				group: 'Output:',
-				describe: 'With --cast: render the whole race offline, in virtual time at --fps and --speed, as fast as the machine draws',
-			})
-			.option('cols', {type: 'string', group: 'Output:', describe: 'Width --render draws at', defaultDescription: String(DEFAULTS.renderSize.cols)})
-			.option('rows', {type: 'string', group: 'Output:', describe: 'Height --render draws at', defaultDescription: String(DEFAULTS.renderSize.rows)})
-			.option('force', {type: 'boolean', group: 'Output:', describe: 'Let --export and --cast overwrite an existing file'})
-			.option('color', {
-				type: 'boolean',
-				group: 'Output:',
-				describe: 'Colors (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured)',
-				defaultDescription: 'on for a terminal',
-			})
-			.option('fps', {
-				type: 'string',
-				group: 'Live screen:',
-				describe: `Frames per second at most, ${FPS_RANGE[0]} to ${FPS_RANGE[1]}`,
-				defaultDescription: String(DEFAULTS.fps),
-			})
-			.option('speed', {
-				type: 'string',
-				group: 'Live screen:',
-				describe: 'Starting speed in clock units per second (+ and - change it)',
-				defaultDescription: String(DEFAULTS.speed),
-			})
-			.option('exit-on-finish', {type: 'boolean', group: 'Live screen:', describe: 'Quit by itself once every racer is done'})
-			.option('demo', {
-				type: 'boolean',
-				group: 'Live screen:',
-				describe: `Preset for demos and recordings: ${DEMO_ARGS.join(' ')} (any flag given overrides it)`,
-			})
-			.option('map', {
-				type: 'string',
-				group: 'Live screen:',
-				describe: 'The two features on the landscape map\'s axes, A,B (m shows the map)',
-				defaultDescription: 'the first two features; with one, its weight and the bias',
-			})
-			.option('view', {
-				type: 'string',
-				group: 'Live screen:',
-				describe:
-					'What the chart opens on: loss, gap (loss − L* on a log scale, g switches) or map (the landscape, m switches); ' +
-					'from 160 columns the map also stands beside the chart',
-				defaultDescription: DEFAULTS.view,
-			})
-			.option('hold', {
-				type: 'string',
-				group: 'Live screen:',
-				describe: 'With --exit-on-finish: seconds the finished race stays on screen before quitting',
-				defaultDescription: String(DEFAULTS.hold),
-			})
+		instance
 			.help('help')
 			.alias('help', 'h')
 			.version('version', 'Show the version number', version)
@@ -301,7 +326,14 @@ function parser(argv: readonly string[], width: number, version: string) {
 class YargsFailure extends Error {}
 
 /** The on/off flags: `--x`, `--no-x`, and (as yargs allows) `--x=true` / `--x=false`, nothing else. */
-export const SWITCHES = ['shuffle', 'plain', 'json', 'force', 'color', 'exit-on-finish'] as const;
+export const SWITCHES: readonly Flag[] = (Object.keys(FLAG_SPECS) as Flag[]).filter((flag) => FLAG_SPECS[flag].kind !== 'value');
+
+/** What a switch token says: `--x` or `--x=true` on, `--no-x` or `--x=false` off; undefined for a token of another flag. */
+function switchToken(token: string, flag: string): boolean | undefined {
+	const match = /^--(no-)?([\w-]+)(?:=(true|false))?$/.exec(token);
+	if (match === null || match[2] !== flag) return undefined;
+	return (match[1] === undefined) === (match[3] !== 'false');
+}
 
 /**
  * What yargs would get wrong in a command line: `--data -` (yargs takes a lone `-` for an
@@ -337,14 +369,30 @@ function checkTokens(argv: readonly string[]): {readonly tokens: readonly string
 	return {tokens};
 }
 
+/**
+ * `--demo` is a preset: its flags go first, so that any flag given overrides it (the last wins).
+ * Every `--demo` token (`--demo`, `--no-demo`, `--demo=true|false`) is taken out; the last says
+ * whether the preset applies. Tokens after `--` are left alone.
+ */
+function expandDemo(tokens: readonly string[]): readonly string[] {
+	const end = tokens.indexOf('--');
+	const flags = end === -1 ? tokens : tokens.slice(0, end);
+	let demo = false;
+	const rest: string[] = [];
+	for (const token of flags) {
+		const on = switchToken(token, 'demo');
+		if (on === undefined) rest.push(token);
+		else demo = on;
+	}
+	return [...(demo ? DEMO_ARGS : []), ...rest, ...(end === -1 ? [] : tokens.slice(end))];
+}
+
 /** Parses a command line (without `node` and the script). Never prints, never exits. */
 export function parseArgs(given: readonly string[], options: ParseOptions = {}): ParseResult {
 	const version = options.version ?? packageVersion();
-	// --demo is a preset: its flags come first, so that any flag given overrides it (the last wins).
-	const argv = given.includes('--demo') ? [...DEMO_ARGS, ...given.filter((token) => token !== '--demo')] : given;
-	const checked = checkTokens(argv);
+	const checked = checkTokens(given);
 	if ('message' in checked) return {kind: 'error', message: checked.message};
-	const taken = takeLrFlags(checked.tokens);
+	const taken = takeLrFlags(expandDemo(checked.tokens));
 	if ('error' in taken) return {kind: 'error', message: taken.error};
 	let output = '';
 	let parsed: Record<string, unknown>;
@@ -353,58 +401,28 @@ export function parseArgs(given: readonly string[], options: ParseOptions = {}):
 			output = text;
 		}) as Record<string, unknown>;
 	} catch (error) {
-		if (error instanceof YargsFailure) return {kind: 'error', message: explainFailure(error.message, taken.rest)};
+		if (error instanceof YargsFailure) return {kind: 'error', message: explainFailure(error.message, taken.rest, options.serve === true)};
 		throw error;
 	}
 	if (parsed.help === true) return {kind: 'help', text: output};
 	if (parsed.version === true) return {kind: 'version', text: output};
 
-	const text = (key: string): string | undefined => {
-		const value = parsed[key];
-		if (value === undefined) return undefined;
+	const args: Record<string, unknown> = {lrOverrides: taken.lr};
+	for (const [flag, spec] of Object.entries(FLAG_SPECS) as [Flag, FlagSpec][]) {
+		if (flag === 'demo') continue;
+		const value = parsed[flag];
+		const field = flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+		if (spec.kind === 'switch') args[field] = value === true;
+		else if (spec.kind === 'tristate') args[field] = typeof value === 'boolean' ? value : undefined;
 		// `--no-epochs` and friends make a string flag `false`: pass it on as typed, for toConfig to refuse.
-		return typeof value === 'string' ? value : String(value);
-	};
-	const lrOverrides: Partial<Record<string, string>> = taken.lr;
-	const color = parsed.color;
-	return {
-		kind: 'run',
-		args: {
-			data: text('data'),
-			features: text('features'),
-			target: text('target'),
-			scale: text('scale'),
-			epochs: text('epochs'),
-			optimizers: text('optimizers'),
-			lr: text('lr'),
-			lrOverrides,
-			batchSize: text('batch-size'),
-			seed: text('seed'),
-			clock: text('clock'),
-			tolerance: text('tolerance'),
-			shuffle: parsed.shuffle === true,
-			plain: parsed.plain === true,
-			json: parsed.json === true,
-			log: text('log'),
-			export: text('export'),
-			force: parsed.force === true,
-			color: typeof color === 'boolean' ? color : undefined,
-			fps: text('fps'),
-			speed: text('speed'),
-			exitOnFinish: parsed['exit-on-finish'] === true,
-			map: text('map'),
-			view: text('view'),
-			hold: text('hold'),
-			cast: text('cast'),
-			render: parsed.render === true,
-			cols: text('cols'),
-			rows: text('rows'),
-		},
-	};
+		else args[field] = value === undefined ? undefined : typeof value === 'string' ? value : String(value);
+	}
+	return {kind: 'run', args: args as Args};
 }
 
 /** Turns a yargs failure message into one line that says what is wrong and how to fix it. */
-function explainFailure(message: string, argv: readonly string[]): string {
+function explainFailure(message: string, argv: readonly string[], serve: boolean): string {
+	const command = serve ? 'gdrace serve' : 'gdrace';
 	const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
 	if (unknown !== null) {
 		const first = (unknown[1] ?? '').split(', ')[0] ?? '';
@@ -414,41 +432,34 @@ function explainFailure(message: string, argv: readonly string[]): string {
 		}
 		if (written !== undefined && !written.startsWith('-')) {
 			const hint = /[./\\]/.test(written) ? `; to race on a file use --data ${oneLine(written)}` : '';
-			return `unexpected argument ${JSON.stringify(written)}: gdrace takes only flags${hint} (see gdrace --help)`;
+			return `unexpected argument ${JSON.stringify(written)}: ${command} takes only flags${hint} (see ${command} --help)`;
 		}
 		const flag = written === undefined ? `--${first}` : written.split('=')[0] ?? written;
-		const close = closestFlag(first);
-		const hint = close === undefined ? 'see gdrace --help for the flags' : `did you mean --${close}? (see gdrace --help)`;
+		if (!serve && (SERVE_FLAGS as readonly string[]).includes(first)) {
+			// The flag as given, with its value if it has one: what to write after `gdrace serve`.
+			const at = written === undefined ? -1 : argv.indexOf(written);
+			const next = at === -1 ? undefined : argv[at + 1];
+			const given = written !== undefined && !written.includes('=') && first !== 'shared' && next !== undefined && !next.startsWith('-') ? `${written} ${next}` : written ?? flag;
+			return `${JSON.stringify(flag)} is a flag of gdrace serve (the race over SSH), not of a race; write gdrace serve ${oneLine(given)} (see gdrace serve --help)`;
+		}
+		const close = closestFlag(first, serve ? SERVE_FLAGS : []);
+		let hint: string;
+		if (close === undefined) hint = serve ? 'see gdrace serve --help for its flags and gdrace --help for the race flags' : 'see gdrace --help for the flags';
+		else hint = `did you mean --${close}? (see ${(SERVE_FLAGS as readonly string[]).includes(close) ? 'gdrace serve' : 'gdrace'} --help)`;
 		return `unknown flag ${JSON.stringify(flag)}; ${hint}`;
 	}
-	return `${oneLine(message.replace(/\s+/g, ' ').trim())} (see gdrace --help)`;
+	return `${oneLine(message.replace(/\s+/g, ' ').trim())} (see ${command} --help)`;
 }
 
-/**
- * `--demo`: a preset for recordings and projectors: the note's four racers plus momentum and
- * Adam, a race of about 23 s that ends by itself after its finished chart stayed up 2 s.
- */
-export const DEMO_ARGS: readonly string[] = [
-	'--optimizers', 'gd,sgd,mb-random,mb-epoch,momentum,adam:lr=0.1',
-	'--epochs', '3000',
-	'--speed', '128',
-	'--exit-on-finish',
-	// The gap to L* on a log scale: in the loss view the six curves pile up on the L* line.
-	'--view', 'gap',
-];
+/** Every visible long flag, for "did you mean" suggestions (`--no-color` too: it is how colors go off). */
+const FLAGS: readonly string[] = [...Object.keys(FLAG_SPECS), 'no-color', 'help', 'version'];
 
-/** Every visible long flag, for "did you mean" suggestions. */
-const FLAGS = [
-	'data', 'features', 'target', 'scale', 'epochs', 'optimizers', 'lr', 'batch-size', 'seed', 'clock', 'tolerance', 'shuffle',
-	'plain', 'json', 'log', 'export', 'force', 'color', 'no-color', 'fps', 'speed', 'exit-on-finish', 'map', 'view', 'hold', 'cast', 'render', 'cols', 'rows', 'demo', 'help', 'version',
-] as const;
-
-/** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any. */
-export function closestFlag(name: string): string | undefined {
+/** The flag within edit distance 2 of `name` (or that starts with it, for abbreviations), if any; `extra` flags count too. */
+export function closestFlag(name: string, extra: readonly string[] = []): string | undefined {
 	const wanted = name.toLowerCase().replace(/_/g, '-');
 	let best: string | undefined;
 	let bestDistance = 3;
-	for (const flag of FLAGS) {
+	for (const flag of [...FLAGS, ...extra]) {
 		const distance = wanted.length >= 3 && flag.startsWith(wanted) ? 1 : editDistance(wanted, flag);
 		if (distance < bestDistance) {
 			best = flag;
@@ -458,15 +469,22 @@ export function closestFlag(name: string): string | undefined {
 	return best;
 }
 
-/** Levenshtein distance, one row at a time. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit, as a typo is (optimal
+ * string alignment: `--hots` is one edit from `--host`, two from `--cols`).
+ */
 function editDistance(a: string, b: string): number {
+	let before: number[] = [];
 	let previous = Array.from({length: b.length + 1}, (_, j) => j);
 	for (let i = 1; i <= a.length; i++) {
 		const row = [i];
 		for (let j = 1; j <= b.length; j++) {
 			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+			let distance = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, (before[j - 2] ?? 0) + 1);
+			row.push(distance);
 		}
+		before = previous;
 		previous = row;
 	}
 	return previous[b.length] ?? 0;

@@ -119,8 +119,12 @@ async function serve(argv: readonly string[], io: Io): Promise<number> {
 		io.stdout.write(`${SERVE_HELP}\n`);
 		return EXIT.ok;
 	}
-	const parsed = parseArgs(taken.rest);
+	const parsed = parseArgs(taken.rest, {serve: true});
 	if (parsed.kind === 'error') throw new UsageError(parsed.message);
+	if (parsed.kind === 'version') {
+		io.stdout.write(`${parsed.text}\n`);
+		return EXIT.ok;
+	}
 	if (parsed.kind !== 'run') throw new UsageError('gdrace serve takes race flags; see gdrace serve --help and gdrace --help');
 	const {plain, json, log, export: exportPath, cast, render} = parsed.args;
 	if (plain || json || log !== undefined || exportPath !== undefined || cast !== undefined || render) {

@@ -23,6 +23,9 @@ export type ServeOptions = {
 
 export const SERVE_DEFAULTS = {port: 2222, host: '127.0.0.1', maxSessions: 16} as const;
 
+/** The server's own flags (`parseServeArgs`), for messages about a command line that misspells or misplaces one. */
+export const SERVE_FLAGS = ['port', 'host', 'host-key', 'authorized-keys', 'max-sessions', 'shared'] as const;
+
 export const SERVE_HELP = `Usage: gdrace serve [--port 2222] [--host 127.0.0.1] [--host-key FILE] [--authorized-keys FILE]
                     [--max-sessions 16] [--shared] [race flags…]
 

@@ -2,7 +2,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {parseArgs} from '../../src/cli/args.js';
+import {FLAG_SPECS, SWITCHES, parseArgs} from '../../src/cli/args.js';
 import type {Config, Environment} from '../../src/cli/config.js';
 import {colorEnabled, toConfig} from '../../src/cli/config.js';
 import {UsageError} from '../../src/cli/errors.js';
@@ -98,6 +98,15 @@ describe('every flag', () => {
 		expect(config(['--exit-on-finish', '--hold', '0.5']).hold).toBe(0.5);
 		expect(config(['--exit-on-finish', '--hold', '0']).hold).toBe(0);
 		expect(config(['--exit-on-finish', '--hold', '3600']).hold).toBe(3600);
+	});
+
+	it('--demo is a switch like any other: --demo=true applies it, --no-demo and --demo=false do not, the last wins', () => {
+		const epochs = (argv: string[]) => config(argv, TERMINAL).epochs;
+		expect(epochs(['--demo=true'])).toBe(3000);
+		expect(epochs(['--demo', '--no-demo'])).toBe(5000);
+		expect(epochs(['--demo=false'])).toBe(5000);
+		expect(epochs(['--no-demo', '--demo'])).toBe(3000);
+		expect(epochs(['--demo', '--epochs', '7'])).toBe(7);
 	});
 
 	it('--demo: the note\'s four plus momentum and Adam, about 23 s of race, exit on finish; any flag given overrides it', () => {
@@ -248,6 +257,15 @@ describe('bad flags and values: one line, exit code 2', () => {
 		[['--force=2'], ['--force is a switch and takes no value, got "2"']],
 		[['--plain=yes'], ['--plain is a switch']],
 		[['--exit-on-finish=1'], ['--exit-on-finish is a switch']],
+		// Every switch of the flag table, the preset and --render too (yargs read these as off).
+		[['--render=maybe', '--cast', join(scratch, 'x.cast')], ['--render is a switch and takes no value, got "maybe"', '--no-render']],
+		[['--demo=yes'], ['--demo is a switch and takes no value, got "yes"', '--no-demo']],
+		// The server's flags belong to gdrace serve.
+		[['--port', '2222'], ['"--port" is a flag of gdrace serve (the race over SSH), not of a race; write gdrace serve --port 2222 (see gdrace serve --help)']],
+		[['--shared', '--plain'], ['"--shared" is a flag of gdrace serve', 'write gdrace serve --shared (']],
+		[['--max-sessions=4', '--plain'], ['"--max-sessions" is a flag of gdrace serve', 'write gdrace serve --max-sessions=4 (']],
+		// A swap of two letters is one edit.
+		[['--epcohs', '5'], ['unknown flag "--epcohs"; did you mean --epochs? (see gdrace --help)']],
 		// A lone "-" is stdin only as the value of --data.
 		[['-'], ['unexpected argument "-"', '--data -']],
 		[['--features', '"x,y'], ['--features', 'never closed']],
@@ -409,6 +427,18 @@ describe('--help and --version', () => {
 		}
 		expect(help).toMatch(/2 bad flag/);
 		expect(help).toMatch(/130/);
+	});
+
+	// One table (FLAG_SPECS) declares the flags to yargs and makes Args, the switches and "did you mean".
+	it('parses into one field per flag of the flag table, switches as booleans', () => {
+		const parsed = parseArgs([]);
+		expect(parsed.kind).toBe('run');
+		const fields = Object.keys(FLAG_SPECS)
+			.filter((flag) => flag !== 'demo')
+			.map((flag) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()));
+		expect(Object.keys(parsed.kind === 'run' ? parsed.args : {}).sort()).toEqual([...fields, 'lrOverrides'].sort());
+		expect([...SWITCHES].sort()).toEqual(['color', 'demo', 'exit-on-finish', 'force', 'json', 'plain', 'render', 'shuffle']);
+		for (const flag of Object.keys(FLAG_SPECS)) expect(help).toMatch(new RegExp(`^\\s+--${flag}\\s`, 'm'));
 	});
 
 	it('prints the version of package.json', () => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../../src/cli/errors.js';
-import {SERVE_DEFAULTS, SERVE_HELP, parseServeArgs} from '../../src/cli/serve-args.js';
+import {parseArgs} from '../../src/cli/args.js';
+import {SERVE_DEFAULTS, SERVE_FLAGS, SERVE_HELP, parseServeArgs} from '../../src/cli/serve-args.js';
 
 describe('gdrace serve flags', () => {
 	it('defaults to loopback port 2222 and 16 viewers, and leaves race flags for the race', () => {
@@ -34,6 +35,31 @@ describe('gdrace serve flags', () => {
 	it('has its own help, which says that anyone who reaches the port may watch without --authorized-keys', () => {
 		expect(parseServeArgs(['--help'])).toEqual({kind: 'help'});
 		expect(SERVE_HELP).toMatch(/ANYONE who can reach the port may watch/);
-		for (const flag of ['--port', '--host', '--host-key', '--authorized-keys', '--max-sessions', '--shared']) expect(SERVE_HELP).toContain(flag);
+		for (const flag of SERVE_FLAGS) expect(SERVE_HELP).toContain(`--${flag}`);
+	});
+
+	it('takes every flag of SERVE_FLAGS (the list the messages below suggest from)', () => {
+		expect([...SERVE_FLAGS].sort()).toEqual(['authorized-keys', 'host', 'host-key', 'max-sessions', 'port', 'shared']);
+		for (const flag of SERVE_FLAGS) {
+			const parsed = parseServeArgs(flag === 'shared' ? ['--shared'] : [`--${flag}`, flag === 'host' ? '::1' : '7']);
+			expect(parsed.kind === 'run' && parsed.rest).toEqual([]);
+		}
+	});
+
+	// What the server's flags leave is parsed as race flags (parseArgs with serve: true): a typo of a
+	// server flag is not "unknown" next to the race flags alone.
+	it('suggests the server flag a misspelt one meant, or the race flag, each with its help', () => {
+		const message = (argv: string[]) => {
+			const parsed = parseArgs(argv, {serve: true});
+			return parsed.kind === 'error' ? parsed.message : parsed.kind;
+		};
+		expect(message(['--max-session', '4'])).toBe('unknown flag "--max-session"; did you mean --max-sessions? (see gdrace serve --help)');
+		expect(message(['--hots', '::1'])).toBe('unknown flag "--hots"; did you mean --host? (see gdrace serve --help)');
+		expect(message(['--prot', '2222'])).toBe('unknown flag "--prot"; did you mean --port? (see gdrace serve --help)');
+		expect(message(['--shard'])).toBe('unknown flag "--shard"; did you mean --shared? (see gdrace serve --help)');
+		expect(message(['--epoch', '5'])).toBe('unknown flag "--epoch"; did you mean --epochs? (see gdrace --help)');
+		expect(message(['--zzzzzz'])).toBe('unknown flag "--zzzzzz"; see gdrace serve --help for its flags and gdrace --help for the race flags');
+		expect(message(['watch'])).toBe('unexpected argument "watch": gdrace serve takes only flags (see gdrace serve --help)');
+		expect(message(['--version'])).toBe('version');
 	});
 });
