@@ -23,7 +23,7 @@
  */
 import {createHash} from 'node:crypto';
 import {EventEmitter} from 'node:events';
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {createServer} from 'node:net';
@@ -41,7 +41,7 @@ import type {Session} from '../ui/session.js';
 import {SharedRace} from '../ui/shared-race.js';
 import type {TerminalStream} from '../ui/terminal/frame-writer.js';
 import type {Config} from './config.js';
-import {EXIT, STOP_SIGNALS, UsageError} from './errors.js';
+import {EXIT, STOP_SIGNALS, UsageError, oneLine} from './errors.js';
 import type {StopSignal} from './errors.js';
 import {runHeadless} from './headless.js';
 import {runLive} from './live.js';
@@ -108,27 +108,62 @@ export function defaultHostKeyPath(env: ServeIo['env']): string {
 	return join(base, 'gdrace', 'host_ed25519');
 }
 
-/** Reads the host key, creating an ed25519 key (mode 600) when the file does not exist. */
-export function loadHostKey(path: string): {key: ParsedKey; text: string; created: boolean} {
+/** What went wrong reading or writing a file, in words (the system's message for the rare rest). */
+function fileProblem(error: unknown): string {
+	switch ((error as NodeJS.ErrnoException).code) {
+		case 'ENOENT':
+			return 'no such file; check the path';
+		case 'ENOTDIR':
+			return 'a part of the path is not a directory; check the path';
+		case 'EISDIR':
+			return 'is a directory, not a file';
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		default:
+			return `cannot use it (${oneLine((error as Error).message)})`;
+	}
+}
+
+/**
+ * Reads the host key, creating an ed25519 key (mode 600) when the file does not exist. The
+ * directory of the default path is created too (mode 700); a path given with --host-key
+ * (`given`) must be in a directory that exists, as --export's and --cast's must.
+ */
+export function loadHostKey(path: string, given = false): {key: ParsedKey; text: string; created: boolean} {
+	const what = given ? `--host-key ${JSON.stringify(path)}` : `the host key ${JSON.stringify(path)}`;
 	let text: string;
 	let created = false;
 	try {
 		text = readFileSync(path, 'utf8');
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ServeError(`cannot read the host key ${JSON.stringify(path)}: ${(error as Error).message}`);
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+			const hint = (error as NodeJS.ErrnoException).code === 'EISDIR' ? '; give the path of a private key file (one is made where none exists)' : '';
+			throw new ServeError(`${what}: ${fileProblem(error)}${hint}`);
+		}
+		const directory = dirname(path);
+		if (given && !existsSync(directory)) {
+			throw new ServeError(`${what}: the directory ${JSON.stringify(directory)} does not exist; create it first or choose another path`);
+		}
 		const pair = newHostKey();
 		try {
-			mkdirSync(dirname(path), {recursive: true, mode: 0o700});
+			if (!given) mkdirSync(directory, {recursive: true, mode: 0o700});
 			writeFileSync(path, pair.private, {mode: 0o600, flag: 'wx'});
 			chmodSync(path, 0o600);
 		} catch (writeError) {
-			throw new ServeError(`cannot create the host key ${JSON.stringify(path)}: ${(writeError as Error).message}`);
+			throw new ServeError(`cannot create ${what}: ${fileProblem(writeError)}`);
 		}
 		text = pair.private;
 		created = true;
 	}
 	const key = utils.parseKey(text);
-	if (key instanceof Error || Array.isArray(key)) throw new ServeError(`${JSON.stringify(path)} is not a private key ssh2 can use`);
+	if (key instanceof Error && /encrypted/i.test(key.message)) {
+		throw new ServeError(`${what} is encrypted with a passphrase; give a key without one (ssh-keygen -t ed25519 -N '' -f FILE)`);
+	}
+	if (key instanceof Error || Array.isArray(key)) {
+		throw new ServeError(`${what} is not a private key gdrace can use (an OpenSSH or PEM ed25519, ECDSA or RSA key)`);
+	}
+	if (!key.isPrivateKey()) throw new ServeError(`${what} is a public key; give its private key (the file without .pub)`);
 	return {key, text, created};
 }
 
@@ -156,7 +191,7 @@ export function loadAuthorizedKeys(path: string): ParsedKey[] {
 	try {
 		text = readFileSync(path, 'utf8');
 	} catch (error) {
-		throw new ServeError(`cannot read --authorized-keys ${JSON.stringify(path)}: ${(error as Error).message}`);
+		throw new ServeError(`--authorized-keys ${JSON.stringify(path)}: ${fileProblem(error)} (an OpenSSH authorized_keys file, e.g. ~/.ssh/authorized_keys)`);
 	}
 	const keys: ParsedKey[] = [];
 	for (const line of text.split(/\r?\n/)) {
@@ -168,7 +203,10 @@ export function loadAuthorizedKeys(path: string): ParsedKey[] {
 		const key = utils.parseKey(`${fields[at]} ${fields[at + 1]}`);
 		if (!(key instanceof Error) && !Array.isArray(key)) keys.push(key);
 	}
-	if (keys.length === 0) throw new ServeError(`--authorized-keys ${JSON.stringify(path)} holds no public key`);
+	if (keys.length === 0) {
+		const hint = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) ? ': it is a private key; give the public keys, one per line (the .pub files\' lines)' : '';
+		throw new ServeError(`--authorized-keys ${JSON.stringify(path)} holds no public key${hint}`);
+	}
 	return keys;
 }
 
@@ -313,7 +351,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		io.stderr.write(text);
 	};
 	const hostKeyPath = options.hostKey ?? defaultHostKeyPath(io.env);
-	const hostKey = loadHostKey(hostKeyPath);
+	const hostKey = loadHostKey(hostKeyPath, options.hostKey !== undefined);
 	const allowed = options.authorizedKeys === undefined ? undefined : loadAuthorizedKeys(options.authorizedKeys);
 	const sessions = new Set<{session?: Session; channel: ServerChannel}>();
 	// Once the server is ending: the last line a viewer gets (one that comes now gets only it).
