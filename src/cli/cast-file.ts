@@ -4,10 +4,10 @@
  * that appeared meanwhile (`--force`: replaced atomically). The recording streams to the
  * temporary file as the session runs, in chunks, so a long session costs no memory.
  */
-import {accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, statSync} from 'node:fs';
+import {accessSync, closeSync, constants, fsyncSync, openSync, statSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {ExportError, UsageError} from './errors.js';
-import {describe, placeFile, removeQuietly, temporaryPath, writeAll} from './export.js';
+import {describe, existingKind, placeFile, removeQuietly, temporaryPath, writeAll} from './export.js';
 
 /** A checked `--cast` destination. */
 export type CastTarget = {
@@ -44,13 +44,11 @@ export function checkCastTarget(path: string, force: boolean): CastTarget {
 	} catch {
 		throw new UsageError(`--cast ${name}: cannot write in the directory ${shownDirectory}; choose a directory you can write to`);
 	}
-	let existing;
-	try {
-		existing = lstatSync(path);
-	} catch {
-		return {path, force};
-	}
-	if (existing.isDirectory()) throw new UsageError(`--cast ${name} is a directory; give a file name, e.g. race.cast`);
+	const existing = existingKind(path);
+	if (existing === 'none') return {path, force};
+	if (existing === 'directory') throw new UsageError(`--cast ${name} is a directory; give a file name, e.g. race.cast`);
+	if (existing === 'special') throw new UsageError(`--cast ${name} is not a regular file (a device, pipe or socket); give a file name, e.g. race.cast`);
+	if (existing === 'link') throw new UsageError(`--cast ${name} is a symbolic link; give the path of a file (--force replaces files, not links)`);
 	if (!force) throw new UsageError(`--cast ${name}: the file exists; add --force to overwrite it, or choose another name`);
 	return {path, force};
 }

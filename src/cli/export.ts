@@ -110,17 +110,46 @@ export function checkExportTarget(path: string, force: boolean): ExportTarget {
 	} catch {
 		throw new UsageError(`--export ${name}: cannot write in the directory ${shownDirectory}; choose a directory you can write to`);
 	}
-	let existing;
-	try {
-		existing = lstatSync(path);
-	} catch {
+	const existing = existingKind(path);
+	if (existing === 'none') {
 		probe(path, name, shownDirectory);
 		return {path, format, force};
 	}
-	if (existing.isDirectory()) throw new UsageError(`--export ${name} is a directory; give a file name ending in .csv, .ndjson or .jsonl`);
+	if (existing === 'directory') throw new UsageError(`--export ${name} is a directory; give a file name ending in .csv, .ndjson or .jsonl`);
+	if (existing === 'special') {
+		throw new UsageError(`--export ${name} is not a regular file (a device, pipe or socket); give a file name ending in .csv, .ndjson or .jsonl`);
+	}
+	if (existing === 'link') {
+		throw new UsageError(`--export ${name} is a symbolic link; give the path of a file (--force replaces files, not links)`);
+	}
 	if (!force) throw new UsageError(`--export ${name}: the file exists; add --force to overwrite it, or choose another name`);
 	probe(path, name, shownDirectory);
 	return {path, format, force};
+}
+
+/**
+ * What is at a path the export or a recording would replace: nothing, a directory (or a link to
+ * one), a symbolic link, something that is not a regular file (a device, a FIFO, a socket), or a
+ * file. Only a file is ever replaced (with --force): the file is moved into place by rename, which
+ * replaces a link itself, not what it points to: `--cast /dev/stdout --force` would have put a file
+ * where /dev/stdout's link was, for every program on the machine.
+ */
+export function existingKind(path: string): 'none' | 'directory' | 'link' | 'special' | 'file' {
+	let stats;
+	try {
+		stats = lstatSync(path);
+	} catch {
+		return 'none';
+	}
+	if (stats.isSymbolicLink()) {
+		try {
+			return statSync(path).isDirectory() ? 'directory' : 'link';
+		} catch {
+			return 'link';
+		}
+	}
+	if (stats.isDirectory()) return 'directory';
+	return stats.isFile() ? 'file' : 'special';
 }
 
 /**

@@ -349,6 +349,9 @@ describe('mode', () => {
 			[['--cast', join(scratch, 'missing', 'x.cast')], ['--cast', 'does not exist']],
 			[['--cast', existing], ['--cast', 'the file exists', '--force']],
 			[['--cast', scratch], ['--cast', 'is a directory']],
+			// --force must never put a file where /dev/stdout's link is, whatever stdout is.
+			...(process.platform === 'linux' ? [[['--cast', '/dev/stdout', '--force'], ['--cast "/dev/stdout" is a symbolic link; give the path of a file']] as const] : []),
+			[['--cast', '/dev/null', '--force'], ['--cast "/dev/null" is not a regular file (a device, pipe or socket)']],
 		] as const) {
 			const result = run(argv, TERMINAL);
 			expect(result.code).toBe(2);

@@ -1,4 +1,5 @@
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -142,6 +143,36 @@ describe('checkExportTarget', () => {
 		writeFileSync(path, '');
 		expect(() => checkExportTarget(path, false)).toThrow(UsageError);
 		expect(checkExportTarget(path, true).force).toBe(true);
+	});
+
+	// Replacing a FIFO or a device with a file would break what uses them, and a file moved into
+	// place replaces a link itself: `--cast /dev/stdout --force` put a file where /dev/stdout's link
+	// was. --force reaches neither; a link to a directory is a directory.
+	it.skipIf(process.platform === 'win32')('refuses what is not a regular file, and links, even with force', () => {
+		const fifo = join(scratch, 'pipe.csv');
+		execFileSync('mkfifo', [fifo]);
+		const file = join(scratch, 'real.csv');
+		writeFileSync(file, 'kept');
+		const device = join(scratch, 'device.csv');
+		symlinkSync('/dev/null', device);
+		const link = join(scratch, 'link.csv');
+		symlinkSync(file, link);
+		const dangling = join(scratch, 'dangling.csv');
+		symlinkSync(join(scratch, 'nothing-here'), dangling);
+		const folder = join(scratch, 'folder-link.csv');
+		symlinkSync(scratch, folder);
+		for (const force of [false, true]) {
+			expect(() => checkExportTarget(fifo, force)).toThrow(
+				`--export ${JSON.stringify(fifo)} is not a regular file (a device, pipe or socket); give a file name ending in .csv, .ndjson or .jsonl`,
+			);
+			for (const path of [device, link, dangling]) {
+				expect(() => checkExportTarget(path, force)).toThrow(`--export ${JSON.stringify(path)} is a symbolic link; give the path of a file (--force replaces files, not links)`);
+			}
+			expect(() => checkExportTarget(folder, force)).toThrow(`--export ${JSON.stringify(folder)} is a directory`);
+		}
+		expect(checkExportTarget(file, true).force).toBe(true);
+		expect(readFileSync(file, 'utf8')).toBe('kept');
+		expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
 	});
 
 	it('names the missing directory', () => {
