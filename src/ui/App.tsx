@@ -117,9 +117,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 		const histories = racers.map((racer) => racer.history.columns());
 		return {
 			counts: histories.map((history) => pointAt(history, snapshot.clock, data.rows, cursor) + 1),
-			racers: snapshot.racers.map((racer, slot) => replaySnapshot(racer, histories[slot]!, race.objective, snapshot.clock, data.rows, cursor)),
+			racers: snapshot.racers.map((racer, slot) => replaySnapshot(racer, histories[slot]!, race.objective, race.initialLoss, snapshot.clock, data.rows, cursor)),
 		};
-	}, [cursor, racers, snapshot, data.rows, race.objective]);
+	}, [cursor, racers, snapshot, data.rows, race.objective, race.initialLoss]);
 	const layout = useMemo(
 		() => calculateLayout(columns, rows, snapshot.racers.length, data.features.length),
 		[columns, rows, snapshot.racers.length, data.features.length],

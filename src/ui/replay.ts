@@ -3,6 +3,7 @@
  * and every racer's state at it, read from its history. Pure.
  */
 import type {Objective} from '../engine/optimum.js';
+import {gapReference, relativeGap} from '../engine/racer.js';
 import {TIME_UNIT_MS} from '../engine/types.js';
 import type {Clock, Coordinates, RacerSnapshot} from '../engine/types.js';
 import type {ReplayMove} from './keymap.js';
@@ -81,13 +82,15 @@ function reached(at: Coordinates | null, clock: Clock, dataRows: number, cursor:
 
 /**
  * A racer as it was at the cursor: iteration, samples, time, weights, bias and loss of its last
- * kept point at or before it (the gap from the objective at those weights), finished or diverged
- * only if that happened by then. Everything else (identity, settings) as now.
+ * kept point at or before it (the gap and its share of the finish line's reference from the
+ * objective at those weights; `initialLoss` is the race's), finished or diverged only if that
+ * happened by then. Everything else (identity, settings) as now.
  */
 export function replaySnapshot(
 	racer: RacerSnapshot,
 	history: ReplayHistory,
 	objective: Objective,
+	initialLoss: number,
 	clock: Clock,
 	dataRows: number,
 	cursor: number,
@@ -96,6 +99,7 @@ export function replaySnapshot(
 	const theta = Float64Array.from(history.theta, (column) => column[index]!);
 	const dims = theta.length - 1;
 	const diverged = reached(racer.diverged, clock, dataRows, cursor);
+	const gap = objective.gap(theta);
 	return {
 		...racer,
 		iterations: Math.floor(history.iteration[index]! + 1e-9),
@@ -104,7 +108,8 @@ export function replaySnapshot(
 		weights: Array.from(theta.subarray(0, dims)),
 		bias: theta[dims]!,
 		loss: history.loss[index]!,
-		gap: objective.gap(theta),
+		gap,
+		relativeGap: relativeGap(gap, gapReference(objective.lossStar, initialLoss)),
 		finished: reached(racer.finished, clock, dataRows, cursor),
 		diverged,
 		// At its newest point it is as it is now (done, say); before, it was running.

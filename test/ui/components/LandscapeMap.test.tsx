@@ -4,7 +4,8 @@
  * a diverged racer, the replay keys with the table's values against the engine's history, and `e`.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import {formatCount, formatFixed} from '../../../src/ui/format.js';
+import {gapReference, relativeGap} from '../../../src/engine/racer.js';
+import {formatCount, formatFixed, formatPercent, formatSignificant} from '../../../src/ui/format.js';
 import {MAP_DIVERGED_GLYPH, OPTIMUM_GLYPH, START_GLYPH} from '../../../src/ui/map.js';
 import {panels} from '../../../src/ui/panels.js';
 import {moveCursor, pointAt} from '../../../src/ui/replay.js';
@@ -106,11 +107,11 @@ describe('`m`: the map in place of the chart', () => {
 });
 
 describe('replay', () => {
-	/** The table's GD row as [iterations, RM, LSTAT, bias]. */
+	/** The table's GD row as [iterations, RM, LSTAT, bias, loss, gap %]. */
 	function gdRow(app: RenderedApp): string[] {
 		const layout = fullLayout(100, 30);
 		const cells = tableCells(app.lines()[layout.table.y + 1]!, layout.columns);
-		return ['iterations', 'weight', 'bias'].flatMap((id) => layout.columns.flatMap((column, index) => (column.id === id ? [cells[index]!] : [])));
+		return ['iterations', 'weight', 'bias', 'loss', 'gap'].flatMap((id) => layout.columns.flatMap((column, index) => (column.id === id ? [cells[index]!] : [])));
 	}
 
 	it('←/→, PgUp, Home and End move a cursor while paused; the table shows the history at it', async () => {
@@ -120,14 +121,21 @@ describe('replay', () => {
 		const layout = fullLayout(100, 30);
 		const racer = race.scheduler.race.racers[0]!;
 		const history = racer.history.columns();
+		const engine = race.scheduler.race;
+		const width = (id: string) => layout.columns.find((column) => column.id === id)!.width;
 		const expectRow = (cursor: number): void => {
 			const index = pointAt(history, 'iteration', race.dataset.rows, cursor);
 			expect(history.iteration[index]!).toBeLessThanOrEqual(cursor);
+			const theta = Float64Array.from(history.theta, (column) => column[index]!);
+			// The gap at the cursor, as a share of what the finish line is measured against.
+			const share = relativeGap(engine.objective.gap(theta), gapReference(engine.objective.lossStar, engine.initialLoss));
 			const expected = [
 				formatCount(Math.floor(history.iteration[index]!), 8),
 				formatFixed(history.theta[0]![index]!, 9),
 				formatFixed(history.theta[1]![index]!, 9),
 				formatFixed(history.theta[2]![index]!, 9),
+				formatSignificant(history.loss[index]!, width('loss')),
+				formatPercent(share, width('gap')),
 			];
 			expect(gdRow(app!)).toEqual(expected);
 		};
@@ -149,7 +157,10 @@ describe('replay', () => {
 		expectRow(255);
 		app!.press(HOME);
 		await app!.until(() => expect(app!.lines()[1]).toMatch(/^replay at iteration 0 /));
-		expect(gdRow(app!).map((cell) => cell.trim())).toEqual(['0', '0.0000', '0.0000', '1.0000']);
+		// At the start: the initial weights, and the initial loss's gap (1696 %: 1.7k%, not the live end's).
+		expect(gdRow(app!).map((cell) => cell.trim()).slice(0, 4)).toEqual(['0', '0.0000', '0.0000', '1.0000']);
+		expectRow(0);
+		expect(gdRow(app!)[5]!.trim()).toBe('1.7k%');
 		app!.press(END);
 		await app!.until((frame) => expect(frame.split('\n')[0]).toMatch(/ paused$/));
 		expect(app!.lines()[1]).toMatch(/^clock iteration 300 /);
