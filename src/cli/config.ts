@@ -18,6 +18,8 @@ import {STDIN_PATH} from '../data/csv.js';
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
 import {BUNDLED_DATA, DEFAULT_FEATURES, DEFAULT_SCALE, DEFAULT_TARGET, SCALES, loadDataset} from '../data/dataset.js';
 import type {Clock, RaceConfig, RacerSpec, TrainingData} from '../engine/types.js';
+import {DEFAULT_BATCH_SIZE, DEFAULT_LR} from '../engine/catalog.js';
+import {DEFAULT_SPEED} from '../engine/scheduler.js';
 import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
 import type {Args} from './args.js';
 import {UsageError} from './errors.js';
@@ -58,10 +60,10 @@ export const DEFAULTS = {
 	epochs: 5000,
 	/** @default every racer, in the note's order */
 	optimizers: OPTIMIZER_IDS,
-	/** @default 0.01 */
-	lr: 0.01,
-	/** @default 30 */
-	batchSize: 30,
+	/** @default 0.01 (the engine's DEFAULT_LR) */
+	lr: DEFAULT_LR,
+	/** @default 30 (the engine's DEFAULT_BATCH_SIZE) */
+	batchSize: DEFAULT_BATCH_SIZE,
 	/** @default 2023 */
 	seed: 2023,
 	/** @default 'iteration' */
@@ -70,8 +72,8 @@ export const DEFAULTS = {
 	tolerance: 0.01,
 	/** @default 30 */
 	fps: 30,
-	/** @default 256 */
-	speed: 256,
+	/** @default 256 (the scheduler's DEFAULT_SPEED) */
+	speed: DEFAULT_SPEED,
 	/** Seconds `--exit-on-finish` keeps the finished race on screen. @default 2 */
 	hold: 2,
 	/** The size `--render` draws at. @default 100×30 */
