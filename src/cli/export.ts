@@ -22,6 +22,7 @@ import {
 	writeSync,
 } from 'node:fs';
 import {basename, dirname, extname, join} from 'node:path';
+import type {HistoryColumns as EngineHistoryColumns} from '../engine/history.js';
 import {ExportError, UsageError, errorCode} from './errors.js';
 
 /** The export file types. */
@@ -41,13 +42,8 @@ export type ExportTarget = {
 	readonly force: boolean;
 };
 
-/** The columns of one racer's history (the engine's `History.columns()`), oldest point first. */
-export type HistoryColumns = {
-	readonly iteration: Float64Array;
-	readonly samples: Float64Array;
-	readonly ms: Float64Array;
-	readonly loss: Float64Array;
-};
+/** The columns of one racer's history the export writes (of the engine's `History.columns()`), oldest point first. */
+export type HistoryColumns = Pick<EngineHistoryColumns, 'iteration' | 'samples' | 'ms' | 'loss'>;
 
 /** What the export needs of a racer: its id, its history and its learning rates (the engine's `Racer` fits). */
 export type ExportRacer = {

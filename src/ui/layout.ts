@@ -3,14 +3,10 @@
  * shape. The Ink components size themselves from it and the frame writer paints the chart's
  * canvas at `chart.plot`, so both agree to the cell.
  */
+import type {CellRect} from './terminal/cells.js';
 
-/** A rectangle of cells, 0-based from the frame's top-left corner. */
-export type Rect = {
-	readonly x: number;
-	readonly y: number;
-	readonly width: number;
-	readonly height: number;
-};
+/** A rectangle of cells, 0-based from the frame's top-left corner (the frame writer's `CellRect`). */
+export type Rect = CellRect;
 
 export const TABLE_COLUMN_IDS = ['racer', 'iterations', 'samples', 'weight', 'bias', 'loss', 'gap', 'status', 'lr', 'rate'] as const;
 export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
