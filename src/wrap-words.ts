@@ -1,29 +1,35 @@
 /**
- * Word wrapping shared by the help overlay and the text summary. Plain TypeScript with no imports,
- * so the headless path can use it without loading anything of the live screen.
+ * Word wrapping shared by the help overlay and the text summary, in terminal columns (a data
+ * set's Korean or Chinese names take two a character). Nothing of the live screen is imported, so
+ * the headless path can use it.
  */
+import {splitAtWidth, textWidth} from './text-width.js';
 
-/** `text` in lines of at most `width` characters, cut at spaces; a word longer than a line (a path) is cut. */
+/** `text` in lines of at most `width` columns, cut at spaces; a word longer than a line (a path) is cut. */
 export function wrapWords(text: string, width: number): string[] {
-	if (!(width < text.length)) return [text];
+	if (!(width < textWidth(text))) return [text];
 	const size = Math.max(1, width);
 	const lines: string[] = [];
 	let line = '';
 	for (const word of text.split(/ +/)) {
 		let rest = word;
-		while (rest.length > size) {
+		while (textWidth(rest) > size) {
 			if (line !== '') lines.push(line);
-			lines.push(rest.slice(0, size));
+			let [head, tail] = splitAtWidth(rest, size);
+			// A character wider than the whole line goes on a line of its own.
+			if (head === '') [head, tail] = [rest.slice(0, rest.codePointAt(0)! > 0xffff ? 2 : 1), rest.slice(rest.codePointAt(0)! > 0xffff ? 2 : 1)];
+			lines.push(head);
 			line = '';
-			rest = rest.slice(size);
+			rest = tail;
 		}
+		if (rest === '') continue;
 		if (line === '') line = rest;
-		else if (line.length + 1 + rest.length <= size) line += ` ${rest}`;
+		else if (textWidth(line) + 1 + textWidth(rest) <= size) line += ` ${rest}`;
 		else {
 			lines.push(line);
 			line = rest;
 		}
 	}
-	lines.push(line);
+	if (line !== '' || lines.length === 0) lines.push(line);
 	return lines;
 }

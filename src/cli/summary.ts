@@ -13,6 +13,7 @@ import type {Dataset} from '../data/dataset.js';
 import {finalStatus} from '../engine/race.js';
 import type {BatchKind, Coordinates, Curvature, FinalStatus, LrChange, RaceSnapshot, RacerSnapshot, RuleName} from '../engine/types.js';
 import {nameListText} from '../column-list.js';
+import {padEndToWidth, textWidth, truncateToWidth} from '../text-width.js';
 import {wrapWords} from '../wrap-words.js';
 import type {StopSignal} from './errors.js';
 
@@ -139,11 +140,12 @@ export function formatSummary(snapshot: RaceSnapshot, data: SummaryData, options
 	const headers = [...racers.map((racer) => racer.id), 'optimum'];
 	const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row.cells[column]?.length ?? 0)));
 	// Labels (feature names can be long) give way before a column does: cut with '…' when even one column would not fit.
+	// In columns: a Korean or Chinese name takes two a character.
 	const labelWidth = Math.max(
 		1,
-		Math.min(Math.max(...rows.map((row) => row.label.length), 'Results'.length), width - SPACE - Math.max(...widths)),
+		Math.min(Math.max(...rows.map((row) => textWidth(row.label)), 'Results'.length), width - SPACE - Math.max(...widths)),
 	);
-	const label = (text: string): string => (text.length <= labelWidth ? text.padEnd(labelWidth) : `${text.slice(0, labelWidth - 1)}…`);
+	const label = (text: string): string => padEndToWidth(truncateToWidth(text, labelWidth), labelWidth);
 	for (const block of blocks(widths, width - labelWidth)) {
 		if (block[0] !== 0) lines.push('');
 		lines.push(paint.bold(`${label('Results')}  ${block.map((column) => headers[column]!.padStart(widths[column]!)).join('  ')}`));

@@ -17,7 +17,7 @@
 import {formatAxis, formatSignificant} from './format.js';
 import {SERIES_COLORS} from './chart.js';
 import {niceRange} from './scale.js';
-import {SPACE} from './terminal/cells.js';
+import {SPACE, codePointWidth} from './terminal/cells.js';
 import type {Canvas} from './terminal/cells.js';
 import type {CellStyle} from './terminal/style.js';
 
@@ -432,7 +432,10 @@ export function buildMap(options: MapOptions): MapModel {
 		}
 		// The y axis's name on the top row when it is free, else on the first free row.
 		const free = labelled.findIndex((taken) => !taken);
-		if (free >= 0) yLabels[free] = `${options.yName.slice(0, labelWidth - 2)} ↑`.padStart(labelWidth - 1).slice(-(labelWidth - 1)) + ' ';
+		// (The labels are a layer of single-width cells: a name with wide characters, Korean say,
+		// is named in the legend only, and its row shows the arrow.)
+		const name = [...options.yName].every((character) => codePointWidth(character.codePointAt(0)!) === 1) ? options.yName : '';
+		if (free >= 0) yLabels[free] = `${name.slice(0, labelWidth - 2)} ↑`.trimStart().padStart(labelWidth - 1).slice(-(labelWidth - 1)) + ' ';
 	}
 
 	// Markers: start, optimum, then the racers (the first on top), each a whole cell.

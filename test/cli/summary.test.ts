@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import type {SummaryData} from '../../src/cli/summary.js';
 import {NOT_UNIQUE_NOTE, exportedLine, formatJson, formatSummary, jsonSummary} from '../../src/cli/summary.js';
 import type {RaceSnapshot, RacerSnapshot} from '../../src/engine/types.js';
+import {textWidth} from '../../src/text-width.js';
 
 const DATA: SummaryData = {source: 'data/boston.csv', rows: 506, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'minmax'};
 const L_STAR = 30.4;
@@ -328,5 +329,20 @@ describe('after --export', () => {
 		expect(exportedLine({path: 'a.csv', rows: 1})).toBe('wrote 1 row to a.csv');
 		expect(jsonSummary(SNAPSHOT, DATA, {exported}).export).toEqual(exported);
 		expect('export' in jsonSummary(SNAPSHOT, DATA)).toBe(false);
+	});
+});
+
+describe('the summary with Korean column names', () => {
+	const KOREAN: SummaryData = {source: '/데이터/보스턴.csv', rows: 506, features: ['방수', '저소득층비율'], target: '집값', scale: 'minmax'};
+
+	it.each([40, 60, 100])('keeps every column of the results in line at %i columns', (width) => {
+		const text = formatSummary(SNAPSHOT, KOREAN, {width});
+		const results = text.split('\n').filter((line) => /^(Results|방수|저소득층\S*|bias|loss) /.test(line));
+		expect(results.length).toBeGreaterThanOrEqual(5);
+		for (const line of text.split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(width);
+		// Each value ends at the same column in every row: where the header's racer id ends.
+		const ends = (line: string): number[] => [...line.matchAll(/\S+/g)].slice(1).map((match) => textWidth(line.slice(0, match.index + match[0].length)));
+		const header = ends(results[0]!);
+		for (const line of results.slice(1)) expect(ends(line).slice(-header.length), line).toEqual(header.slice(0, ends(line).length));
 	});
 });

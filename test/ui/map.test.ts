@@ -131,3 +131,17 @@ describe('a diverged racer', () => {
 		expect(text.join('')).not.toContain('1');
 	});
 });
+
+describe('the y axis name', () => {
+	// The y labels are a layer of single-width cells: a Korean name would show as '??????'.
+	test('is on the labels when its characters are single-width, else only its arrow is (the legend names it)', () => {
+		const race = raceOn(['RM', 'LSTAT'], 0);
+		const landscape = new Landscape(race.objective, {x: 0, y: 1});
+		const view: MapView = {x0: -10, x1: 30, xStep: 10, y0: -30, y1: 10, yStep: 10};
+		const labels = (yName: string) => buildMap({surface: landscape, view, start: {x: 0, y: 0}, series: [], width: 41, height: 20, xName: 'RM', yName, color: false}).yLabels;
+		expect(labels('LSTAT').filter((label) => label.includes('↑'))).toEqual(['  LSTAT ↑ ']);
+		const korean = labels('저소득층비율');
+		expect(korean.filter((label) => label.includes('↑'))).toEqual(['        ↑ ']);
+		expect(korean.join('')).not.toContain('?');
+	});
+});

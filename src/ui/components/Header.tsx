@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import type {Clock} from '../../engine/types.js';
 import {TIME_UNIT_MS} from '../../engine/types.js';
 import {nameListText} from '../../column-list.js';
+import {textWidth, truncateToWidth} from '../../text-width.js';
 import {formatCompact, formatCount, formatDuration} from '../format.js';
 import type {Rect} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
@@ -113,8 +114,9 @@ export function fitParts(parts: readonly (string | {readonly text: string; reado
 	const kept = new Set<number>();
 	let length = -3;
 	for (const part of [...ranked].sort((a, b) => a.rank - b.rank || a.index - b.index)) {
-		if (length + 3 + part.text.length > width) break;
-		length += 3 + part.text.length;
+		const size = textWidth(part.text);
+		if (length + 3 + size > width) break;
+		length += 3 + size;
 		kept.add(part.index);
 	}
 	const text = ranked
@@ -122,7 +124,7 @@ export function fitParts(parts: readonly (string | {readonly text: string; reado
 		.map((part) => part.text)
 		.join(' · ');
 	const first = ranked.find((part) => part.index === 0);
-	if (text === '' && first !== undefined && width > 0) return `${first.text.slice(0, width - 1)}…`;
+	if (text === '' && first !== undefined && width > 0) return truncateToWidth(first.text, width);
 	return text;
 }
 

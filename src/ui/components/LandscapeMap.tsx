@@ -9,6 +9,7 @@ import type {MapPoint, MapSeries, MapView} from '../map.js';
 import type {CellStyle} from '../terminal/style.js';
 import {canvasLines} from './LossChart.js';
 import {LayerContext} from './layer-context.js';
+import {padStartToWidth, splitAtWidth} from '../../text-width.js';
 import {fitParts} from './Header.js';
 import TextLayer from './TextLayer.js';
 
@@ -125,7 +126,8 @@ function LandscapeMap(props: LandscapeMapProps) {
 		],
 		legend.width,
 	);
-	const unit = `${xName.slice(0, labels.width - 3)} →`.padStart(labels.width - 1) + ' ';
+	// In columns: a Korean or Chinese name takes two a character.
+	const unit = `${padStartToWidth(`${splitAtWidth(xName, labels.width - 3)[0]} →`, labels.width - 1)} `;
 	return (
 		<Box flexDirection="column" width={legend.width}>
 			<Box width={legend.width} height={1}>

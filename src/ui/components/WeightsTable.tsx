@@ -6,6 +6,7 @@ import {alignRight, formatCompact, formatCount, formatFixed, formatGrouped, form
 import type {Rect, TableColumn} from '../layout.js';
 import type {CellStyle} from '../terminal/style.js';
 import {racerLabel} from './labels.js';
+import {padStartToWidth, textWidth, truncateToWidth} from '../../text-width.js';
 import TextLayer from './TextLayer.js';
 import type {SpanLine} from './TextLayer.js';
 
@@ -84,8 +85,9 @@ export function titleLine(columns: readonly TableColumn[], features: readonly st
 		.trimEnd();
 	if (hiddenWeights <= 0) return text;
 	const long = `+${hiddenWeights} weights`;
-	const note = text.length + 1 + long.length <= width ? long : `+${hiddenWeights}`;
-	return text + note.padStart(Math.max(note.length + 1, width - text.length));
+	const used = textWidth(text);
+	const note = used + 1 + long.length <= width ? long : `+${hiddenWeights}`;
+	return text + note.padStart(Math.max(note.length + 1, width - used));
 }
 
 function title(column: TableColumn, features: readonly string[]): string {
@@ -99,8 +101,8 @@ function title(column: TableColumn, features: readonly string[]): string {
 		case 'samples':
 			return alignRight('samples', column.width);
 		case 'weight': {
-			const name = features[column.feature ?? 0] ?? '';
-			return alignRight(name.length > column.width ? `${name.slice(0, column.width - 1)}…` : name, column.width);
+			// In columns: a Korean or Chinese name takes two a character.
+			return padStartToWidth(truncateToWidth(features[column.feature ?? 0] ?? '', column.width), column.width);
 		}
 		case 'bias':
 			return alignRight('bias', column.width);

@@ -3,7 +3,12 @@
  * the map's canvas is part of the text frame): `m` at five sizes, side by side from 160 columns,
  * a diverged racer, the replay keys with the table's values against the engine's history, and `e`.
  */
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {BUNDLED_DATA} from '../../../src/data/dataset.js';
+import {padStartToWidth, textWidth} from '../../../src/text-width.js';
 import {gapReference, relativeGap} from '../../../src/engine/racer.js';
 import {formatCount, formatFixed, formatPercent, formatSignificant} from '../../../src/ui/format.js';
 import {MAP_DIVERGED_GLYPH, OPTIMUM_GLYPH, START_GLYPH} from '../../../src/ui/map.js';
@@ -103,6 +108,33 @@ describe('`m`: the map in place of the chart', () => {
 		const onBorder = row === 0 || row === layout.plot.height - 1 || column === layout.plot.x + 1 || column === 99;
 		expect(onBorder, `× at ${column},${row}`).toBe(true);
 		expect(app!.frame()).not.toMatch(/NaN|Infinity/);
+	});
+});
+
+describe('Korean column names (two columns a character)', () => {
+	it('keeps the map, its x axis and the table in line', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-korean-'));
+		try {
+			const csv = join(dir, '집.csv');
+			const rows = readFileSync(BUNDLED_DATA, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+			writeFileSync(csv, `방수,저소득층비율,집값\n${rows.map((cells) => `${cells[5]},${cells[12]},${cells[13]}`).join('\n')}\n`);
+			const race = raceFromArgs(['--data', csv, '--features', '방수,저소득층비율', '--target', '집값']);
+			advance(race, 300);
+			await show(race, {columns: 100, rows: 30});
+			app!.press('m');
+			await app!.until((frame) => expect(frame).toContain('map 방수 → 저소득층비율 ↑'));
+			const layout = fullLayout(100, 30);
+			const lines = app!.lines();
+			for (const line of lines) expect(textWidth(line), line).toBeLessThanOrEqual(100);
+			// The x axis's unit is as wide as the y labels, so the numbers stay under their ticks.
+			const xLabels = lines[layout.plot.y + layout.plot.height + 1]!;
+			expect(xLabels.startsWith(`${padStartToWidth('방수 →', layout.labels.width - 1)} `)).toBe(true);
+			// No '?' stands in for a name anywhere (the footer's "? help" aside).
+			expect(lines.slice(0, -1).join('\n')).not.toContain('?');
+			expect(lines[layout.table.y]).toMatch(/^racer +iter +samples +방수 저소득층… +bias /);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });
 

@@ -7,6 +7,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
+import {textWidth} from '../../../src/text-width.js';
 import WeightsTable, {statusOf, titleLine} from '../../../src/ui/components/WeightsTable.js';
 import {formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
 import {fitColumns, MIN_COLUMNS} from '../../../src/ui/layout.js';
@@ -199,6 +200,16 @@ describe('WeightsTable', () => {
 				if (hiddenWeights > 0) expect(line, `${features} features at ${width}`).toMatch(new RegExp(` \\+${hiddenWeights}( weights)?$`));
 				else expect(line).not.toContain('+');
 			}
+		}
+		// Names measured in columns: Korean ones take two a character, and stay within their column.
+		for (let width = MIN_COLUMNS; width <= 160; width++) {
+			const {columns, hiddenWeights} = fitColumns(width, 2);
+			const line = titleLine(columns, ['방수', '저소득층비율'], hiddenWeights, width);
+			expect(textWidth(line), `Korean names at ${width}`).toBeLessThanOrEqual(width);
+			// Each title ends where its column ends, as the English ones do.
+			const english = titleLine(columns, ['RM', 'LSTATISTIC'], hiddenWeights, width);
+			const ends = (text: string): number[] => [...text.matchAll(/\S+/g)].map((match) => textWidth(text.slice(0, match.index + match[0].length)));
+			expect(ends(line), `at ${width}`).toEqual(ends(english));
 		}
 		const at53 = fitColumns(53, 3);
 		expect(titleLine(at53.columns, ['a', 'b', 'c'], at53.hiddenWeights, 53)).toBe(
