@@ -45,6 +45,8 @@ export type CsvParserOptions = {
 	readonly maxRecordChars?: number;
 	/** @default MAX_FIELDS */
 	readonly maxFields?: number;
+	/** Split whole plain lines natively (`pushLines`); false: the character loop reads everything (tests compare the two). @default true */
+	readonly lineSplit?: boolean;
 };
 
 /** Options of `readCsv`. */
@@ -84,6 +86,7 @@ export class CsvParser {
 	private readonly source: string;
 	private readonly maxRecordChars: number;
 	private readonly maxFields: number;
+	private readonly lineSplit: boolean;
 	private readonly onRecord: RecordHandler;
 	private state: State = FIELD_START;
 	private fields: string[] = [];
@@ -116,6 +119,7 @@ export class CsvParser {
 		this.source = options.source;
 		this.maxRecordChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
 		this.maxFields = options.maxFields ?? MAX_FIELDS;
+		this.lineSplit = options.lineSplit ?? true;
 	}
 
 	/** Records handed to the handler so far. */
@@ -152,6 +156,10 @@ export class CsvParser {
 		if (this.skipLF) {
 			this.skipLF = false;
 			if (text.charCodeAt(0) === LF) i = 1;
+		}
+		// Whole lines without a quote or a CR, between records: split natively (see `pushLines`).
+		if (this.lineSplit && this.state === FIELD_START && this.fields.length === 0 && this.partial === '' && text.indexOf('"', i) === -1 && text.indexOf('\r', i) === -1) {
+			i = this.pushLines(text, i, text.lastIndexOf('\n') + 1);
 		}
 		let state = this.state;
 		let line = this.line;
@@ -257,6 +265,37 @@ export class CsvParser {
 			this.recordChars += n - recordStart;
 			if (this.recordChars > this.maxRecordChars) this.tooLong();
 		}
+	}
+
+	/**
+	 * The records of the whole lines `text[from, end)` (`end` just after a LF), which hold no quote
+	 * and no CR: each line split at its commas by the engine's own `split`, handed over exactly as
+	 * the character loop below would (the same fields, masked fields '', blank lines skipped, the
+	 * same line numbers and errors), in a fraction of its time before V8 has optimized that loop.
+	 * Returns where the character loop goes on (`end`, or `from` when there is no whole line).
+	 */
+	private pushLines(text: string, from: number, end: number): number {
+		let start = from;
+		while (start < end) {
+			const stop = text.indexOf('\n', start);
+			const fields = text.slice(start, stop).split(',');
+			if (fields.length > this.maxFields) {
+				this.fields = fields.slice(0, this.maxFields);
+				this.finishField('');
+			}
+			const mask = this.mask;
+			if (mask !== undefined) {
+				for (let k = 0; k < fields.length; k++) if (mask[k] !== true) fields[k] = '';
+			}
+			this.fields = fields;
+			this.fieldQuoted = false;
+			this.finishRecord();
+			this.line++;
+			this.recordLine = this.line;
+			this.recordChars = 0;
+			start = stop + 1;
+		}
+		return start;
 	}
 
 	/** Finishes the input: the last record may lack a line end; a quoted field still open is an error. */

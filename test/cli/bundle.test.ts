@@ -126,6 +126,26 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		}
 	}
 
+	// yargs's shim took two functions from Node's assert, which loads its error class, colors and
+	// call tracker: about 2 ms of every start (src/build/build.mjs, yargsWithoutAssert).
+	it("runs the headless race without loading Node's assert module", () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
+		try {
+			const report = join(dir, 'modules.txt');
+			const preload = join(dir, 'modules.cjs');
+			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
+			const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: join(dir, 'cache')};
+			for (const extra of [{}, {GDRACE_NO_CACHE: '1'}]) {
+				execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env: {...env, ...extra}, stdio: 'pipe'});
+				const loaded = readFileSync(report, 'utf8').split('\n');
+				expect(loaded).toContain('NativeModule fs');
+				expect(loaded.filter((name) => /^NativeModule (assert|internal\/assert\/)/.test(name))).toEqual([]);
+			}
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	it('starts the headless race without loading string-width for real (no Intl.Segmenter)', () => {
 		expect(startupCounts(['--json', '--epochs', '10'])).toEqual({segmenters: 0, fetches: 0});
 	});

@@ -1,6 +1,9 @@
+import {readFileSync} from 'node:fs';
 import {afterAll, describe, expect, it} from 'vitest';
+import {BUNDLED_DATA} from '../../src/data/dataset.js';
 import {CsvParser, readCsv} from '../../src/data/csv.js';
 import type {CsvParserOptions} from '../../src/data/csv.js';
+import {generator} from '../random.js';
 import {expectDataError, tempDir} from './helpers.js';
 
 type Row = {readonly fields: string[]; readonly line: number};
@@ -221,5 +224,59 @@ describe('readCsv', () => {
 				{source: 'stop.csv'},
 			),
 		).toThrow(RangeError);
+	});
+});
+
+// The parser splits whole lines without quotes or CRs natively (CsvParser `pushLines`): the
+// records, line numbers, masks and errors must be the character loop's, whatever the text and
+// however it is cut into pieces.
+describe('CsvParser: the native line split gives what the character loop gives', () => {
+	/** What a parse hands over and says, with or without the line split. */
+	function outcome(pieces: readonly string[], lineSplit: boolean, options: {maxFields?: number; maskAt?: number} = {}): unknown {
+		const rows: Row[] = [];
+		const parser = new CsvParser(
+			(fields, line) => {
+				rows.push({fields: [...fields], line});
+				// The first record (a header) masks every other field from then on.
+				if (rows.length === 1 && options.maskAt !== undefined) return fields.map((_, index) => index % options.maskAt! === 0);
+				return undefined;
+			},
+			{source: 'mem.csv', lineSplit, ...(options.maxFields === undefined ? {} : {maxFields: options.maxFields})},
+		);
+		try {
+			for (const piece of pieces) parser.push(piece);
+			parser.end();
+			return {rows, lines: parser.lines, records: parser.records};
+		} catch (error) {
+			return {rows, error: (error as Error).message};
+		}
+	}
+
+	it('on random texts, pieces, masks and field limits', () => {
+		const random = generator(20261203);
+		const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+		for (let round = 0; round < 400; round++) {
+			const lines = Array.from({length: Math.floor(random() * 12)}, () =>
+				Array.from({length: 1 + Math.floor(random() * 5)}, () => pick(['', ' ', '1', '2.5', 'x', '  7 ', '-3e2', 'é', '방수'])).join(','),
+			);
+			// Sometimes a quote or a CR (the character loop then reads the piece), a BOM, no last LF.
+			let text = (random() < 0.2 ? '\uFEFF' : '') + lines.join('\n') + (random() < 0.7 ? '\n' : '');
+			if (random() < 0.15) text = text.replace(',', random() < 0.5 ? ',"q,q",' : '\r\n');
+			const cuts = [0, ...Array.from({length: Math.floor(random() * 4)}, () => Math.floor(random() * (text.length + 1))).sort((a, b) => a - b), text.length];
+			const pieces = cuts.slice(1).map((cut, index) => text.slice(cuts[index], cut));
+			const options = {...(random() < 0.3 ? {maxFields: 1 + Math.floor(random() * 4)} : {}), ...(random() < 0.5 ? {maskAt: 2} : {})};
+			expect(outcome(pieces, true, options), JSON.stringify({pieces, options})).toEqual(outcome(pieces, false, options));
+		}
+	});
+
+	it('on the bundled data, in one piece and in 4 KiB pieces', () => {
+		const text = readFileSync(BUNDLED_DATA, 'utf8');
+		const pieces = Array.from({length: Math.ceil(text.length / 4096)}, (_, index) => text.slice(index * 4096, (index + 1) * 4096));
+		for (const cut of [[text], pieces]) {
+			const fast = outcome(cut, true, {maskAt: 3}) as {rows: Row[]; lines: number};
+			expect(fast).toEqual(outcome(cut, false, {maskAt: 3}));
+			expect(fast.rows).toHaveLength(507);
+			expect(fast.lines).toBe(507);
+		}
 	});
 });
