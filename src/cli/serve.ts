@@ -108,6 +108,24 @@ export function defaultHostKeyPath(env: ServeIo['env']): string {
 	return join(base, 'gdrace', 'host_ed25519');
 }
 
+/** Why the server cannot listen, in words and with what to do (the system's message for the rare rest). */
+function listenProblem(error: unknown, port: number): string {
+	switch ((error as NodeJS.ErrnoException).code) {
+		case 'EADDRINUSE':
+			return `port ${port} is in use (another gdrace serve, or an sshd?); choose another with --port, or --port 0 for any free one`;
+		case 'EACCES':
+		case 'EPERM':
+			return `permission denied (ports below 1024 need root); choose another with --port, e.g. --port 2222`;
+		case 'EADDRNOTAVAIL':
+			return 'this machine has no such address; give one of its own with --host, e.g. --host 127.0.0.1 or --host 0.0.0.0';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'no such host name; give an address of this machine with --host, e.g. --host 127.0.0.1';
+		default:
+			return oneLine((error as Error).message);
+	}
+}
+
 /** What went wrong reading or writing a file, in words (the system's message for the rare rest). */
 function fileProblem(error: unknown): string {
 	switch ((error as NodeJS.ErrnoException).code) {
@@ -608,7 +626,7 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	try {
 		await listening;
 	} catch (error) {
-		throw new ServeError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+		throw new ServeError(`cannot listen on ${options.host}:${options.port}: ${listenProblem(error, options.port)}`);
 	}
 	tcp.on('error', (error: Error) => log(`server error: ${error.message}`));
 	const address = tcp.address() as {address: string; port: number};

@@ -1,8 +1,9 @@
 /**
- * The host key and the authorized keys of `gdrace serve`: every file a user may point the flags at
- * by mistake gets one line saying what it is and what to give instead (never an internal error).
+ * What `gdrace serve` needs to start, a host key, the authorized keys and a port: every file a
+ * user may point the flags at by mistake, and a port it cannot have, gets one line saying what is
+ * wrong and what to do instead (never an internal error), and exit code 1.
  */
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -93,5 +94,42 @@ describe('the authorized keys', () => {
 		writeFileSync(empty, '# nobody yet\n');
 		expect(failure(() => loadAuthorizedKeys(empty))).toBe(`--authorized-keys ${JSON.stringify(empty)} holds no public key`);
 		expect(readFileSync(privatePath, 'utf8')).toBe(pair.private);
+	});
+});
+
+describe('the port', () => {
+	/** gdrace serve's result for these flags (it must stop by itself). */
+	const serve = (args: readonly string[]) => spawnSync(process.execPath, [CLI, 'serve', '--host-key', privatePath, ...args], {encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
+
+	it('in use: says so and how to choose another', async () => {
+		const first = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host-key', privatePath], {stdio: ['ignore', 'pipe', 'ignore']});
+		try {
+			let log = '';
+			const port = await new Promise<number>((resolve, reject) => {
+				// The start lines (address, host key, how to watch) go to stdout.
+				first.stdout.on('data', (data: Buffer) => {
+					log += data.toString();
+					const match = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+					if (match !== null) resolve(Number(match[1]));
+				});
+				first.once('exit', () => reject(new Error(`the first server stopped: ${log}`)));
+			});
+			const second = serve(['--port', String(port)]);
+			expect({status: second.status, stderr: second.stderr}).toEqual({
+				status: 1,
+				stderr: `gdrace serve: cannot listen on 127.0.0.1:${port}: port ${port} is in use (another gdrace serve, or an sshd?); choose another with --port, or --port 0 for any free one\n`,
+			});
+		} finally {
+			first.kill('SIGTERM');
+		}
+	});
+
+	it("on an address that is not this machine's: says so", () => {
+		// A documentation address (TEST-NET-1, RFC 5737): never this machine's, and nothing is sent to it.
+		const run = serve(['--port', '0', '--host', '192.0.2.1']);
+		expect({status: run.status, stderr: run.stderr}).toEqual({
+			status: 1,
+			stderr: 'gdrace serve: cannot listen on 192.0.2.1:0: this machine has no such address; give one of its own with --host, e.g. --host 127.0.0.1 or --host 0.0.0.0\n',
+		});
 	});
 });
