@@ -32,6 +32,8 @@ export type LiveIo = {
 	readonly signals?: NodeJS.EventEmitter;
 	/** The terminal type written in a recording's header. @default $TERM, else xterm-256color */
 	readonly term?: string;
+	/** Ctrl+Z: stops the process until it is continued. @default none: Ctrl+Z does nothing */
+	readonly suspend?: () => void;
 };
 
 /** `gdrace serve --shared`: the race the server made, which this screen presents to the viewers. */
@@ -42,7 +44,22 @@ export type Presenting = {
 };
 
 function processLiveIo(): LiveIo {
-	return {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, term: process.env['TERM']};
+	return {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, term: process.env['TERM'], suspend: suspendProcessGroup};
+}
+
+/**
+ * Stops this process and the rest of its process group (npm, the shell of `npm start`), as the
+ * terminal does for Ctrl+Z when it is not in raw mode, so that the shell gets the terminal back
+ * and `fg` continues them all; returns once continued. A group the shell does not control (no job
+ * control) is not stopped at all: the screen is then simply drawn again.
+ */
+function suspendProcessGroup(): void {
+	if (process.platform === 'win32') return;
+	try {
+		process.kill(0, 'SIGTSTP');
+	} catch {
+		// No such signal here, or not allowed: Ctrl+Z does nothing.
+	}
 }
 
 /** Runs the live race screen until the user quits, the race ends (`--exit-on-finish`) or a signal; resolves to the exit code. */
@@ -75,10 +92,14 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 		keys: config.keys,
 		mapAxes: config.map,
 		...(presenting === undefined ? {} : {share: {race: presenting.shared, role: 'present' as const}}),
+		...(io.suspend === undefined || !config.keys ? {} : {suspend: io.suspend}),
 		view: config.view,
 	});
 	const restore = (): void => session.writer.stop();
 	process.on('exit', restore);
+	// Continued after a stop from outside (kill -STOP, then -CONT): the screen may hold anything.
+	const redraw = (): void => session.writer.invalidate();
+	signals.on('SIGCONT', redraw);
 	const listeners = STOP_SIGNALS.map((signal) => {
 		const listener = (): void => {
 			stoppedBy ??= signal;
@@ -103,6 +124,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 			}
 		}
 		process.off('exit', restore);
+		signals.off('SIGCONT', redraw);
 		for (const remove of listeners) remove();
 		io.stdin.off('error', ignore);
 	}

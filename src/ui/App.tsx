@@ -54,6 +54,11 @@ export type AppProps = {
 	readonly governor?: EngineGovernor;
 	/** Called once before the app unmounts itself. */
 	readonly onExit?: (reason: ExitReason) => void;
+	/**
+	 * Ctrl+Z: the entry layer suspends the process to the shell and, when it continues, the screen
+	 * is drawn again. None (an SSH viewer, a recording): Ctrl+Z does nothing.
+	 */
+	readonly onSuspend?: () => void;
 	/** The map's axes (`--map`). @default the first two features, or the weight and the bias with one */
 	readonly mapAxes?: LandscapeAxes;
 	/**
@@ -70,7 +75,7 @@ export type AppProps = {
 export const FINISH_HOLD_MS = 2000;
 
 /** The live race screen: header, legend and loss chart, weights table, footer; or help; or "too small". */
-export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, mapAxes, view: startView, share, footerKeys = false, governor}: AppProps) {
+export default function App({scheduler, data, fps, color, keys, exitOnFinish, finishHoldMs = FINISH_HOLD_MS, clock = realClock, onExit, onSuspend, mapAxes, view: startView, share, footerKeys = false, governor}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const {columns, rows} = useTerminalSize();
@@ -143,6 +148,9 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 					case 'quit':
 						leave('quit');
 						return;
+					case 'suspend':
+						onSuspend?.();
+						break;
 					case 'help':
 						dispatch({type: 'toggle-help'});
 						break;
@@ -201,7 +209,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 				}
 			}
 		},
-		[command, leave, scheduler, autoLog, showMap, replayable, cursor, snapshot.position],
+		[command, leave, onSuspend, scheduler, autoLog, showMap, replayable, cursor, snapshot.position],
 	);
 
 	// Keys read the state of the latest commit: Ink subscribes a new handler in a passive effect,
@@ -219,7 +227,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 			}
 			const commands = resolveKeys(input, key);
 			// A watcher steers nothing: its own help and leaving are all it has.
-			latestRun.current(watching ? commands.filter((next) => next.action === 'help' || next.action === 'quit') : commands);
+			latestRun.current(watching ? commands.filter((next) => next.action === 'help' || next.action === 'quit' || next.action === 'suspend') : commands);
 		},
 		{isActive: keys && isRawModeSupported},
 	);

@@ -137,6 +137,8 @@ export type Command =
 	| {readonly action: 'map'; readonly refit: boolean}
 	| {readonly action: 'replay'; readonly move: ReplayMove}
 	| {readonly action: 'select'; readonly delta: -1 | 1}
+	/** Ctrl+Z: suspend to the shell (only where the session can: a local terminal). */
+	| {readonly action: 'suspend'}
 	| {readonly action: 'lr'; readonly factor: 0.5 | 2};
 
 /** The subset of Ink's `Key` that matters here. */
@@ -184,7 +186,8 @@ export function isActive(action: Action, context: KeyContext): boolean {
  */
 export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 	if (key.ctrl) {
-		return input.toLowerCase() === 'c' ? [{action: 'quit'}] : [];
+		const letter = input.toLowerCase();
+		return letter === 'c' ? [{action: 'quit'}] : letter === 'z' ? [{action: 'suspend'}] : [];
 	}
 
 	const move = replayMove(key);

@@ -45,6 +45,11 @@ export type SessionOptions = {
 	readonly share?: ShareRole;
 	/** Shares engine time with the process's other sessions (see engine/governor.ts). @default none */
 	readonly governor?: EngineGovernor;
+	/**
+	 * Ctrl+Z: stops the process until it is continued (`fg`). The session leaves the screen first
+	 * and draws it again afterwards. @default none: Ctrl+Z does nothing
+	 */
+	readonly suspend?: () => void;
 };
 
 /** A running session. */
@@ -56,6 +61,23 @@ export type Session = {
 	/** The frame writer (its `stop` restores the terminal; safe from a signal handler). */
 	readonly writer: FrameWriter;
 };
+
+/**
+ * Ctrl+Z: the terminal as the shell expects it (the screen left, cursor shown, raw mode off),
+ * `suspend` (which returns once the process is continued), then raw mode and the screen again,
+ * drawn in full (the shell wrote over it).
+ */
+function suspendSession(writer: FrameWriter, input: NodeJS.ReadStream | undefined, suspend: () => void): void {
+	const raw = input?.isTTY === true && input.isRaw === true;
+	writer.stop();
+	if (raw) input.setRawMode(false);
+	try {
+		suspend();
+	} finally {
+		if (raw) input.setRawMode(true);
+		writer.start();
+	}
+}
 
 /** Starts a session (see the module comment). */
 export function startSession(options: SessionOptions): Session {
@@ -83,6 +105,7 @@ export function startSession(options: SessionOptions): Session {
 				exitOnFinish={options.exitOnFinish}
 				{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 				clock={options.clock ?? realClock}
+				{...(options.suspend === undefined ? {} : {onSuspend: () => suspendSession(writer, options.input, options.suspend!)})}
 				onExit={(why) => {
 					reason = why;
 					// Leave the screen before Ink's unmount renders a last frame with the layers gone.

@@ -7,12 +7,13 @@
  * Every wait polls the screen (no fixed sleeps except the one that checks a paused race stays
  * put). The harness gives the program a user's environment, without CI, whatever the runner has.
  */
+import {existsSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {footerText} from '../../src/ui/components/Footer.js';
 import {ACTIONS, KEYMAP, RUNNING} from '../../src/ui/keymap.js';
 import {calculateLayout} from '../../src/ui/layout.js';
 import type {FullLayout} from '../../src/ui/layout.js';
-import {disposeAll, spawnGdrace} from './pty.js';
+import {disposeAll, gdraceCommand, spawnGdrace, spawnTerminal} from './pty.js';
 import type {TerminalSession} from './pty.js';
 
 afterEach(disposeAll);
@@ -478,4 +479,35 @@ describe('colors', () => {
 		expect(bold).toBe(true);
 		expect(pausedInverse).toBe(true);
 	}, TIMEOUT);
+});
+
+// Ctrl+Z in raw mode is a key, not the terminal's SIGTSTP: gdrace leaves the screen, stops its
+// process group as the terminal would (so an interactive shell gets the terminal back) and, once
+// continued, takes raw mode and the screen again.
+describe.skipIf(process.platform === 'win32' || !existsSync('/bin/bash'))('Ctrl+Z', () => {
+	it('suspends to the shell with job control; fg draws the screen again and the keys still work', async () => {
+		const [node, cli] = gdraceCommand();
+		const shell = spawnTerminal('/bin/bash', ['--norc', '--noprofile', '-i'], {env: {PS1: 'shell$ ', HISTFILE: '/dev/null'}});
+		await shell.waitFor(/shell\$ $/m);
+		shell.write(`'${node}' '${cli![0]}' --epochs 1000000 --seed 5\r`);
+		await shell.waitFor((session) => session.isAltScreen() && /^GD +[\d,]*[1-9]/m.test(session.text()));
+		shell.press('ctrl+z');
+		// The shell says so, on the normal screen, with the cursor back and its prompt.
+		await shell.waitFor((session) => !session.isAltScreen() && /Stopped/.test(session.text()) && /shell\$ $/m.test(session.text()));
+		expect(shell.cursorVisible()).toBe(true);
+		shell.write('jobs\r');
+		await shell.waitFor(/^\[1\]\+ +Stopped +.*--seed 5$/m);
+		shell.write('fg\r');
+		await shell.waitFor((session) => session.isAltScreen() && /^gdrace {2}boston\.csv/m.test(session.text()) && /^optimum /m.test(session.text()));
+		expect(shell.cursorVisible()).toBe(false);
+		// Raw mode again: a key is read as a key (space pauses), not echoed.
+		shell.press('space');
+		await shell.waitFor((session) => / paused$/m.test(session.screen()[0] ?? ''));
+		shell.press('q');
+		await shell.waitFor((session) => !session.isAltScreen() && /shell\$ $/m.test(session.text()));
+		// The summary is left behind as on any quit.
+		expect([...shell.scrollback(), ...shell.screen()].join('\n')).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+		shell.write('exit\r');
+		await shell.waitForExit();
+	});
 });

@@ -41,6 +41,7 @@ describe('keymap', () => {
 	it('treats Ctrl+C as quit and ignores other control keys', () => {
 		expect(resolveKeys('c', {ctrl: true})).toEqual([{action: 'quit'}]);
 		expect(resolveKeys('s', {ctrl: true})).toEqual([]);
+		expect(resolveKeys('z', {ctrl: true})).toEqual([{action: 'suspend'}]);
 	});
 
 	it('handles keys that Ink delivers together', () => {

@@ -181,6 +181,24 @@ describe('keys', () => {
 		}
 	});
 
+	it('Ctrl+Z asks the entry layer to suspend, and changes nothing else; without the hook it does nothing', async () => {
+		const onSuspend = vi.fn<() => void>();
+		const onExit = vi.fn<(reason: ExitReason) => void>();
+		const race = raceFromArgs();
+		await show(race, {onSuspend, onExit});
+		app!.press('\u001A');
+		await vi.waitFor(() => expect(onSuspend).toHaveBeenCalledTimes(1), {timeout: 10_000});
+		expect(onExit).not.toHaveBeenCalled();
+		expect(race.scheduler.paused).toBe(true);
+		app!.unmount();
+		app = undefined;
+		// Without a hook (an SSH viewer, a recording) it is no key at all: a later key still works.
+		await show(raceFromArgs(), {onExit});
+		app!.press('\u001A');
+		app!.press('q');
+		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'), {timeout: 10_000});
+	});
+
 	it('no key does anything when keys are off (stdin is not a terminal)', async () => {
 		const onExit = vi.fn<(reason: ExitReason) => void>();
 		const race = raceFromArgs();

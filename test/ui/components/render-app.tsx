@@ -123,6 +123,8 @@ export type AppOptions = {
 	/** @default the App's (FINISH_HOLD_MS) */
 	readonly finishHoldMs?: number;
 	readonly onExit?: (reason: ExitReason) => void;
+	/** Ctrl+Z's hook. @default none */
+	readonly onSuspend?: () => void;
 	/** Present or watch a shared race. @default none */
 	readonly share?: ShareRole;
 	/** Share engine time with other Apps. @default none */
@@ -154,6 +156,7 @@ export function renderApp(race: TestRace, options: AppOptions = {}): RenderedApp
 			exitOnFinish={options.exitOnFinish ?? false}
 			{...(options.finishHoldMs === undefined ? {} : {finishHoldMs: options.finishHoldMs})}
 			onExit={options.onExit}
+			{...(options.onSuspend === undefined ? {} : {onSuspend: options.onSuspend})}
 			mapAxes={race.config.map}
 			view={race.config.view}
 			{...(options.share === undefined ? {} : {share: options.share})}
