@@ -239,7 +239,9 @@ export function toConfig(args: Args, environment: Environment): Config {
 			`--log seed prints the study note's per-iteration log and needs --clock iteration (got ${clock}); use --log ndjson with other clocks`,
 		);
 	}
-	const headless = args.plain || args.json || log !== undefined || !environment.stdoutIsTTY;
+	// A `dumb` terminal (Emacs's shell buffer, say) cannot move its cursor: it gets the summary, as a pipe does.
+	const dumb = environment.env.TERM === 'dumb';
+	const headless = args.plain || args.json || log !== undefined || !environment.stdoutIsTTY || dumb;
 	const seed = args.seed === undefined ? DEFAULTS.seed : integer('--seed', args.seed, 0, MAX_SEED, `an integer from 0 to ${MAX_SEED}`, '2023');
 	const epochs =
 		args.epochs === undefined ? DEFAULTS.epochs : integer('--epochs', args.epochs, 1, MAX_EPOCHS, 'a positive integer (at most 1e12)', '5000');
@@ -265,6 +267,9 @@ export function toConfig(args: Args, environment: Environment): Config {
 	// Last: the only check that looks at the file system, after every flag-only mistake.
 	const exportTarget = args.export === undefined ? null : checkExportTarget(args.export, args.force);
 	if (args.cast !== undefined && headless && !args.render) {
+		if (dumb && environment.stdoutIsTTY && !args.plain && !args.json && log === undefined) {
+			throw new UsageError('--cast records the live screen, which a TERM=dumb terminal cannot show; run it in another terminal, or add --render');
+		}
 		throw new UsageError('--cast records the live screen; run it in a terminal, without --plain, --json or --log (or add --render)');
 	}
 	const castTarget = args.cast === undefined ? null : checkCastTarget(args.cast, args.force);

@@ -359,6 +359,17 @@ describe('mode', () => {
 		}
 	});
 
+	it('gives a TERM=dumb terminal the summary, as a pipe: it cannot move its cursor', () => {
+		const dumb: Environment = {...TERMINAL, env: {TERM: 'dumb'}};
+		expect(config([], dumb)).toMatchObject({mode: 'headless', output: 'summary', color: false});
+		expect(config([], {...TERMINAL, env: {TERM: 'xterm-256color'}}).mode).toBe('live');
+		expect(run(['--cast', join(scratch, 'dumb.cast')], dumb)).toEqual({
+			code: 2,
+			message: '--cast records the live screen, which a TERM=dumb terminal cannot show; run it in another terminal, or add --render',
+		});
+		expect(config(['--cast', join(scratch, 'dumb.cast'), '--render'], dumb).mode).toBe('render');
+	});
+
 	it('passes on whether stdin is a terminal (the live screen runs without keys when it is not)', () => {
 		expect(config([], TERMINAL).keys).toBe(true);
 		expect(config([], {...TERMINAL, stdinIsTTY: false}).keys).toBe(false);
