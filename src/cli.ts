@@ -49,7 +49,8 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 	const require = module.createRequire(import.meta.url);
 	const fs = require('node:fs') as typeof import('node:fs');
 	const tty = require('node:tty') as typeof import('node:tty');
-	if (!looksHeadless(argv, tty.isatty(1))) return false;
+	// A TERM=dumb terminal gets the summary, as a pipe (src/cli/config.ts).
+	if (!looksHeadless(argv, tty.isatty(1) && process.env['TERM'] !== 'dumb')) return false;
 	const vm = require('node:vm') as typeof import('node:vm');
 	const url = require('node:url') as typeof import('node:url');
 	const file = url.fileURLToPath(new URL('headless.cjs', import.meta.url));
