@@ -487,9 +487,10 @@ describe('colors', () => {
 describe.skipIf(process.platform === 'win32' || !existsSync('/bin/bash'))('Ctrl+Z', () => {
 	it('suspends to the shell with job control; fg draws the screen again and the keys still work', async () => {
 		const [node, cli] = gdraceCommand();
-		const shell = spawnTerminal('/bin/bash', ['--norc', '--noprofile', '-i'], {env: {PS1: 'shell$ ', HISTFILE: '/dev/null'}});
+		// The command through variables: the shell's job lines stay short whatever the paths.
+		const shell = spawnTerminal('/bin/bash', ['--norc', '--noprofile', '-i'], {env: {PS1: 'shell$ ', HISTFILE: '/dev/null', N: node, C: cli![0]}});
 		await shell.waitFor(/shell\$ $/m);
-		shell.write(`'${node}' '${cli![0]}' --epochs 1000000 --seed 5\r`);
+		shell.write('"$N" "$C" --epochs 1000000 --seed 5\r');
 		await shell.waitFor((session) => session.isAltScreen() && /^GD +[\d,]*[1-9]/m.test(session.text()));
 		shell.press('ctrl+z');
 		// The shell says so, on the normal screen, with the cursor back and its prompt.
