@@ -16,7 +16,8 @@
  *
  * How it measures, interleaved round by round (so load changes hit every figure alike):
  *   - node: `node -e 0` spawned with a pipe, from spawn to exit;
- *   - headless: `node dist/cli.js --json` spawned with a pipe (output drained), from spawn to exit;
+ *   - headless: `node dist/cli.js --json` spawned with a pipe (output drained), from spawn to exit,
+ *     each build with its own headless code cache (XDG_CACHE_HOME in a temporary directory);
  *   - first frame: `node dist/cli.js` in a 100×30 node-pty with a user's environment, from
  *     spawn to the end of the first synchronized-output block (`ESC[?2026l`): the FrameWriter
  *     writes exactly one such block per frame, and its first one is a full repaint; then `q`.
@@ -24,9 +25,9 @@
  * frame ≤ 200 ms, headless ≤ 120 ms, on an idle machine.
  */
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
-import {loadavg} from 'node:os';
-import {relative, resolve} from 'node:path';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {loadavg, tmpdir} from 'node:os';
+import {join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {spawn as spawnPty} from 'node-pty';
 import {benchEnv, repoRoot} from './tui.mjs';
@@ -54,11 +55,11 @@ const dropExtraCa = process.argv.includes('--no-extra-ca-certs');
 /** The environment of every measured process. */
 const env = (extra = {}) => benchEnv(dropExtraCa ? {NODE_EXTRA_CA_CERTS: undefined, ...extra} : extra);
 
-/** Milliseconds from spawn to exit of `command args` with piped, drained output. */
-function wholeProcess(nodePath, args) {
+/** Milliseconds from spawn to exit of `command args` with piped, drained output (`extra` over the environment). */
+function wholeProcess(nodePath, args, extra = {}) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const child = spawn(nodePath, args, {cwd: repoRoot, env: env(), stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(nodePath, args, {cwd: repoRoot, env: env(extra), stdio: ['ignore', 'pipe', 'pipe']});
 		child.stdout.resume();
 		child.stderr.resume();
 		child.on('error', fail);
@@ -70,11 +71,11 @@ function wholeProcess(nodePath, args) {
 	});
 }
 
-/** Milliseconds from spawn to the end of the first frame drawn in a 100×30 pty. */
-function firstFrame(nodePath, args) {
+/** Milliseconds from spawn to the end of the first frame drawn in a 100×30 pty (`extra` over the environment). */
+function firstFrame(nodePath, args, extra = {}) {
 	return new Promise((done, fail) => {
 		const start = performance.now();
-		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: env({TERM: 'xterm-256color'}), name: 'xterm-256color'});
+		const pty = spawnPty(nodePath, args, {cols: 100, rows: 30, cwd: repoRoot, env: env({TERM: 'xterm-256color', ...extra}), name: 'xterm-256color'});
 		let text = '';
 		let ms;
 		const timer = setTimeout(() => {
@@ -124,7 +125,11 @@ async function main() {
 	}
 	const nodes = [];
 	for (const path of nodePaths) nodes.push({path, version: await nodeVersion(path), bare: []});
-	const setups = nodes.flatMap((node) => cliPaths.map((cli) => ({node, cli, headless: [], firstFrame: []})));
+	// Each build keeps its headless code cache in a directory of its own: a build removes other
+	// builds' caches from a shared one, so interleaved builds would each compile afresh every round.
+	const caches = mkdtempSync(join(tmpdir(), 'gdrace-startup-'));
+	process.on('exit', () => rmSync(caches, {recursive: true, force: true}));
+	const setups = nodes.flatMap((node) => cliPaths.map((cli, index) => ({node, cli, headless: [], firstFrame: [], cache: {XDG_CACHE_HOME: join(caches, String(index))}})));
 	const load = loadavg().map((value) => value.toFixed(2)).join(' ');
 	// One warm-up round fills the file cache (and Node's compile cache); it is not counted.
 	for (let round = -1; round < rounds; round++) {
@@ -133,8 +138,8 @@ async function main() {
 			if (round >= 0) node.bare.push(bare);
 		}
 		for (const setup of setups) {
-			const headless = await wholeProcess(setup.node.path, [setup.cli, '--json']);
-			const frame = await firstFrame(setup.node.path, [setup.cli]);
+			const headless = await wholeProcess(setup.node.path, [setup.cli, '--json'], setup.cache);
+			const frame = await firstFrame(setup.node.path, [setup.cli], setup.cache);
 			if (round < 0) continue;
 			setup.headless.push(headless);
 			setup.firstFrame.push(frame);
