@@ -109,6 +109,8 @@ export class CsvParser {
 	private atStart = true;
 	private lastCharWasLineEnd = true;
 	private recordCount = 0;
+	/** The record's first field holds something other than white space (in any piece so far). */
+	private firstNonBlank = false;
 	private mask: readonly boolean[] | undefined;
 	/** The quoted field being read is past the record limit: it is scanned to its end but not kept. */
 	private overlong = false;
@@ -189,6 +191,8 @@ export class CsvParser {
 					i++;
 				}
 				const wanted = this.mask === undefined || this.mask[this.fields.length] === true;
+				// A record's first field decides whether a line is blank, masked or not.
+				if (this.fields.length === 0 && !this.firstNonBlank) this.firstNonBlank = nonBlank(text, start, i);
 				if (i === n) {
 					if (wanted) this.partial += text.slice(start, n);
 					break;
@@ -279,6 +283,7 @@ export class CsvParser {
 		while (start < end) {
 			const stop = text.indexOf('\n', start);
 			const fields = text.slice(start, stop).split(',');
+			this.firstNonBlank = nonBlank(fields[0]!, 0, fields[0]!.length);
 			if (fields.length > this.maxFields) {
 				this.fields = fields.slice(0, this.maxFields);
 				this.finishField('');
@@ -358,7 +363,11 @@ export class CsvParser {
 	private finishRecord(): void {
 		const fields = this.fields;
 		this.fields = [];
-		if (fields.length === 1 && !this.fieldQuoted && (fields[0] ?? '').trim() === '') return;
+		// Blank by its text, not by what the mask kept: "5" in a file whose first column is not
+		// selected is a row of one field (refused as ragged), not a blank line.
+		const blank = fields.length === 1 && !this.fieldQuoted && !this.firstNonBlank;
+		this.firstNonBlank = false;
+		if (blank) return;
 		this.recordCount++;
 		const mask = this.onRecord(fields, this.recordLine);
 		if (mask !== undefined) this.mask = mask;
@@ -434,6 +443,14 @@ export function readCsv(path: string, onRecord: RecordHandler, options: CsvReadO
 	} finally {
 		if (!fromStdin) closeSync(fd);
 	}
+}
+
+/** Whether `text[from, to)` holds anything `trim` would keep; at once for the usual first character. */
+function nonBlank(text: string, from: number, to: number): boolean {
+	if (to <= from) return false;
+	const first = text.charCodeAt(from);
+	if (first > 32 && first < 127) return true;
+	return text.slice(from, to).trim() !== '';
 }
 
 /** A word to wait on for a few milliseconds (`Atomics.wait` sleeps without spinning). */

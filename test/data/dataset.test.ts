@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
+import {CsvParser} from '../../src/data/csv.js';
 import {
 	BUNDLED_DATA,
 	DEFAULT_FEATURES,
@@ -263,6 +264,22 @@ describe('loadDataset errors: one line naming file, line and column', () => {
 		expectDataError(() => loadDataset({path: long, features: ['a', 'b'], target: 'y', scale: 'none'}), {file: long, line: 3}, /line 3 has 4 fields, the header has 3; /);
 		const one = tmp.file('one.csv', 'a,b,y\n1\n');
 		expectDataError(() => loadDataset({path: one, features: ['a', 'b'], target: 'y', scale: 'none'}), {file: one, line: 2}, /has 1 field, /);
+		// The same row when the first column is not selected: it was taken for a blank line and
+		// dropped without a word (the parser hands unselected cells over as '').
+		const unselected = tmp.file('unselected.csv', 'a,b,y\n1,2,3\n5\n4,5,6\n');
+		expectDataError(() => loadDataset({path: unselected, features: ['b'], target: 'y', scale: 'none'}), {file: unselected, line: 3}, /line 3 has 1 field, the header has 3; /);
+		for (const lineSplit of [true, false]) {
+			const records: string[][] = [];
+			const mask = [false, true, true];
+			const parser = new CsvParser((fields) => {
+				records.push(fields);
+				return mask;
+			}, {source: 'mem.csv', lineSplit});
+			parser.push('a,b,y\n5\n \t\n\n\u00A0x\n');
+			parser.end();
+			// Blank lines (spaces and tabs too) are skipped; "5" and a line of a no-break space and x are not.
+			expect(records.slice(1), `lineSplit ${lineSplit}`).toEqual([[''], ['']]);
+		}
 	});
 
 	const cells: readonly (readonly [string, string, RegExp])[] = [
