@@ -130,7 +130,8 @@ async function serve(argv: readonly string[], io: Io): Promise<number> {
 	if (plain || json || log !== undefined || exportPath !== undefined || cast !== undefined || render) {
 		throw new UsageError('gdrace serve takes race and screen flags only (not --plain, --json, --log, --export, --cast, --render)');
 	}
-	const config = toConfig(parsed.args, {...io, stdoutIsTTY: true, stdinIsTTY: true});
+	// The server's own TERM says nothing of the viewers' terminals (colors: the flags, NO_COLOR and FORCE_COLOR still count).
+	const config = toConfig(parsed.args, {...io, env: {...io.env, TERM: undefined}, stdoutIsTTY: true, stdinIsTTY: true});
 	const dataset = loadConfigDataset(config);
 	const env = process.env;
 	env['NODE_ENV'] ??= 'production';

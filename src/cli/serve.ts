@@ -453,8 +453,11 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 			/** The pty as the client gave it (for the log). */
 			let asked: {cols: number; rows: number} | undefined;
 			let terminal: ChannelTerminal | undefined;
+			/** The viewer's terminal type: a `dumb` one cannot move its cursor, and gets the summary as without a pty. */
+			let dumb = false;
 			session.on('pty', (accept, _reject, ptyInfo) => {
 				size = ptySize(ptyInfo);
+				dumb = ptyInfo.term === 'dumb';
 				asked = ptyInfo.cols > 0 && ptyInfo.rows > 0 ? {cols: ptyInfo.cols, rows: ptyInfo.rows} : size;
 				accept?.();
 			});
@@ -495,10 +498,11 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 				}
 				const entry: {session?: Session; channel: ServerChannel} = {channel};
 				sessions.add(entry);
-				if (size === undefined && shared !== undefined) {
+				const screenless = size === undefined ? 'without a pty' : dumb ? 'with a TERM=dumb terminal' : undefined;
+				if (screenless !== undefined && shared !== undefined) {
 					// No pty, one shared race: its summary as it stands.
 					sessions.delete(entry);
-					log(`viewer ${who} without a pty: sent the summary so far`, true);
+					log(`viewer ${who} ${screenless}: sent the summary so far`, true);
 					const {scheduler} = shared;
 					const summary = formatSummary(scheduler.race.snapshot(), dataset, {color: false, tolerance: config.tolerance});
 					channel.write(`The presenter's race${scheduler.race.over ? '' : ' so far'}:\n${summary}`, () => {
@@ -507,9 +511,9 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 					});
 					return;
 				}
-				if (size === undefined) {
+				if (screenless !== undefined || size === undefined) {
 					// No pty: the plain summary, raced without a screen.
-					log(`viewer ${who} without a pty: racing for the plain summary`, true);
+					log(`viewer ${who} ${screenless}: racing for the plain summary`, true);
 					const stop = new EventEmitter();
 					channel.on('close', () => {
 						stop.emit('SIGHUP');

@@ -34,9 +34,9 @@ afterEach(() => {
 });
 
 /** Starts `gdrace serve --port 0` with a host key in the scratch folder; resolves once it listens. */
-async function startServer(args: readonly string[] = []): Promise<Server> {
+async function startServer(args: readonly string[] = [], env: Record<string, string> = {}): Promise<Server> {
 	const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000', ...args], {
-		env: cleanEnv({XDG_CONFIG_HOME: scratch.path('config')}),
+		env: cleanEnv({XDG_CONFIG_HOME: scratch.path('config'), ...env}),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let out = '';
@@ -194,6 +194,29 @@ describe('gdrace serve', () => {
 		await new Promise((resolve) => channel.on('close', resolve));
 		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
 		expect(server.stderr()).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ without a pty: racing for the plain summary$/m);
+	}, 60_000);
+
+	// The server's own TERM (dumb in an Emacs shell buffer, say) says nothing of the viewers'.
+	it("colors follow the viewer's terminal, not the server's TERM; a TERM=dumb viewer gets the plain summary", async () => {
+		const server = await startServer(['--epochs', '200'], {TERM: 'dumb'});
+		const colored = await viewer(server.port, 100, 30);
+		await until(() => /^GD /m.test(colored.screen().join('\n')), 30_000);
+		const buffer = colored.term.buffer.active;
+		const cells = Array.from({length: 30}, (_, row) => Array.from({length: 100}, (_, col) => buffer.getLine(buffer.baseY + row)?.getCell(col))).flat();
+		expect(cells.some((cell) => cell !== undefined && cell.getChars() !== '' && !cell.isFgDefault())).toBe(true);
+		colored.channel.write('q');
+		expect(await colored.exit).toBe(0);
+
+		const client = await sshClient(server.port);
+		const channel = await new Promise<ClientChannel>((resolve, reject) =>
+			client.shell({cols: 80, rows: 24, term: 'dumb'}, (error, stream) => (error ? reject(error) : resolve(stream))),
+		);
+		let text = '';
+		channel.on('data', (data: Buffer) => (text += data.toString()));
+		await new Promise((resolve) => channel.on('close', resolve));
+		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum\r?$/m);
+		expect(text).not.toContain('\u001B[?1049h');
+		expect(server.stderr()).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ with a TERM=dumb terminal: racing for the plain summary$/m);
 	}, 60_000);
 
 	it('refuses exec, sftp, port forwarding both ways and X11, cleanly, each logged in one line', async () => {
