@@ -32,9 +32,9 @@ export const SERVE_HELP = `Usage: gdrace serve [--port 2222] [--host 127.0.0.1] 
 Serves the live race over SSH: viewers run \`ssh -p 2222 HOST\` and watch with nothing installed,
 each at their own terminal size (at most 300×100), each racing their own race with the server's
 race flags (keys work; q or Ctrl+C ends that viewer's session only; those who race at the top
-speed share one screen's engine time). Without a pty (\`ssh HOST < /dev/null\`) a viewer gets the
-plain summary. Nothing else is served: no shell, no commands, no sftp, no forwarding. Each
-viewer's coming and going and each refused request is one line on stderr.
+speed share one screen's engine time). Without a pty (\`ssh HOST < /dev/null\`) or with a
+TERM=dumb one, a viewer gets the plain summary. Nothing else is served: no shell, no commands, no
+sftp, no forwarding. Each viewer's coming and going and each refused request is one line on stderr.
 
 With --shared there is one race: this terminal shows it and steers it with every key, and each
 viewer watches that race (paused when it is paused, in the view shown here) at their own size.
