@@ -98,8 +98,10 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 	const restore = (): void => session.writer.stop();
 	process.on('exit', restore);
 	// Continued after a stop from outside (kill -STOP, then -CONT): the screen may hold anything.
+	// (Windows has no SIGCONT.)
 	const redraw = (): void => session.writer.invalidate();
-	signals.on('SIGCONT', redraw);
+	const watchContinue = process.platform !== 'win32';
+	if (watchContinue) signals.on('SIGCONT', redraw);
 	const listeners = STOP_SIGNALS.map((signal) => {
 		const listener = (): void => {
 			stoppedBy ??= signal;
@@ -124,7 +126,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 			}
 		}
 		process.off('exit', restore);
-		signals.off('SIGCONT', redraw);
+		if (watchContinue) signals.off('SIGCONT', redraw);
 		for (const remove of listeners) remove();
 		io.stdin.off('error', ignore);
 	}
