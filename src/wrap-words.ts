@@ -17,7 +17,10 @@ export function wrapWords(text: string, width: number): string[] {
 			if (line !== '') lines.push(line);
 			let [head, tail] = splitAtWidth(rest, size);
 			// A character wider than the whole line goes on a line of its own.
-			if (head === '') [head, tail] = [rest.slice(0, rest.codePointAt(0)! > 0xffff ? 2 : 1), rest.slice(rest.codePointAt(0)! > 0xffff ? 2 : 1)];
+			if (head === '') {
+				const first = String.fromCodePoint(rest.codePointAt(0)!).length;
+				[head, tail] = [rest.slice(0, first), rest.slice(first)];
+			}
 			lines.push(head);
 			line = '';
 			rest = tail;
