@@ -171,7 +171,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						dispatch({type: 'toggle-gap'});
 						break;
 					case 'toggle':
-						dispatch({type: 'toggle-racer', index: next.index, racers: scheduler.race.racers.length});
+						dispatch({type: 'toggle-racer', index: next.index === 'selected' ? selected.current : next.index, racers: scheduler.race.racers.length});
 						break;
 					case 'select': {
 						const count = scheduler.race.racers.length;
@@ -331,6 +331,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						optimum={snapshot.optimum}
 						rates={frame.rates}
 						selected={ui.selected}
+						hidden={ui.hidden}
 						lrMax={snapshot.curvature.lrMax}
 						clock={view}
 						dataRows={data.rows}

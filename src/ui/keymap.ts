@@ -92,7 +92,15 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 	},
 	// The footer offers `m` alone: `f` refits a map that is already shown.
 	map: {label: 'm/f', footerLabel: 'm', keys: ['m', 'f'], short: 'map', help: 'the map in place of the chart; f refits it', footer: true},
-	toggle: {label: '1-9', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], short: 'show/hide', help: 'show or hide racer 1…9 in the chart', footer: true},
+	// Racers past the ninth have no digit: `v` reaches every racer through the selection (↑/↓).
+	toggle: {
+		label: '1-9 v',
+		footerLabel: '1-9',
+		keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'v'],
+		short: 'show/hide',
+		help: 'show or hide racer 1…9; v the picked one',
+		footer: true,
+	},
 	restart: {label: 'r', keys: ['r'], short: 'restart', help: 'restart the race with a new seed (seed + 1)', footer: true},
 	// ↑/↓ are not characters: `resolveKeys` reads them from Ink's key flags.
 	lr: {label: '↑↓[]', keys: ['[', ']'], short: 'lr', help: '↑/↓ pick a racer; [ ] halve/double its lr', footer: true, active: racing},
@@ -127,13 +135,14 @@ export const KEYMAP: Readonly<Record<Action, Binding>> = {
 export type ReplayMove = 'back' | 'forward' | 'back-far' | 'forward-far' | 'start' | 'end';
 
 /**
- * What a key press asks for. `index` is the 0-based racer for `toggle`; `move` the replay key's;
+ * What a key press asks for. `index` is the 0-based racer for `toggle` (or the selected one); `move` the replay key's;
  * `refit` says `f` (fit the map again) rather than `m` (show or hide it); `delta` moves the
  * selection (↑ −1, ↓ +1); `factor` multiplies the selected racer's learning rate (`]` 2, `[` ½).
  */
 export type Command =
 	| {readonly action: Exclude<Action, 'toggle' | 'replay' | 'map' | 'lr'>}
-	| {readonly action: 'toggle'; readonly index: number}
+	/** `index` is the racer's, or 'selected' for the racer ↑/↓ picked (`v`). */
+	| {readonly action: 'toggle'; readonly index: number | 'selected'}
 	| {readonly action: 'map'; readonly refit: boolean}
 	| {readonly action: 'replay'; readonly move: ReplayMove}
 	| {readonly action: 'select'; readonly delta: -1 | 1}
@@ -210,7 +219,7 @@ export function resolveKeys(input: string, key: KeyInfo = {}): Command[] {
 			continue;
 		}
 
-		if (action === 'toggle') commands.push({action, index: Number(character) - 1});
+		if (action === 'toggle') commands.push({action, index: character.toLowerCase() === 'v' ? 'selected' : Number(character) - 1});
 		else if (action === 'map') commands.push({action, refit: character.toLowerCase() === 'f'});
 		else if (action === 'lr') commands.push({action, factor: character === ']' ? 2 : 0.5});
 		else commands.push({action});

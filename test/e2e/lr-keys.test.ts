@@ -112,3 +112,37 @@ describe('the lr keys', () => {
 		expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
 	}, TIMEOUT);
 });
+
+describe('showing and hiding the picked racer', () => {
+	/** The cell under the first letter of a racer's row in the table (its name), and of the optimum row. */
+	const nameCell = (term: TerminalSession, label: string) => term.cell(0, term.screen().findIndex((line) => line.startsWith(`${label} `)));
+
+	it('`v` hides the picked racer, the tenth too: its name dims (and stays inverse while picked); the optimum row and upd/s are dim', async () => {
+		const optimizers = 'gd,sgd,mb-random,mb-epoch,momentum,nesterov,adagrad,rmsprop,adam,gd:lr=0.02';
+		for (const color of [[], ['--no-color']]) {
+			const term = spawnGdrace(['--optimizers', optimizers, '--speed', '2', ...color], {cols: 120, rows: 40});
+			await term.waitFor(/^optimum /m, {timeout: 30_000});
+			expect(nameCell(term, 'optimum').dim).toBe(true);
+			const gd = term.screen().findIndex((line) => line.startsWith('GD '));
+			const rate = term.screen()[gd]!.search(/\S+\/s$/);
+			expect(term.cell(rate, gd).dim).toBe(true);
+			expect(nameCell(term, 'gd-2')).toMatchObject({dim: false, inverse: false});
+			expect(nameCell(term, 'GD')).toMatchObject({dim: false, inverse: true});
+
+			term.press(...Array.from({length: 9}, () => 'down'));
+			await expectLr(term, 'gd-2', '›0.02');
+			term.press('v');
+			await term.waitFor((session) => nameCell(session, 'gd-2').dim, {timeout: 20_000});
+			expect(nameCell(term, 'gd-2').inverse).toBe(true);
+			term.press('up');
+			await term.waitFor((session) => !nameCell(session, 'gd-2').inverse, {timeout: 20_000});
+			// Hidden, not picked: dim only.
+			expect(nameCell(term, 'gd-2')).toMatchObject({dim: true, inverse: false});
+			expect(nameCell(term, 'adam')).toMatchObject({dim: false, inverse: true});
+			term.press('down', 'v');
+			await term.waitFor((session) => !nameCell(session, 'gd-2').dim, {timeout: 20_000});
+			term.press('q');
+			expect(await term.waitForExit(20_000)).toEqual({exitCode: 0, signal: null});
+		}
+	}, TIMEOUT);
+});

@@ -38,6 +38,14 @@ describe('keymap', () => {
 		expect(resolveKeys('0')).toEqual([]);
 	});
 
+	it('maps `v` (and `V`) to showing or hiding the picked racer', () => {
+		expect(resolveKeys('v')).toEqual([{action: 'toggle', index: 'selected'}]);
+		expect(resolveKeys('V1')).toEqual([
+			{action: 'toggle', index: 'selected'},
+			{action: 'toggle', index: 0},
+		]);
+	});
+
 	it('treats Ctrl+C as quit and ignores other control keys', () => {
 		expect(resolveKeys('c', {ctrl: true})).toEqual([{action: 'quit'}]);
 		expect(resolveKeys('s', {ctrl: true})).toEqual([]);

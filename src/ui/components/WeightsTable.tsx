@@ -23,6 +23,8 @@ export type WeightsTableProps = {
 	readonly rates: readonly number[];
 	/** The racer `[` and `]` act on, by index: its name is drawn inverse and its lr marked ›. */
 	readonly selected: number;
+	/** Racers the chart and the map do not draw (`1`…`9`, `v`), by index: their names are dim. @default none */
+	readonly hidden?: ReadonlySet<number>;
 	/** 2/λmax: a plain full-batch racer with an lr at or above it is marked ! (it diverges). */
 	readonly lrMax: number;
 	readonly clock: Clock;
@@ -117,23 +119,37 @@ function title(column: TableColumn, features: readonly string[]): string {
 	}
 }
 
-// Palette of the rows: 0 plain, 1 dim, 2 green, 3 red, 4 + slot the racers' colors, then the same inverse (the selected racer).
+// Palette of the rows: 0 plain, 1 dim, 2 green, 3 red, 4 + slot the racers' colors, then the same
+// inverse (the selected racer); last a hidden racer's name, dim, and the same inverse.
 const PLAIN = 0;
 const DIM = 1;
 const GREEN = 2;
 const RED = 3;
 const SLOT = 4;
 const SELECTED = SLOT + SERIES_COLORS.length;
-const PALETTES = {
+const HIDDEN = SELECTED + SERIES_COLORS.length;
+const HIDDEN_SELECTED = HIDDEN + 1;
+const PALETTES: {readonly color: readonly CellStyle[]; readonly plain: readonly CellStyle[]} = {
 	color: [
 		{},
-		{style: DIM},
+		{dim: true},
 		{fg: 'green'},
 		{fg: 'red'},
 		...SERIES_COLORS.map((fg): CellStyle => ({fg})),
 		...SERIES_COLORS.map((fg): CellStyle => ({fg, inverse: true})),
-	] as readonly CellStyle[],
-	plain: [{}, {style: DIM}, {}, {}, ...SERIES_COLORS.map((): CellStyle => ({})), ...SERIES_COLORS.map((): CellStyle => ({inverse: true}))] as readonly CellStyle[],
+		{dim: true},
+		{dim: true, inverse: true},
+	],
+	plain: [
+		{},
+		{dim: true},
+		{},
+		{},
+		...SERIES_COLORS.map((): CellStyle => ({})),
+		...SERIES_COLORS.map((): CellStyle => ({inverse: true})),
+		{dim: true},
+		{dim: true, inverse: true},
+	],
 };
 
 /** Whether a racer is plain gradient descent on the full batch (the step lrMax bounds). */
@@ -160,7 +176,7 @@ function racerCells(racer: RacerSnapshot, slot: number, props: WeightsTableProps
 			case 'racer':
 				return {
 					text: racerLabel(racer.id).slice(0, w).padEnd(w),
-					style: (slot === props.selected ? SELECTED : SLOT) + (slot % SERIES_COLORS.length),
+					style: props.hidden?.has(slot) === true ? (slot === props.selected ? HIDDEN_SELECTED : HIDDEN) : (slot === props.selected ? SELECTED : SLOT) + (slot % SERIES_COLORS.length),
 				};
 			case 'lr': {
 				const lr = lrText(racer, slot === props.selected, props.lrMax, w);

@@ -400,6 +400,39 @@ describe('size', () => {
 	});
 });
 
+describe('showing and hiding racers', () => {
+	it('`v` shows or hides the picked racer, the tenth too, in one state with the digits', async () => {
+		const race = raceFromArgs(['--optimizers', 'gd,sgd,mb-random,mb-epoch,momentum,nesterov,adagrad,rmsprop,adam,gd:lr=0.02']);
+		advance(race, 50);
+		await show(race, {columns: 240, rows: 40});
+		const layout = fullLayout(240, 40, 10);
+		const legend = (): string => app!.lines()[layout.legend.y]!;
+		// From 160 columns the map stands beside the chart: `m` gives the legend the whole width.
+		await app!.until(() => expect(legend()).toContain(' map RM → LSTAT'));
+		app!.press('m');
+		await app!.until(() => expect(legend()).toMatch(/ 10 \S\S? gd-2 /));
+		expect(legend()).not.toContain('(hidden)');
+
+		app!.press('\u001B[B'.repeat(9));
+		await app!.until(() => expect(app!.lines()[layout.table.y + 10]).toMatch(/^gd-2 .*› *0\.02 /));
+		app!.press('v');
+		await app!.until(() => expect(legend()).toMatch(/ 10 \S\S? gd-2 \(hidden\)/));
+
+		// ↑ picks racer 9; `v` hides it, and `9` shows it again.
+		app!.press('\u001B[A');
+		app!.press('v');
+		await app!.until(() => expect(legend()).toMatch(/ 9 \S\S? adam \(hidden\)/));
+		app!.press('9');
+		await app!.until(() => expect(legend()).not.toMatch(/adam \(hidden\)/));
+		expect(legend()).toMatch(/gd-2 \(hidden\)/);
+
+		// Back down to the tenth: `v` shows it again.
+		app!.press('\u001B[B');
+		app!.press('v');
+		await app!.until(() => expect(legend()).not.toContain('(hidden)'));
+	});
+});
+
 describe('a diverged racer', () => {
 	const NOT_FINITE = /NaN|Infinity/;
 
