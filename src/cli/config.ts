@@ -131,8 +131,9 @@ export type Config = {
 	/** With `exitOnFinish`: seconds the finished race stays on screen first, 0 … MAX_HOLD. @default 2 */
 	readonly hold: number;
 	/**
-	 * Whether stdin is a TTY. The live screen still runs when it is not (`echo | gdrace`), but
-	 * without keys: it can only be stopped by a signal or `--exit-on-finish`.
+	 * Whether stdin is a TTY. When it is not (`echo | gdrace`), the live screen reads its keys from
+	 * the controlling terminal instead (src/cli/live.ts); without one too, it runs without keys and
+	 * can only be stopped by a signal or `--exit-on-finish`.
 	 */
 	readonly keys: boolean;
 	/**

@@ -8,6 +8,8 @@
  * The terminal is restored by the session's `FrameWriter.stop()`, which also runs on 'exit' as a
  * last resort. Imported dynamically: it loads React and Ink.
  */
+import {closeSync, openSync} from 'node:fs';
+import {isatty, ReadStream} from 'node:tty';
 import type {Dataset} from '../data/dataset.js';
 import type {Scheduler} from '../engine/scheduler.js';
 import type {SharedRace} from '../ui/shared-race.js';
@@ -34,6 +36,11 @@ export type LiveIo = {
 	readonly term?: string;
 	/** Ctrl+Z: stops the process until it is continued. @default none: Ctrl+Z does nothing */
 	readonly suspend?: () => void;
+	/**
+	 * Where keys come from when stdin is not a terminal (`cat data.csv | gdrace --data -`): a
+	 * stream the session reads and then destroys, or undefined for none. @default none: keys off
+	 */
+	readonly keyboard?: () => NodeJS.ReadStream | undefined;
 };
 
 /** `gdrace serve --shared`: the race the server made, which this screen presents to the viewers. */
@@ -44,7 +51,35 @@ export type Presenting = {
 };
 
 function processLiveIo(): LiveIo {
-	return {stdout: process.stdout, stdin: process.stdin, stderr: process.stderr, term: process.env['TERM'], suspend: suspendProcessGroup};
+	return {
+		stdout: process.stdout,
+		stdin: process.stdin,
+		stderr: process.stderr,
+		term: process.env['TERM'],
+		suspend: suspendProcessGroup,
+		keyboard: controllingTerminal,
+	};
+}
+
+/**
+ * The process's controlling terminal, /dev/tty, for keys when stdin is a pipe or a file, as less
+ * and fzf read it: the screen is on that terminal anyway, and keys typed there would otherwise be
+ * echoed onto it. Undefined without one (a service, `setsid`, a container without a tty) and on
+ * Windows, which has no /dev/tty: then the keys are off.
+ */
+function controllingTerminal(): NodeJS.ReadStream | undefined {
+	if (process.platform === 'win32') return undefined;
+	let fd: number;
+	try {
+		fd = openSync('/dev/tty', 'r');
+	} catch {
+		return undefined;
+	}
+	if (!isatty(fd)) {
+		closeSync(fd);
+		return undefined;
+	}
+	return new ReadStream(fd);
 }
 
 /**
@@ -63,7 +98,11 @@ function suspendProcessGroup(): void {
 }
 
 /** Runs the live race screen until the user quits, the race ends (`--exit-on-finish`) or a signal; resolves to the exit code. */
-export async function runLive(config: Config, io: LiveIo = processLiveIo(), presenting?: Presenting): Promise<number> {
+export async function runLive(given: Config, terminal: LiveIo = processLiveIo(), presenting?: Presenting): Promise<number> {
+	// stdin is not a terminal: the keys may still come from the controlling terminal.
+	const keyboard = given.keys ? undefined : terminal.keyboard?.();
+	const config = keyboard === undefined ? given : {...given, keys: true};
+	const io = keyboard === undefined ? terminal : {...terminal, stdin: keyboard};
 	const dataset = presenting?.dataset ?? loadConfigDataset(config);
 	const scheduler = presenting?.scheduler ?? createScheduler(config, dataset);
 	const signals = io.signals ?? process;
@@ -129,6 +168,7 @@ export async function runLive(config: Config, io: LiveIo = processLiveIo(), pres
 		if (watchContinue) signals.off('SIGCONT', redraw);
 		for (const remove of listeners) remove();
 		io.stdin.off('error', ignore);
+		keyboard?.destroy();
 	}
 	if (failure !== undefined) {
 		castFile?.abort();

@@ -40,7 +40,7 @@ export type AppProps = {
 	/** Frames per second the race loop aims for. */
 	readonly fps: number;
 	readonly color: boolean;
-	/** Read keys (false when stdin is not a terminal: the screen then only shows the race). */
+	/** Read keys (false without a terminal to read them from: the screen then only shows the race). */
 	readonly keys: boolean;
 	/** The footer lists the keys even when `keys` is off: a recording shows what the live screen offers. @default false */
 	readonly footerKeys?: boolean;

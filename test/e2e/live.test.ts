@@ -9,7 +9,7 @@
  */
 import {existsSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
-import {footerText} from '../../src/ui/components/Footer.js';
+import {footerText, NO_KEYS_TEXT} from '../../src/ui/components/Footer.js';
 import {ACTIONS, KEYMAP, RUNNING} from '../../src/ui/keymap.js';
 import {calculateLayout} from '../../src/ui/layout.js';
 import type {FullLayout} from '../../src/ui/layout.js';
@@ -258,10 +258,11 @@ function helpOnScreen(screen: readonly string[]): Map<string, string> {
 	const labels = new Set(ACTIONS.map((action) => KEYMAP[action].label));
 	let current: string | undefined;
 	for (const line of screen) {
-		const match = /^ (\S+) +(.*)$/.exec(line);
-		if (match !== null && labels.has(match[1]!)) {
-			current = match[1]!;
-			found.set(current, match[2]!.trimEnd());
+		// A label may hold a blank ('1-9 v'): the line starts with one of them, then the padding.
+		const label = [...labels].find((candidate) => line.startsWith(` ${candidate} `) && /^ +\S/.test(line.slice(candidate.length + 1)));
+		if (label !== undefined) {
+			current = label;
+			found.set(current, line.slice(label.length + 1).trim());
 		} else if (current !== undefined && /^ {3,}\S/.test(line)) {
 			found.set(current, `${found.get(current)!} ${line.trim()}`);
 		} else {
@@ -511,4 +512,35 @@ describe.skipIf(process.platform === 'win32' || !existsSync('/bin/bash'))('Ctrl+
 		shell.write('exit\r');
 		await shell.waitForExit();
 	});
+});
+
+// With stdin a pipe or a file, the keys come from the controlling terminal (/dev/tty), as less
+// reads them; only without one (a service, setsid) are the keys off.
+describe.skipIf(process.platform === 'win32' || !existsSync('/bin/sh'))('stdin not a terminal', () => {
+	it('`cat data.csv | gdrace --data -`: the keys work (from /dev/tty), and `q` quits as from a terminal', async () => {
+		const [node, cli] = gdraceCommand();
+		const term = spawnTerminal('/bin/sh', ['-c', 'cat data/boston.csv | "$N" "$C" --data - --epochs 1000000 --speed 64'], {env: {N: node, C: cli![0]}});
+		await term.waitFor((session) => /^gdrace {2}stdin · 506 rows/.test(session.screen()[0] ?? '') && /^optimum /m.test(session.text()));
+		expect(term.text()).not.toContain('keys off');
+		expect(term.screen()[term.rows - 2]).toBe(footerText(term.cols));
+		term.press('space');
+		await term.waitFor((session) => / paused$/.test(session.screen()[0] ?? ''));
+		term.press('g');
+		await term.waitFor((session) => / loss − L\* \(log scale\)$/m.test(session.text()));
+		term.press('q');
+		expect(await term.waitForExit()).toEqual({exitCode: 0, signal: null});
+		expect(term.scrollback().join('\n')).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+	}, TIMEOUT);
+
+	it.skipIf(!existsSync('/usr/bin/setsid') && !existsSync('/bin/setsid'))(
+		'without a controlling terminal (setsid) the keys are off and the footer says so; the race still runs to its end',
+		async () => {
+			const [node, cli] = gdraceCommand();
+			const term = spawnTerminal('/bin/sh', ['-c', 'setsid -w "$N" "$C" --epochs 300 --speed 100 --exit-on-finish --hold 0 < /dev/null'], {env: {N: node, C: cli![0]}});
+			await term.waitFor((session) => session.screen()[session.rows - 2] === NO_KEYS_TEXT);
+			expect(await term.waitForExit()).toEqual({exitCode: 0, signal: null});
+			expect(term.scrollback().join('\n')).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
+		},
+		TIMEOUT,
+	);
 });

@@ -245,7 +245,7 @@ describe('divergence in the live screen', () => {
 		expect(last).toMatch(/^gdrace/);
 		expect(last.match(/^(?:GD|SGD|MB-random|MB-epoch) .* diverged @[\d.,]+/gm)?.length, last).toBe(diverging);
 		expect(last.match(/×× \S+ diverged/g)?.length, last).toBe(diverging);
-		if (diverging === 1) expect(last).toMatch(/^SGD +1 +1 .* diverged @2 /m);
+		if (diverging === 1) expect(last).toMatch(/^SGD +1 +1 .* diverged @2$/m);
 		// And the summary left in the scrollback says so too.
 		const summary = term.scrollback().join('\n');
 		expectNoNonFinite(summary);

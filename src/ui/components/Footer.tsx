@@ -4,14 +4,14 @@ import type {Action, KeyContext} from '../keymap.js';
 
 export type FooterProps = {
 	readonly width: number;
-	/** Whether keys are read: without (stdin not a terminal) the footer says so instead. @default true */
+	/** Whether keys are read: without (no terminal to read them from) the footer says so instead. @default true */
 	readonly keys?: boolean;
 	/** The race's state: the footer offers only keys that do something in it. @default RUNNING */
 	readonly context?: KeyContext;
 };
 
-/** The footer when stdin is not a terminal. */
-export const NO_KEYS_TEXT = 'keys off: stdin is not a terminal · Ctrl+C stops the race';
+/** The footer without keys: stdin is not a terminal, and there is no controlling terminal to read them from either. */
+export const NO_KEYS_TEXT = 'keys off: no terminal to read them from · a signal stops the race';
 
 const SEPARATOR = '  ';
 

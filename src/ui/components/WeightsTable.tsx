@@ -225,9 +225,23 @@ function optimumCells(props: WeightsTableProps): Cell[] {
 	});
 }
 
-/** One line of cells one blank apart, as spans. */
+/** Whether a style shows on a blank: only inverse video does here (a dim or colored space looks like any other). */
+function showsOnBlank(style: number): boolean {
+	return (style >= SELECTED && style < HIDDEN) || style === HIDDEN_SELECTED;
+}
+
+/**
+ * One line of cells one blank apart, as spans. A cell's trailing blanks are plain unless its
+ * style shows on them, so that a row ends in blanks the frame writer can erase rather than write
+ * (the optimum row's status is dim and would otherwise run styled to the table's edge).
+ */
 function spans(cells: readonly Cell[]): SpanLine {
-	return cells.map((cell, index) => ({text: index > 0 ? ` ${cell.text}` : cell.text, style: cell.style ?? PLAIN}));
+	return cells.flatMap((cell, index) => {
+		const style = cell.style ?? PLAIN;
+		const text = index > 0 ? ` ${cell.text}` : cell.text;
+		const body = style === PLAIN || showsOnBlank(style) ? text : text.trimEnd();
+		return body.length === text.length ? [{text, style}] : [{text: body, style}, {text: text.slice(body.length), style: PLAIN}];
+	});
 }
 
 /**

@@ -199,7 +199,7 @@ describe('keys', () => {
 		await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('quit'), {timeout: 10_000});
 	});
 
-	it('no key does anything when keys are off (stdin is not a terminal)', async () => {
+	it('no key does anything when keys are off (no terminal to read them from)', async () => {
 		const onExit = vi.fn<(reason: ExitReason) => void>();
 		const race = raceFromArgs();
 		await show(race, {keys: false, onExit});
