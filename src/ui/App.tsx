@@ -332,6 +332,7 @@ export default function App({scheduler, data, fps, color, keys, exitOnFinish, fi
 						rates={frame.rates}
 						selected={ui.selected}
 						hidden={ui.hidden}
+						rows={layout.tableRacers}
 						lrMax={snapshot.curvature.lrMax}
 						clock={view}
 						dataRows={data.rows}

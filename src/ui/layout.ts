@@ -35,6 +35,11 @@ export type FullLayout = {
 	/** The x-axis: tick line and label line under the plot, aligned with it. */
 	readonly xAxis: Rect;
 	readonly table: Rect;
+	/**
+	 * Racers with a row in the table: every racer where the rows allow, else as many as leave the
+	 * plot MIN_PLOT_HEIGHT rows (at least MIN_TABLE_RACERS): the table then shows a window of them.
+	 */
+	readonly tableRacers: number;
 	readonly columns: readonly TableColumn[];
 	/** Features whose weight did not fit in the table. */
 	readonly hiddenWeights: number;
@@ -62,6 +67,8 @@ export const HEADROOM = 1;
 /** The narrowest chart worth drawing. */
 export const MIN_PLOT_WIDTH = 24;
 export const MIN_PLOT_HEIGHT = 4;
+/** Fewest racers' rows the table shows (all of them for a race of fewer). */
+export const MIN_TABLE_RACERS = 4;
 /** y labels ("1.23e+09" and a space) */
 export const LABEL_WIDTH = 10;
 const HEADER_ROWS = 2;
@@ -158,16 +165,19 @@ export function fitColumns(width: number, features: number): {columns: TableColu
 
 /** Lays out the screen for a terminal of `columns` × `rows` and a race of `racers` racers over `features` features. */
 export function calculateLayout(columns: number, rows: number, racers: number, features: number): Layout {
-	const tableRows = racers + 2; // column titles, one row per racer, the optimum
-	const fixedRows = HEADER_ROWS + LEGEND_ROWS + X_AXIS_ROWS + tableRows + FOOTER_ROWS;
-	const need = {columns: MIN_COLUMNS, rows: fixedRows + MIN_PLOT_HEIGHT + HEADROOM};
+	// Everything but the plot and the racers' rows (the table's column titles and optimum row included).
+	const fixedRows = HEADER_ROWS + LEGEND_ROWS + X_AXIS_ROWS + 2 + FOOTER_ROWS;
+	const need = {columns: MIN_COLUMNS, rows: fixedRows + Math.min(racers, MIN_TABLE_RACERS) + MIN_PLOT_HEIGHT + HEADROOM};
 	const width = Math.max(0, Math.floor(columns));
 	const height = Math.max(0, Math.floor(rows) - HEADROOM);
 	if (width < need.columns || rows < need.rows) {
 		return {kind: 'too-small', width, height, need};
 	}
 
-	const plotHeight = height - fixedRows;
+	// The table takes a row per racer as far as the plot keeps its least height; the plot the rest.
+	const tableRacers = Math.min(racers, height - fixedRows - MIN_PLOT_HEIGHT);
+	const tableRows = tableRacers + 2;
+	const plotHeight = height - fixedRows - tableRacers;
 	const {columns: tableColumns, hiddenWeights} = fitColumns(width, features);
 	let y = 0;
 	const header = {x: 0, y, width, height: HEADER_ROWS};
@@ -193,6 +203,7 @@ export function calculateLayout(columns: number, rows: number, racers: number, f
 		plot,
 		xAxis,
 		table,
+		tableRacers,
 		columns: tableColumns,
 		hiddenWeights,
 		footer,

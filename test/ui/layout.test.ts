@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {calculateLayout, fitColumns, HEADROOM, MIN_COLUMNS, TABLE_COLUMN_IDS, WIDE_STATUS, type FullLayout} from '../../src/ui/layout.js';
+import {calculateLayout, fitColumns, HEADROOM, MIN_COLUMNS, MIN_PLOT_HEIGHT, TABLE_COLUMN_IDS, WIDE_STATUS, type FullLayout} from '../../src/ui/layout.js';
 
 function full(columns: number, rows: number, racers = 4, features = 2): FullLayout {
 	const layout = calculateLayout(columns, rows, racers, features);
@@ -70,10 +70,36 @@ describe('calculateLayout', () => {
 		expect(calculateLayout(0, 0, 4, 2).kind).toBe('too-small');
 	});
 
-	it('needs more rows for more racers', () => {
-		const small = calculateLayout(100, 17, 4, 2);
-		expect(small.kind).toBe('full');
-		expect(calculateLayout(100, 17, 9, 2).kind).toBe('too-small');
+	it('needs a row more per racer up to four; beyond, the table shows a window of them', () => {
+		expect(calculateLayout(100, 17, 4, 2).kind).toBe('full');
+		expect(calculateLayout(100, 16, 4, 2)).toMatchObject({kind: 'too-small', need: {rows: 17}});
+		expect(calculateLayout(100, 15, 2, 2)).toMatchObject({kind: 'full', tableRacers: 2});
+		expect(calculateLayout(100, 14, 2, 2)).toMatchObject({kind: 'too-small', need: {rows: 15}});
+		// Nine or twenty racers fit where four do, in a window of four rows.
+		for (const racers of [9, 20]) {
+			expect(calculateLayout(100, 16, racers, 2)).toMatchObject({kind: 'too-small', need: {rows: 17}});
+			expect(calculateLayout(100, 17, racers, 2)).toMatchObject({kind: 'full', tableRacers: 4, plot: {height: MIN_PLOT_HEIGHT}});
+		}
+	});
+
+	it('as the terminal grows, the table gets a row per racer first, then the plot the rest', () => {
+		for (const racers of [1, 4, 9, 20]) {
+			let last: FullLayout | undefined;
+			for (let rows = 17; rows <= 60; rows++) {
+				const layout = calculateLayout(100, rows, racers, 2);
+				if (layout.kind !== 'full') throw new Error(`${racers} racers at ${rows} rows`);
+				expect(layout.table.height).toBe(layout.tableRacers + 2);
+				expect(layout.height).toBe(rows - 1);
+				expect(layout.plot.height).toBeGreaterThanOrEqual(MIN_PLOT_HEIGHT);
+				if (layout.tableRacers < racers) expect(layout.plot.height).toBe(MIN_PLOT_HEIGHT);
+				if (last !== undefined) {
+					// One more row goes to exactly one of them.
+					expect(layout.tableRacers - last.tableRacers + layout.plot.height - last.plot.height).toBe(1);
+					if (layout.plot.height > last.plot.height) expect(layout.tableRacers).toBe(racers);
+				}
+				last = layout;
+			}
+		}
 	});
 });
 

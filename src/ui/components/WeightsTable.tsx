@@ -25,6 +25,8 @@ export type WeightsTableProps = {
 	readonly selected: number;
 	/** Racers the chart and the map do not draw (`1`…`9`, `v`), by index: their names are dim. @default none */
 	readonly hidden?: ReadonlySet<number>;
+	/** Racers' rows the table has (the layout's `tableRacers`): fewer than the racers, it shows the selected racer's page. @default every racer */
+	readonly rows?: number;
 	/** 2/λmax: a plain full-batch racer with an lr at or above it is marked ! (it diverges). */
 	readonly lrMax: number;
 	readonly clock: Clock;
@@ -80,9 +82,15 @@ export function statusOf(
  * out at the line's right end ('+3 weights', or '+3' when short of room). The layout keeps the
  * status column last whenever weights are left out, so its title's blank tail always has room.
  */
-export function titleLine(columns: readonly TableColumn[], features: readonly string[], hiddenWeights: number, width: number): string {
+export function titleLine(
+	columns: readonly TableColumn[],
+	features: readonly string[],
+	hiddenWeights: number,
+	width: number,
+	shown: TableWindow | null = null,
+): string {
 	const text = columns
-		.map((column) => title(column, features))
+		.map((column) => title(column, features, shown))
 		.join(' ')
 		.trimEnd();
 	if (hiddenWeights <= 0) return text;
@@ -92,10 +100,35 @@ export function titleLine(columns: readonly TableColumn[], features: readonly st
 	return text + note.padStart(Math.max(note.length + 1, width - used));
 }
 
-function title(column: TableColumn, features: readonly string[]): string {
+/**
+ * The racer column's title when the table shows a window of the racers: which ones, of how many
+ * ('4–20/20'), without the count where that is too long, or only where they start ('9991…').
+ */
+export function windowText(shown: TableWindow, width: number): string {
+	const range = `${shown.first + 1}–${shown.first + shown.count}`;
+	const whole = `${range}/${shown.total}`;
+	return whole.length <= width ? whole : range.length <= width ? range : `${shown.first + 1}…`.slice(0, width);
+}
+
+/** Which racers' rows the table shows: `count` from index `first`, of `total`. */
+export type TableWindow = {readonly first: number; readonly count: number; readonly total: number};
+
+/**
+ * The racers the table shows when it has rows for `rows` of `total`: pages of `rows` racers, the
+ * page holding the selected racer (the last page ends at the last racer), so that ↑/↓ turn the
+ * page when they leave it. Null when every racer has a row.
+ */
+export function tableWindow(total: number, rows: number, selected: number): TableWindow | null {
+	if (rows >= total) return null;
+	const count = Math.max(1, rows);
+	const page = Math.floor(Math.min(Math.max(0, selected), total - 1) / count) * count;
+	return {first: Math.min(page, total - count), count, total};
+}
+
+function title(column: TableColumn, features: readonly string[], shown: TableWindow | null): string {
 	switch (column.id) {
 		case 'racer':
-			return 'racer'.padEnd(column.width);
+			return (shown === null ? 'racer' : windowText(shown, column.width)).padEnd(column.width);
 		case 'lr':
 			return alignRight('lr', column.width);
 		case 'iterations':
@@ -249,12 +282,15 @@ function spans(cells: readonly Cell[]): SpanLine {
  * updates per second, in fixed-width columns (numbers never make a column jump); then the optimum.
  */
 function WeightsTable(props: WeightsTableProps) {
-	const {rect, columns, features, hiddenWeights, racers, color} = props;
+	const {rect, columns, features, hiddenWeights, racers, color, rows = racers.length} = props;
 	const {width} = rect;
-	const header = titleLine(columns, features, hiddenWeights, width);
+	const shown = tableWindow(racers.length, rows, props.selected);
+	const header = titleLine(columns, features, hiddenWeights, width, shown);
+	const first = shown?.first ?? 0;
+	const count = shown?.count ?? racers.length;
 	// The rows change every frame: a layer under the titles, not Ink text.
-	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: racers.length + 1}), [rect.x, rect.y, width, racers.length]);
-	const lines = [...racers.map((racer, slot) => spans(racerCells(racer, slot, props))), spans(optimumCells(props))];
+	const rowsRect = useMemo(() => ({x: rect.x, y: rect.y + 1, width, height: count + 1}), [rect.x, rect.y, width, count]);
+	const lines = [...racers.slice(first, first + count).map((racer, index) => spans(racerCells(racer, first + index, props))), spans(optimumCells(props))];
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate">

@@ -433,6 +433,39 @@ describe('showing and hiding racers', () => {
 	});
 });
 
+describe('more racers than the table has rows for', () => {
+	it('20 racers at 100×30: the race is drawn, the table shows the selected racer\'s page, ↑/↓ turn it', async () => {
+		const specs = Array.from({length: 20}, (_, index) => `gd:lr=${(index + 1) / 100}`);
+		const race = raceFromArgs(['--optimizers', specs.join(',')]);
+		advance(race, 20);
+		await show(race, {columns: 100, rows: 30});
+		const layout = fullLayout(100, 30, 20);
+		expect(layout.tableRacers).toBe(17);
+		const rows = (): string[] => app!.lines().slice(layout.table.y, layout.table.y + layout.table.height);
+		const names = (): string[] => rows().slice(1, -1).map((line) => line.split(' ')[0]!);
+		await app!.until(() => expect(rows()[0]).toMatch(/^1–17\/20 +iter /));
+		expect(names()).toEqual(['GD', ...Array.from({length: 16}, (_, index) => `gd-${index + 2}`)]);
+		expect(rows().at(-1)).toMatch(/^optimum /);
+		expect(app!.lines()[layout.footer.y]).toBe(footerText(100));
+
+		// ↓ to the 17th: the same page; to the 18th: the last page, 4–20, the 18th picked.
+		app!.press('\u001B[B'.repeat(16));
+		await app!.until(() => expect(app!.lines()[1]).toContain('gd-17 lr 0.17'));
+		expect(rows()[0]).toMatch(/^1–17\/20 /);
+		app!.press('\u001B[B');
+		await app!.until(() => expect(rows()[0]).toMatch(/^4–20\/20 +iter /));
+		expect(names()).toEqual(Array.from({length: 17}, (_, index) => `gd-${index + 4}`));
+		expect(app!.lines()[1]).toContain('gd-18 lr 0.18');
+		// Each row is its racer's: gd-20's lr is 0.2, and its numbers are the engine's.
+		const snapshot = race.scheduler.race.snapshot();
+		const last = rows().at(-2)!;
+		expect(last).toMatch(new RegExp(`^gd-20 +20 +${snapshot.racers[19]!.samples.toLocaleString('en-US')} `));
+		// ↑ back to the 3rd: the first page again.
+		app!.press('\u001B[A'.repeat(15));
+		await app!.until(() => expect(rows()[0]).toMatch(/^1–17\/20 /));
+	});
+});
+
 describe('a diverged racer', () => {
 	const NOT_FINITE = /NaN|Infinity/;
 

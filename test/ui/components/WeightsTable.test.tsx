@@ -8,7 +8,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {RaceSnapshot, RacerSnapshot} from '../../../src/engine/types.js';
 import {textWidth} from '../../../src/text-width.js';
-import WeightsTable, {statusOf, titleLine} from '../../../src/ui/components/WeightsTable.js';
+import WeightsTable, {statusOf, tableWindow, titleLine, windowText} from '../../../src/ui/components/WeightsTable.js';
 import {formatCompact, formatCount, formatFixed, formatPercent, formatRate, formatSignificant} from '../../../src/ui/format.js';
 import {fitColumns, MIN_COLUMNS} from '../../../src/ui/layout.js';
 import type {FullLayout, TableColumnId} from '../../../src/ui/layout.js';
@@ -215,6 +215,47 @@ describe('WeightsTable', () => {
 		expect(titleLine(at53.columns, ['a', 'b', 'c'], at53.hiddenWeights, 53)).toBe(
 			'racer         iter       loss     gap status       +3',
 		);
+	});
+});
+
+describe('a window of the racers', () => {
+	it('pages of the table\'s rows, the one holding the selected racer; the last page ends at the last racer', () => {
+		expect(tableWindow(4, 4, 0)).toBeNull();
+		expect(tableWindow(4, 9, 3)).toBeNull();
+		expect(tableWindow(20, 17, 0)).toEqual({first: 0, count: 17, total: 20});
+		expect(tableWindow(20, 17, 16)).toEqual({first: 0, count: 17, total: 20});
+		expect(tableWindow(20, 17, 17)).toEqual({first: 3, count: 17, total: 20});
+		expect(tableWindow(20, 17, 19)).toEqual({first: 3, count: 17, total: 20});
+		expect(tableWindow(10, 4, 5)).toEqual({first: 4, count: 4, total: 10});
+		expect(tableWindow(10, 4, 9)).toEqual({first: 6, count: 4, total: 10});
+		// Every racer is on the page of its own selection, at every size.
+		for (let total = 1; total <= 30; total++) {
+			for (let rows = 1; rows <= total; rows++) {
+				for (let selected = 0; selected < total; selected++) {
+					const shown = tableWindow(total, rows, selected) ?? {first: 0, count: total, total};
+					expect(selected).toBeGreaterThanOrEqual(shown.first);
+					expect(selected).toBeLessThan(shown.first + shown.count);
+					expect(shown.first + shown.count).toBeLessThanOrEqual(total);
+					expect(shown.count).toBe(Math.min(rows, total));
+				}
+			}
+		}
+	});
+
+	it('the racer column\'s title says which racers the table shows, of how many', () => {
+		const shown = {first: 3, count: 17, total: 20};
+		for (const width of [MIN_COLUMNS, 80, 100, 160, 240]) {
+			for (const features of [2, 7]) {
+				const names = Array.from({length: features}, (_, index) => `f${index}`);
+				const {columns, hiddenWeights} = fitColumns(width, features);
+				const plain = titleLine(columns, names, hiddenWeights, width);
+				const windowed = titleLine(columns, names, hiddenWeights, width, shown);
+				// Only the first title changes, within its column.
+				expect(windowed).toBe(`4–20/20  ${plain.slice(9)}`);
+			}
+		}
+		expect(windowText({first: 99, count: 30, total: 200}, 9)).toBe('100–129');
+		expect(windowText({first: 9990, count: 10, total: 10000}, 9)).toBe('9991…');
 	});
 });
 
