@@ -45,6 +45,27 @@ export type LossChartProps = {
 	readonly cursor?: number | null;
 };
 
+/** How many charts `sharedChart` keeps. */
+const RECENT_CHARTS = 4;
+const recentCharts: {readonly inputs: readonly unknown[]; readonly model: ReturnType<typeof buildChart>}[] = [];
+
+/**
+ * The chart for these inputs, built once for every screen that shows it: the viewers of `gdrace
+ * serve --shared` render the same published frame of the same race, and those at the same size
+ * and view would each build the same chart (a tenth of a busy server's CPU). The last few charts
+ * are kept by their inputs, compared by identity; the inputs include the frame counter, which
+ * stands for the histories (they change in place), and a race's racers differ from every other
+ * race's, so that screens of other races never share a chart. A chart's canvas is only read.
+ */
+export function sharedChart(inputs: readonly unknown[], build: () => ReturnType<typeof buildChart>): ReturnType<typeof buildChart> {
+	const hit = recentCharts.find((entry) => entry.inputs.length === inputs.length && entry.inputs.every((value, index) => Object.is(value, inputs[index])));
+	if (hit !== undefined) return hit.model;
+	const model = build();
+	recentCharts.unshift({inputs, model});
+	if (recentCharts.length > RECENT_CHARTS) recentCharts.pop();
+	return model;
+}
+
 /** A history with its losses smoothed (a new loss column; the rest shared), or as it is at weight 0. */
 function smoothed(history: ChartHistory, weight: number): ChartHistory {
 	return weight > 0 ? {...history, loss: smooth(history.loss, weight)} : history;
@@ -220,26 +241,28 @@ function LossChart(props: LossChartProps) {
 	const sink = useContext(LayerContext);
 	const model = useMemo(
 		() =>
-			buildChart({
-				series: racers.map((racer, slot) => ({
-					id: racer.id,
-					slot,
-					history: smoothed(racer.history.columns(), smoothing),
-					hidden: hidden.has(slot),
-					diverged: racer.state === 'diverged',
-				})),
-				lossStar,
-				view,
-				clock,
-				dataRows,
-				epochs,
-				width: plot.width,
-				height: plot.height,
-				color,
-				labelWidth: labels.width,
-				smoothing,
-				cursor,
-			}),
+			sharedChart([racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version, smoothing, cursor], () =>
+				buildChart({
+					series: racers.map((racer, slot) => ({
+						id: racer.id,
+						slot,
+						history: smoothed(racer.history.columns(), smoothing),
+						hidden: hidden.has(slot),
+						diverged: racer.state === 'diverged',
+					})),
+					lossStar,
+					view,
+					clock,
+					dataRows,
+					epochs,
+					width: plot.width,
+					height: plot.height,
+					color,
+					labelWidth: labels.width,
+					smoothing,
+					cursor,
+				}),
+			),
 		// `version` stands for the histories, which change in place.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[racers, lossStar, view, clock, dataRows, epochs, hidden, color, plot.width, plot.height, labels.width, version, smoothing, cursor],

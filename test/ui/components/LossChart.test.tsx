@@ -3,8 +3,8 @@
  * and L*, `l` and `g` change the y-axis (linear, log, gap), and `1`–`4` hide and show racers.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import {planLegend, Y_CAPTIONS} from '../../../src/ui/components/LossChart.js';
-import {GLYPH_SETS, LOSS_STAR_GLYPH} from '../../../src/ui/chart.js';
+import {planLegend, sharedChart, Y_CAPTIONS} from '../../../src/ui/components/LossChart.js';
+import {buildChart, GLYPH_SETS, LOSS_STAR_GLYPH} from '../../../src/ui/chart.js';
 import {formatSignificant} from '../../../src/ui/format.js';
 import type {FullLayout} from '../../../src/ui/layout.js';
 import {advance, fullLayout, raceFromArgs, renderApp} from './render-app.js';
@@ -228,5 +228,34 @@ describe('`1`–`4`', () => {
 		app.press('1');
 		await app.until(() => expect(legend()).toContain('1 ── GD (hidden)'));
 		expect(legend().match(/\(hidden\)/g)).toHaveLength(4);
+	});
+});
+
+describe('sharedChart (the viewers of one shared race build each chart once)', () => {
+	const chart = (tag: number) => buildChart({series: [], lossStar: tag, view: 'linear', clock: 'iteration', dataRows: 506, epochs: 100, width: 30, height: 5});
+
+	it('gives every screen with the same inputs (by identity) the one chart, and builds again for any other input', () => {
+		const racers: unknown[] = [];
+		const hidden = new Set<number>();
+		let builds = 0;
+		const get = (inputs: readonly unknown[]) =>
+			sharedChart(inputs, () => {
+				builds++;
+				return chart(builds);
+			});
+		const first = get([racers, hidden, 100, 7]);
+		expect(get([racers, hidden, 100, 7])).toBe(first);
+		expect(builds).toBe(1);
+		// Another frame, size, set of hidden racers (an equal one included) or race: another chart.
+		expect(get([racers, hidden, 100, 8])).not.toBe(first);
+		expect(get([racers, hidden, 80, 7])).not.toBe(first);
+		expect(get([racers, new Set<number>(), 100, 7])).not.toBe(first);
+		expect(get([[], hidden, 100, 7])).not.toBe(first);
+		expect(builds).toBe(5);
+		// A few are kept: the oldest goes.
+		expect(get([racers, hidden, 100, 8])).toBe(get([racers, hidden, 100, 8]));
+		expect(builds).toBe(5);
+		expect(get([racers, hidden, 100, 7])).not.toBe(first);
+		expect(builds).toBe(6);
 	});
 });
