@@ -293,6 +293,53 @@ describe('the time clock is fair for small budgets (issue 10 item 5)', () => {
 			expect(racer.updates, racer.id).toBe(2);
 		}
 	});
+
+	/** An injected clock on which every loss measurement (one per update) takes 1/16 ms; returns what it read. */
+	function fakeClock(): {readonly now: () => number; readonly updates: () => number} {
+		let now = 0;
+		let updates = 0;
+		vi.spyOn(performance, 'now').mockImplementation(() => now);
+		const measure = Objective.prototype.measure;
+		vi.spyOn(Objective.prototype, 'measure').mockImplementation(function (this: Objective, theta, out) {
+			now += 1 / 16;
+			updates++;
+			measure.call(this, theta, out);
+		});
+		return {now: () => now, updates: () => updates};
+	}
+
+	test('before a time-clock race the throwaway racers run in turns for 20 ms of CPU, so the racers start on optimized code', () => {
+		const clock = fakeClock();
+		const race = new Race(bookConfig({clock: 'time', epochs: 1}));
+		race.advance(1);
+		const racing = race.racers.reduce((sum, racer) => sum + racer.updates, 0);
+		// 20 ms at 1/16 ms an update, and at most a round beyond (each throwaway at most 1 ms a turn).
+		const warmUp = clock.updates() - racing;
+		expect(warmUp).toBeGreaterThanOrEqual(20 * 16);
+		expect(warmUp).toBeLessThanOrEqual((20 + 4) * 16 + 4);
+		// The racers themselves start where a race starts.
+		for (const racer of race.racers) expect(racer.ms, racer.id).toBeLessThanOrEqual(0.1 + 1 / 16);
+	});
+
+	test('under the iteration clock the warm-up is one short turn (its results do not depend on time)', () => {
+		const clock = fakeClock();
+		const race = new Race(bookConfig({epochs: 1}));
+		race.advance(1);
+		const racing = race.racers.reduce((sum, racer) => sum + racer.updates, 0);
+		// One turn each, of at most 16 iterations or about 1 ms (16 updates here, and the chunk that passes it).
+		const warmUp = clock.updates() - racing;
+		expect(warmUp).toBeGreaterThanOrEqual(4);
+		expect(warmUp).toBeLessThanOrEqual(4 * 2 * 16);
+		expect(clock.now()).toBeLessThan(10);
+	});
+
+	test('the time-clock warm-up ends early when every throwaway racer has diverged', () => {
+		const clock = fakeClock();
+		const race = new Race(bookConfig({clock: 'time', epochs: 1, racers: [spec('gd', {lr: 50}), spec('sgd', {lr: 50})]}));
+		race.advance(1);
+		expect(clock.now()).toBeLessThan(20);
+		expect(race.racers.map((racer) => racer.state)).toEqual(['diverged', 'diverged']);
+	});
 });
 
 describe('the samples clock is exact at the end (issue 10 item 19)', () => {
