@@ -18,12 +18,17 @@ const WARM_UP_ITERATIONS = 16;
 /** …or for at most about this many ms (a cold process), whichever comes first. */
 const WARM_UP_MS = 1;
 /**
- * Under the time clock, ms of CPU the throwaway racers run for, in turns, doubling their target
- * each turn: long enough for V8 to compile the hot code and swap it in, so that the racers' CPU
- * time is spent on the code they would run for the rest of the race (with 16 iterations, the
- * book race's finish times in ms were the JIT's, and their order changed from run to run).
+ * Under the time clock the throwaway racers run in turns (each to a doubling target, at most
+ * WARM_UP_MS a turn) until V8 has compiled the hot code and swapped it in, so that the racers'
+ * CPU time goes to the code they run for the rest of the race: with 16 iterations, the book
+ * race's finish times in ms were the JIT's, and their order changed from run to run. Compiled is
+ * taken to be when no throwaway's cost per update has fallen by a tenth for WARM_UP_CALM_TURNS
+ * turns, after at least TIME_WARM_UP_MS and at most TIME_WARM_UP_MAX_MS (the live screen loads
+ * React's code as well, and its compiler queue is longer).
  */
 const TIME_WARM_UP_MS = 20;
+const TIME_WARM_UP_MAX_MS = 100;
+const WARM_UP_CALM_TURNS = 3;
 /** Share of the time left before a deadline that one round is sized to take. */
 const ROUND_SHARE = 0.5;
 
@@ -127,15 +132,33 @@ export class Race {
 		// `gdrace --json` starts sooner). That happens on the first `extend`, not here: a live
 		// screen draws its first frame (iteration 0) before any racing.
 		this.warmUp = () => {
+			// Under the time clock, with the racers' own history size: recording is part of an update's cost.
+			const timed = config.clock === 'time';
 			const throwaways = config.racers.map(
-				(spec) => new Racer(spec, {...options, epochs: Infinity, seed: config.seed + 1, historyCapacity: 4, warmUp: true}),
+				(spec) => new Racer(spec, {...options, epochs: Infinity, seed: config.seed + 1, historyCapacity: timed ? options.historyCapacity : 4, warmUp: true}),
 			);
-			const until = performance.now() + (config.clock === 'time' ? TIME_WARM_UP_MS : 0);
+			const began = performance.now();
+			const least = began + (timed ? TIME_WARM_UP_MS : 0);
+			const most = began + (timed ? TIME_WARM_UP_MAX_MS : 0);
+			// Each throwaway's lowest cost per update so far, ms.
+			const best = throwaways.map(() => Infinity);
+			let calm = 0;
 			let target = WARM_UP_ITERATIONS;
 			do {
-				for (const throwaway of throwaways) throwaway.advanceTo(target, 'iteration', performance.now() + WARM_UP_MS);
+				let faster = false;
+				throwaways.forEach((throwaway, index) => {
+					const {updates, ms} = throwaway;
+					throwaway.advanceTo(target, 'iteration', performance.now() + WARM_UP_MS);
+					if (throwaway.updates === updates) return;
+					const cost = (throwaway.ms - ms) / (throwaway.updates - updates);
+					if (cost < 0.9 * best[index]!) faster = true;
+					best[index] = Math.min(best[index]!, cost);
+				});
+				calm = faster ? 0 : calm + 1;
 				target *= 2;
-			} while (performance.now() < until && throwaways.some((throwaway) => throwaway.state === 'running'));
+				const now = performance.now();
+				if (now >= most || (now >= least && calm >= WARM_UP_CALM_TURNS)) break;
+			} while (throwaways.some((throwaway) => throwaway.state === 'running'));
 		};
 	}
 

@@ -321,6 +321,38 @@ describe('the time clock is fair for small budgets (issue 10 item 5)', () => {
 		for (const racer of race.racers) expect(racer.ms, racer.id).toBeLessThanOrEqual(0.1 + 1 / 16);
 	});
 
+	test('the time-clock warm-up waits for the code to get faster (the JIT), up to 100 ms', () => {
+		// Updates get 15 % cheaper every 3 ms (code being compiled, function by function) until
+		// 60 ms, then cost the same: the warm-up goes on past 60 ms, for 3 calm turns of at most
+		// 1 ms per throwaway each, after the turns that still saw the last speed-up (at most two:
+		// the one under way at 60 ms and the one it makes look faster).
+		let now = 0;
+		vi.spyOn(performance, 'now').mockImplementation(() => now);
+		const measure = Objective.prototype.measure;
+		vi.spyOn(Objective.prototype, 'measure').mockImplementation(function (this: Objective, theta, out) {
+			now += (1 / 16) * 0.85 ** Math.floor(Math.min(now, 60) / 3);
+			measure.call(this, theta, out);
+		});
+		const race = new Race(bookConfig({clock: 'time', epochs: 1}));
+		race.advance(1);
+		const racingMs = race.racers.reduce((sum, racer) => sum + racer.ms, 0);
+		expect(now - racingMs).toBeGreaterThan(60);
+		expect(now - racingMs).toBeLessThan(60 + 5 * 4 + 1);
+
+		// Code that keeps getting faster: at most 100 ms.
+		vi.restoreAllMocks();
+		now = 0;
+		vi.spyOn(performance, 'now').mockImplementation(() => now);
+		vi.spyOn(Objective.prototype, 'measure').mockImplementation(function (this: Objective, theta, out) {
+			now += (1 / 16) * 0.85 ** Math.floor(now / 3);
+			measure.call(this, theta, out);
+		});
+		const endless = new Race(bookConfig({clock: 'time', epochs: 1}));
+		endless.advance(1);
+		expect(now).toBeGreaterThanOrEqual(100);
+		expect(now).toBeLessThan(100 + 4 + 1);
+	});
+
 	test('under the iteration clock the warm-up is one short turn (its results do not depend on time)', () => {
 		const clock = fakeClock();
 		const race = new Race(bookConfig({epochs: 1}));
