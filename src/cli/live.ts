@@ -67,7 +67,7 @@ function processLiveIo(): LiveIo {
  * echoed onto it. Undefined without one (a service, `setsid`, a container without a tty) and on
  * Windows, which has no /dev/tty: then the keys are off.
  */
-function controllingTerminal(): NodeJS.ReadStream | undefined {
+export function controllingTerminal(): NodeJS.ReadStream | undefined {
 	if (process.platform === 'win32') return undefined;
 	let fd: number;
 	try {

@@ -131,7 +131,8 @@ async function serve(argv: readonly string[], io: Io): Promise<number> {
 		throw new UsageError('gdrace serve takes race and screen flags only (not --plain, --json, --log, --export, --cast, --render)');
 	}
 	// The server's own TERM says nothing of the viewers' terminals (colors: the flags, NO_COLOR and FORCE_COLOR still count).
-	const config = toConfig(parsed.args, {...io, env: {...io.env, TERM: undefined}, stdoutIsTTY: true, stdinIsTTY: true});
+	// stdin as it is: `--data -` reads a pipe, not the terminal (the presenter's keys: runServe).
+	const config = toConfig(parsed.args, {...io, env: {...io.env, TERM: undefined}, stdoutIsTTY: true});
 	const dataset = loadConfigDataset(config);
 	const env = process.env;
 	env['NODE_ENV'] ??= 'production';

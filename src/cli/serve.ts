@@ -44,7 +44,7 @@ import type {Config} from './config.js';
 import {EXIT, STOP_SIGNALS, UsageError, oneLine} from './errors.js';
 import type {StopSignal} from './errors.js';
 import {runHeadless} from './headless.js';
-import {runLive} from './live.js';
+import {controllingTerminal, runLive} from './live.js';
 import type {LiveIo} from './live.js';
 import {createScheduler, headerData} from './race-setup.js';
 import type {ServeOptions} from './serve-args.js';
@@ -91,6 +91,8 @@ export type ServeIo = {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** `--shared`: the presenter's keys. @default process.stdin when descriptor 0 is a terminal */
 	readonly stdin?: NodeJS.ReadStream;
+	/** `--shared` with `stdin` not a terminal: where the keys come from instead. @default the controlling terminal, /dev/tty */
+	readonly keyboard?: () => NodeJS.ReadStream | undefined;
 	/** @default process */
 	readonly signals?: NodeJS.EventEmitter;
 	/** Told the listening address once the server listens (tests). */
@@ -333,11 +335,21 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 	const signals = io.signals ?? process;
 	// --shared: this terminal shows the race (checked before a key is made or a port taken).
 	let presenterIo: LiveIo | undefined;
+	/** `--shared` with stdin a pipe or a file (`--data -`): the presenter's keys, from the controlling terminal. */
+	let presenterKeys: NodeJS.ReadStream | undefined;
 	if (options.shared) {
+		if ((io.stdout as {isTTY?: boolean}).isTTY !== true) {
+			throw new UsageError('serve --shared shows and steers the race on this terminal: its stdout must be a terminal (without --shared every viewer races their own race)');
+		}
 		// Not process.stdin unless it is a terminal: creating it would make a pipe non-blocking.
-		const stdin = io.stdin ?? (isatty(0) ? process.stdin : undefined);
-		if ((io.stdout as {isTTY?: boolean}).isTTY !== true || stdin?.isTTY !== true) {
-			throw new UsageError('serve --shared shows and steers the race on this terminal: its stdout and stdin must be a terminal (without --shared every viewer races their own race)');
+		let stdin = io.stdin ?? (isatty(0) ? process.stdin : undefined);
+		if (stdin?.isTTY !== true) {
+			// As the live screen does (cli/live.ts): the keys come from /dev/tty, the terminal the screen is on.
+			presenterKeys = (io.keyboard ?? controllingTerminal)();
+			if (presenterKeys === undefined) {
+				throw new UsageError('serve --shared steers the race with keys from this terminal, and there is none to read them from: stdin is not a terminal and there is no controlling terminal (/dev/tty)');
+			}
+			stdin = presenterKeys;
 		}
 		presenterIo = {stdout: io.stdout as NodeJS.WriteStream, stdin, stderr: io.stderr, signals, ...(io.env['TERM'] === undefined ? {} : {term: io.env['TERM']})};
 	}
@@ -649,12 +661,15 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 		updateStatus();
 		screenUp = true;
 		try {
-			code = await runLive(config, presenterIo, {dataset, scheduler: shared.scheduler, shared: shared.race});
+			// Its stdin is a terminal (descriptor 0 or /dev/tty, above): the keys are on.
+			code = await runLive({...config, keys: true}, presenterIo, {dataset, scheduler: shared.scheduler, shared: shared.race});
 		} catch (error) {
+			presenterKeys?.destroy();
 			screenUp = false;
 			await stop('gdrace serve: the server is stopping', EXIT.internal, 'an internal error');
 			throw error;
 		}
+		presenterKeys?.destroy();
 		screenUp = false;
 		if (heldDropped > 0) io.stderr.write(`gdrace serve: (${heldDropped} earlier log line${heldDropped === 1 ? '' : 's'} left out)\n`);
 		for (const line of held.splice(0)) io.stderr.write(line);

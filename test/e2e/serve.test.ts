@@ -34,11 +34,12 @@ afterEach(() => {
 });
 
 /** Starts `gdrace serve --port 0` with a host key in the scratch folder; resolves once it listens. */
-async function startServer(args: readonly string[] = [], env: Record<string, string> = {}): Promise<Server> {
+async function startServer(args: readonly string[] = [], env: Record<string, string> = {}, stdin?: string): Promise<Server> {
 	const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host-key', scratch.path('host_key'), '--epochs', '1000000', ...args], {
 		env: cleanEnv({XDG_CONFIG_HOME: scratch.path('config'), ...env}),
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
 	});
+	if (stdin !== undefined) child.stdin!.end(stdin);
 	let out = '';
 	let err = '';
 	child.stdout!.on('data', (data: Buffer) => (out += data.toString()));
@@ -194,6 +195,18 @@ describe('gdrace serve', () => {
 		await new Promise((resolve) => channel.on('close', resolve));
 		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
 		expect(server.stderr()).toMatch(/^gdrace serve: viewer 127\.0\.0\.1:\d+ without a pty: racing for the plain summary$/m);
+	}, 60_000);
+
+	it('races the data piped into its stdin with --data - (stdin was taken for the terminal, and refused)', async () => {
+		const rows = readFileSync('data/boston.csv', 'utf8').split('\n').slice(0, 101).join('\n');
+		const server = await startServer(['--data', '-', '--epochs', '200'], {}, rows);
+		const client = await sshClient(server.port);
+		const channel = await new Promise<ClientChannel>((resolve, reject) => client.shell(false, (error, stream) => (error ? reject(error) : resolve(stream))));
+		let text = '';
+		channel.on('data', (data: Buffer) => (text += data.toString()));
+		await new Promise((resolve) => channel.on('close', resolve));
+		expect(text).toMatch(/^Data +stdin: 100 rows, RM, LSTAT → MEDV/m);
+		expect(text).toMatch(/^Results +gd +sgd +mb-random +mb-epoch +optimum$/m);
 	}, 60_000);
 
 	// The server's own TERM (dumb in an Emacs shell buffer, say) says nothing of the viewers'.
@@ -459,9 +472,46 @@ describe('gdrace serve', () => {
 		it('needs a terminal: with stdout not one, one line and exit 2, before listening', () => {
 			const result = gdrace(['serve', '--shared', '--port', '0', '--host-key', scratch.path('unused_key')], {env: {XDG_CONFIG_HOME: scratch.path('config')}});
 			expect(result.code).toBe(2);
-			expect(result.stderr).toMatch(/^gdrace: serve --shared shows and steers the race on this terminal: its stdout and stdin must be a terminal .*\n$/);
+			expect(result.stderr).toMatch(/^gdrace: serve --shared shows and steers the race on this terminal: its stdout must be a terminal .*\n$/);
 			expect(result.stdout).toBe('');
+			expect(existsSync(scratch.path('unused_key'))).toBe(false);
 		});
+
+		it.skipIf(!existsSync('/bin/sh'))('with the data piped into stdin (--data -), the presenter steers with keys from /dev/tty', async () => {
+			const [node, [cli]] = gdraceCommand();
+			const presenter = spawnTerminal('/bin/sh', ['-c', 'cat data/boston.csv | "$N" "$C" serve --shared --data - --port 0 --host-key "$K" --epochs 1000000'], {
+				env: {N: node, C: cli!, K: scratch.path('host_key'), XDG_CONFIG_HOME: scratch.path('config')},
+			});
+			await presenter.waitFor(/0 watching · ssh -p \d+ 127\.0\.0\.1/, {timeout: 30_000});
+			expect(presenter.screen()[0]).toMatch(/^gdrace {2}stdin · 506 rows/);
+			const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(presenter.raw())?.[1]);
+			const one = await viewer(port, 80, 24);
+			await until(() => watchingFooter(one.screen()) && /^GD /m.test(one.screen().join('\n')), 30_000);
+			presenter.press('space');
+			await presenter.waitFor((session) => header(session.screen()).state === 'paused');
+			await until(() => header(one.screen()).state === 'paused', 30_000);
+			presenter.press('q');
+			expect((await presenter.waitForExit(30_000)).exitCode).toBe(0);
+			expect(await one.exit).toBe(0);
+		}, 90_000);
+
+		it.skipIf(!existsSync('/bin/sh') || (!existsSync('/usr/bin/setsid') && !existsSync('/bin/setsid')))(
+			'with stdin not a terminal and no controlling terminal (setsid), one line and exit 2, before listening',
+			async () => {
+				const [node, [cli]] = gdraceCommand();
+				const term = spawnTerminal('/bin/sh', ['-c', 'setsid -w "$N" "$C" serve --shared --port 0 --host-key "$K" < /dev/null; echo "exit $?"'], {
+					env: {N: node, C: cli!, K: scratch.path('setsid_key'), XDG_CONFIG_HOME: scratch.path('config')},
+				});
+				await term.waitFor(/exit \d+/, {timeout: 30_000});
+				// The raw bytes: the line is longer than the terminal is wide.
+				const text = term.raw();
+				expect(text).toMatch(/^gdrace: serve --shared steers the race with keys from this terminal, and there is none to read them from: .*\(\/dev\/tty\)\r?$/m);
+				expect(text).toMatch(/^exit 2$/m);
+				expect(text).not.toContain('listening');
+				expect(existsSync(scratch.path('setsid_key'))).toBe(false);
+			},
+			90_000,
+		);
 
 		it.skipIf(!hasOpenSsh)('--shared: the real OpenSSH ssh watches the shared race, and Ctrl+C leaves', async () => {
 			const {term: presenter, port} = await startPresenter();
