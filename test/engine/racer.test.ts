@@ -1,4 +1,4 @@
-import {describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {BUNDLED_DATA, loadDataset} from '../../src/data/dataset.js';
 import {directLoss} from '../../src/engine/linear-model.js';
 import {Objective} from '../../src/engine/optimum.js';
@@ -201,6 +201,44 @@ describe('finish and divergence', () => {
 		expect(gd.state).toBe('diverged');
 		expect(gd.diverged!.iteration).toBe(gd.iterations + 1);
 		expect(isFiniteSnapshot(gd)).toBe(true);
+	});
+});
+
+describe('the time of the first update', () => {
+	afterEach(() => {
+		vi.restoreAllMocks();
+	});
+
+	/** An injected clock on which every loss measurement (one per update) takes 1/16 ms. */
+	function fakeClock(): void {
+		let now = 0;
+		vi.spyOn(performance, 'now').mockImplementation(() => now);
+		const measure = Objective.prototype.measure;
+		vi.spyOn(Objective.prototype, 'measure').mockImplementation(function (this: Objective, theta, out) {
+			now += 1 / 16;
+			measure.call(this, theta, out);
+		});
+	}
+
+	test('is the time it took, not the racer\'s start (it has no measured cost to estimate it from)', () => {
+		fakeClock();
+		const racer = racerOn(tiny, 'gd');
+		racer.advanceTo(3, 'iteration');
+		// The first update is timed as it is made; the others are estimated from its cost, 1/16 ms each.
+		expect([0, 1, 2, 3].map((k) => racer.history.at(k).ms)).toEqual([0, 1 / 16, 2 / 16, 3 / 16]);
+		expect(racer.ms).toBe(3 / 16);
+	});
+
+	test('is where a racer that diverges (or finishes) on its first update did so', () => {
+		const raw = loadDataset({path: BUNDLED_DATA, features: ['RM', 'LSTAT'], target: 'MEDV', scale: 'none'});
+		fakeClock();
+		const racer = racerOn(raw, 'gd', {lr: 1e9});
+		racer.advanceTo(10, 'iteration');
+		expect(racer.diverged).toEqual({iteration: 1, samples: 506, ms: 1 / 16});
+		// One row, x = 1, y = 3, from w 0, b 1: one step of lr 0.25 lands on w 1, b 2, a perfect fit.
+		const exact = racerOn(dataOf([[1]], [3]), 'gd', {lr: 0.25});
+		exact.advanceTo(10, 'iteration');
+		expect(exact.finished).toEqual({iteration: 1, samples: 1, ms: 1 / 16});
 	});
 });
 
