@@ -15,6 +15,9 @@
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
  *
+ * Each CommonJS module (React, Node's built-ins) gets one ES module namespace, not one per import
+ * site (src/build/to-esm-once.mjs).
+ *
  * The bundle's copy of Ink's Output remembers its last results (src/build/ink-output-memo.mjs):
  * the text Ink writes is the same frame after frame, and turning it into a grid again was 40 % of
  * `gdrace serve`'s CPU.
@@ -22,7 +25,7 @@
  * Packages that stay outside the bundle: ssh2 (native optional parts, loaded only by
  * `gdrace serve`) and react-devtools-core (Ink imports it only when DEV=true).
  */
-import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {isBuiltin} from 'node:module';
@@ -31,6 +34,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import {narrowRanges, shimSource} from './fast-string-width.mjs';
 import {inkOutputMemo} from './ink-output-memo.mjs';
+import {toEsmOnce} from './to-esm-once.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
@@ -223,5 +227,13 @@ const result = await build({
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.
 	banner: {js: "import {createRequire as __gdraceRequire} from 'node:module';\nconst require = __gdraceRequire(import.meta.url);"},
 });
+// Each CommonJS module's namespace made once, not at every import site (src/build/to-esm-once.mjs).
+const patched = Object.keys(result.metafile.outputs).filter((file) => {
+	if (!file.endsWith('.js')) return false;
+	const text = toEsmOnce(readFileSync(join(root, file), 'utf8'));
+	if (text !== undefined) writeFileSync(join(root, file), text);
+	return text !== undefined;
+});
+if (patched.length !== 1) throw new Error(`expected esbuild's __toESM helper in one chunk, found it in ${patched.length}`);
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(dist, 'headless-meta.json'), JSON.stringify(script.metafile));
