@@ -21,7 +21,7 @@ import type {Clock, RaceConfig, RacerSpec, TrainingData} from '../engine/types.j
 import {DEFAULT_BATCH_SIZE, DEFAULT_LR} from '../engine/catalog.js';
 import {DEFAULT_SPEED} from '../engine/scheduler.js';
 import {CLOCKS, OPTIMIZER_IDS} from '../engine/types.js';
-import type {Args} from './args.js';
+import type {Args} from './flags.js';
 import {UsageError} from './errors.js';
 import {parseRacerSpecs} from './racer-specs.js';
 import type {CastTarget} from './cast-file.js';

@@ -10,7 +10,9 @@ import {closeSync} from 'node:fs';
 import type {Writable} from 'node:stream';
 import {isatty} from 'node:tty';
 import {DataError} from '../data/dataset.js';
-import {parseArgs} from './args.js';
+import {loadArgs} from './args-loader.js';
+import {quickParse} from './flags.js';
+import type {ParseOptions, ParseResult} from './flags.js';
 import type {Config, Environment} from './config.js';
 import {loadConfigDataset, toConfig} from './config.js';
 import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
@@ -54,7 +56,7 @@ async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean
 	};
 	try {
 		if (argv[0] === 'serve') return headlessOnly ? undefined : await serve(argv.slice(1), io);
-		const parsed = parseArgs(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
+		const parsed = await parseCommandLine(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
 		if (parsed.kind === 'error') {
 			say(parsed.message);
 			return EXIT.usage;
@@ -109,6 +111,11 @@ async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean
 	}
 }
 
+/** `parseArgs`, with yargs loaded only for a command line that `quickParse` leaves to it. */
+async function parseCommandLine(argv: readonly string[], options: ParseOptions): Promise<ParseResult> {
+	return quickParse(argv) ?? (await loadArgs()).parseArgs(argv, options);
+}
+
 /**
  * `gdrace serve …`: the server's flags, then race flags validated as for a terminal (every viewer
  * has one); the server itself is imported dynamically (ssh2, React, Ink).
@@ -119,7 +126,7 @@ async function serve(argv: readonly string[], io: Io): Promise<number> {
 		io.stdout.write(`${SERVE_HELP}\n`);
 		return EXIT.ok;
 	}
-	const parsed = parseArgs(taken.rest, {serve: true});
+	const parsed = await parseCommandLine(taken.rest, {serve: true});
 	if (parsed.kind === 'error') throw new UsageError(parsed.message);
 	if (parsed.kind === 'version') {
 		io.stdout.write(`${parsed.text}\n`);

@@ -66,6 +66,16 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		expect([...live!].some((input) => input.includes('node_modules/ink/'))).toBe(true);
 	});
 
+	it('loads yargs only for a command line that quickParse leaves to it: its chunk is imported dynamically', () => {
+		const {inputs, dynamic} = staticClosure(meta, commandChunk());
+		expect([...inputs].filter((input) => /node_modules\/(yargs|yargs-parser|cliui|y18n)\//.test(input) || input === 'src/cli/args.ts')).toEqual([]);
+		const args = [...dynamic].map((chunk) => staticClosure(meta, chunk).inputs).find((chunkInputs) => chunkInputs.has('src/cli/args.ts'));
+		expect([...args!].some((input) => input.includes('node_modules/yargs/'))).toBe(true);
+		// The live screen's chunks do not bring it in either.
+		const live = [...dynamic].map((chunk) => staticClosure(meta, chunk).inputs).find((chunkInputs) => chunkInputs.has('src/cli/live.ts'));
+		expect([...live!].filter((input) => input.includes('node_modules/yargs'))).toEqual([]);
+	});
+
 	// An ES module import of a built-in reads all its exports (fs's load Node's stream and promise
 	// modules): 3–5 ms of every start. src/build/build.mjs makes them require() calls.
 	it("takes Node's built-in modules with require(), not as ES modules (except node:module, which makes require)", () => {
@@ -184,6 +194,10 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		const text = readFileSync(`${ROOT}dist/headless.cjs`, 'utf8');
 		expect(text.startsWith('(function (exports, require, module, __filename, __dirname, __gdraceUrl) {')).toBe(true);
 		expect(text).not.toMatch(/\bimport\(/);
+		// No module of gdrace's own runs lazily (esbuild wraps what a dynamic import reaches): the
+		// engine's constants in closures made a long race about a fifth slower (src/cli/args-loader.ts).
+		expect(text.match(/=__esm\(\{"src\/[^"]*"/g) ?? []).toEqual([]);
+		expect(inputs).toContain('src/cli/args.ts');
 	});
 
 	it("draws with Ink's Output remembering its results (src/build/ink-output-memo.mjs)", () => {

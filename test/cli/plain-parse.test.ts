@@ -3,7 +3,7 @@
  * whatever it reads must be exactly what yargs reads, and anything else must go to yargs.
  */
 import {describe, expect, it} from 'vitest';
-import {FLAG_SPECS, parseArgs, plainParse} from '../../src/cli/args.js';
+import {FLAG_SPECS, parseArgs, plainParse, quickParse} from '../../src/cli/args.js';
 import type {Flag} from '../../src/cli/args.js';
 
 const FLAGS = Object.keys(FLAG_SPECS) as Flag[];
@@ -49,7 +49,10 @@ describe('plainParse', () => {
 		for (let k = 0; k < 2000; k++) {
 			const argv = plainCommandLine(next);
 			expect(plainParse(argv), argv.join(' ')).toBeDefined();
-			expect(parseArgs(argv), argv.join(' ')).toEqual(parseArgs(argv, {yargsOnly: true}));
+			const yargs = parseArgs(argv, {yargsOnly: true});
+			expect(parseArgs(argv), argv.join(' ')).toEqual(yargs);
+			// What the command runs first, without loading yargs at all.
+			expect(quickParse(argv), argv.join(' ')).toEqual(yargs);
 		}
 	});
 
@@ -85,7 +88,12 @@ describe('plainParse', () => {
 		];
 		for (const argv of others) {
 			expect(plainParse(argv), argv.join(' ')).toBeUndefined();
-			expect(parseArgs(argv), argv.join(' ')).toEqual(parseArgs(argv, {yargsOnly: true}));
+			const yargs = parseArgs(argv, {yargsOnly: true});
+			expect(parseArgs(argv), argv.join(' ')).toEqual(yargs);
+			// Left to yargs, or refused before yargs would see it (a switch given a value), as parseArgs does.
+			const quick = quickParse(argv);
+			if (quick !== undefined) expect(quick).toEqual({kind: 'error', message: expect.any(String)});
+			if (quick !== undefined) expect(quick).toEqual(yargs);
 		}
 	});
 
