@@ -57,7 +57,7 @@ describe('plainParse', () => {
 	});
 
 	it('reads the book race and the usual headless command lines', () => {
-		for (const argv of [[], ['--json'], ['--plain'], ['--json', '--epochs', '100', '--seed=7'], ['--log', 'seed', '--optimizers', 'gd'], ['--no-color', '--plain']]) {
+		for (const argv of [[], ['--json'], ['--plain'], ['--json', '--epochs', '100', '--seed=7'], ['--log', 'seed', '--optimizers', 'gd'], ['--no-color', '--plain'], ['--demo'], ['--demo', '--epochs', '10', '--no-demo'], ['--demo=true', '--speed=1']]) {
 			expect(plainParse(argv)).toBeDefined();
 			expect(parseArgs(argv)).toEqual(parseArgs(argv, {yargsOnly: true}));
 		}
