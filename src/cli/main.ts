@@ -17,7 +17,7 @@ import type {Config, Environment} from './config.js';
 import {loadConfigDataset, toConfig} from './config.js';
 import {EXIT, ExportError, UsageError, errorCode, oneLine} from './errors.js';
 import {runHeadless} from './headless.js';
-import {SERVE_HELP, parseServeArgs} from './serve-args.js';
+import {parseServeArgs, serveHelp} from './serve-args.js';
 import {stdoutClosed, writeText} from './output.js';
 
 /** The process's streams and environment, passed in so that tests can run `main` in-process. */
@@ -56,7 +56,7 @@ async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean
 	};
 	try {
 		if (argv[0] === 'serve') return headlessOnly ? undefined : await serve(argv.slice(1), io);
-		const parsed = await parseCommandLine(argv, {width: Math.max(60, Math.min(100, io.stdout.columns ?? 100))});
+		const parsed = await parseCommandLine(argv, {width: helpWidth(io)});
 		if (parsed.kind === 'error') {
 			say(parsed.message);
 			return EXIT.usage;
@@ -111,6 +111,14 @@ async function runCommand(argv: readonly string[], io: Io, headlessOnly: boolean
 	}
 }
 
+/**
+ * The width `--help` is wrapped to: the terminal's, at most 100 columns (100 when stdout is not a
+ * terminal) and at least 30, below which a wrapped help is no longer readable anyway.
+ */
+function helpWidth(io: Io): number {
+	return Math.max(30, Math.min(100, io.stdout.columns ?? 100));
+}
+
 /** `parseArgs`, with yargs loaded only for a command line that `quickParse` leaves to it. */
 async function parseCommandLine(argv: readonly string[], options: ParseOptions): Promise<ParseResult> {
 	return quickParse(argv) ?? (await loadArgs()).parseArgs(argv, options);
@@ -123,7 +131,7 @@ async function parseCommandLine(argv: readonly string[], options: ParseOptions):
 async function serve(argv: readonly string[], io: Io): Promise<number> {
 	const taken = parseServeArgs(argv);
 	if (taken.kind === 'help') {
-		io.stdout.write(`${SERVE_HELP}\n`);
+		io.stdout.write(`${serveHelp(helpWidth(io))}\n`);
 		return EXIT.ok;
 	}
 	const parsed = await parseCommandLine(taken.rest, {serve: true});

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../../src/cli/errors.js';
 import {parseArgs} from '../../src/cli/args.js';
-import {SERVE_DEFAULTS, SERVE_FLAGS, SERVE_HELP, parseServeArgs} from '../../src/cli/serve-args.js';
+import {SERVE_DEFAULTS, SERVE_FLAGS, SERVE_HELP, parseServeArgs, serveHelp} from '../../src/cli/serve-args.js';
 
 describe('gdrace serve flags', () => {
 	it('defaults to loopback port 2222 and 16 viewers, and leaves race flags for the race', () => {
@@ -36,6 +36,24 @@ describe('gdrace serve flags', () => {
 		expect(parseServeArgs(['--help'])).toEqual({kind: 'help'});
 		expect(SERVE_HELP).toMatch(/ANYONE who can reach the port may watch/);
 		for (const flag of SERVE_FLAGS) expect(SERVE_HELP).toContain(`--${flag}`);
+	});
+
+	it("wraps its help to the terminal's width, whole words only, with every flag and default", () => {
+		const words = (text: string) => text.split(/\s+/).filter(Boolean);
+		const whole = words(serveHelp(1000));
+		for (const width of [30, 40, 50, 63, 64, 80, 100, 120]) {
+			const text = serveHelp(width);
+			const lines = text.split('\n');
+			expect(Math.max(...lines.map((line) => line.length)), String(width)).toBeLessThanOrEqual(width);
+			for (const flag of SERVE_FLAGS) expect(text).toContain(`--${flag}`);
+			expect(text).toContain(`[default: ${SERVE_DEFAULTS.maxSessions}]`);
+			// From 50 columns no word is cut (below, a path longer than an indented line may be).
+			if (width >= 50) expect(words(text), String(width)).toEqual(whole);
+		}
+		// Side by side from 64 columns: the text starts on the flag's line, at column 24.
+		expect(serveHelp(64)).toMatch(/^ {2}--port N {14}port to listen on/m);
+		expect(serveHelp(63)).toMatch(/^ {2}--port N\n {6}port to listen on/m);
+		expect(SERVE_HELP).toBe(serveHelp(100));
 	});
 
 	it('takes every flag of SERVE_FLAGS (the list the messages below suggest from)', () => {

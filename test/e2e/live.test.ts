@@ -544,3 +544,18 @@ describe.skipIf(process.platform === 'win32' || !existsSync('/bin/sh'))('stdin n
 		TIMEOUT,
 	);
 });
+
+describe('--help in a terminal', () => {
+	it.each([
+		[['--help'], 50],
+		[['--help'], 30],
+		[['serve', '--help'], 80],
+		[['serve', '--help'], 50],
+	])('%j at %i columns: wrapped to the width, so the terminal never breaks a word', async (args, cols) => {
+		const term = spawnGdrace(args, {cols, rows: 30});
+		expect(await term.waitForExit()).toEqual({exitCode: 0, signal: null});
+		const lines = term.raw().split(/\r?\n/);
+		expect(lines[0]).toMatch(/^Usage: gdrace/);
+		expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(cols);
+	}, TIMEOUT);
+});
