@@ -219,7 +219,7 @@ export type ParseOptions = {
 	 * @default false
 	 */
 	readonly serve?: boolean;
-	/** Always parse with yargs (the tests compare `plainParse` with it). @default false */
+	/** Parse with yargs without trying `plainParse` first (the command, once `quickParse` gave up; the tests). @default false */
 	readonly yargsOnly?: boolean;
 };
 

@@ -121,7 +121,8 @@ function helpWidth(io: Io): number {
 
 /** `parseArgs`, with yargs loaded only for a command line that `quickParse` leaves to it. */
 async function parseCommandLine(argv: readonly string[], options: ParseOptions): Promise<ParseResult> {
-	return quickParse(argv) ?? (await loadArgs()).parseArgs(argv, options);
+	// yargsOnly: the plain reading has just given up, parseArgs need not try it again.
+	return quickParse(argv) ?? (await loadArgs()).parseArgs(argv, {...options, yargsOnly: true});
 }
 
 /**

@@ -664,12 +664,12 @@ export async function runServe(config: Config, dataset: Dataset, options: ServeO
 			// Its stdin is a terminal (descriptor 0 or /dev/tty, above): the keys are on.
 			code = await runLive({...config, keys: true}, presenterIo, {dataset, scheduler: shared.scheduler, shared: shared.race});
 		} catch (error) {
-			presenterKeys?.destroy();
 			screenUp = false;
 			await stop('gdrace serve: the server is stopping', EXIT.internal, 'an internal error');
 			throw error;
+		} finally {
+			presenterKeys?.destroy();
 		}
-		presenterKeys?.destroy();
 		screenUp = false;
 		if (heldDropped > 0) io.stderr.write(`gdrace serve: (${heldDropped} earlier log line${heldDropped === 1 ? '' : 's'} left out)\n`);
 		for (const line of held.splice(0)) io.stderr.write(line);

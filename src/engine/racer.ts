@@ -197,11 +197,6 @@ export class Racer {
 	 * in an array rather than arguments or fields for the same reason as `point`.
 	 */
 	private readonly chunkState = new Float64Array(7);
-	/**
-	 * Whether the update under way is timed as it is made: a racer's first, which has no measured
-	 * cost to estimate its time from (it would be recorded at the time the racer started).
-	 */
-	private timing = false;
 	private listeners: readonly RacerListener[] = [];
 
 	/** A racer at the initial weights. Throws a RangeError for a bad hyperparameter. */
@@ -391,16 +386,14 @@ export class Racer {
 		for (;;) {
 			const msBase = this.msValue;
 			const cost = chunk[COST]!;
-			// The first update runs alone, timed as it is made (`timing`), so that its cost is
+			// The first update runs alone, timed as it is made (in `step`), so that its cost is
 			// measured before more updates are charged against a small time budget or recorded
 			// with an estimated time of 0.
 			const budget = cost === 0 ? 1 : this.chunk;
 			chunk[MS_BASE] = msBase;
 			const started = performance.now();
 			chunk[STARTED] = started;
-			this.timing = cost === 0;
 			const done = this.runChunk(budget, clock === 'samples');
-			this.timing = false;
 			const now = performance.now();
 			const elapsed = now - started;
 			// Never below an estimate already recorded in the history, so ms stays monotone.
@@ -607,9 +600,10 @@ export class Racer {
 		const samples = this.samplesValue + count;
 		const iteration = updates / this.upi;
 		const point = this.point;
-		if (this.timing) {
-			// The first update: its time as measured up to here, not the racer's start.
-			const chunk = this.chunkState;
+		const chunk = this.chunkState;
+		if (chunk[COST] === 0) {
+			// The first update (no cost measured yet to estimate its time from): its time as
+			// measured up to here, not the racer's start.
 			point[2] = chunk[MS_BASE]! + (performance.now() - chunk[STARTED]!);
 		}
 		// `!(a <= b)` is also true for NaN.
