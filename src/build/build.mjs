@@ -10,7 +10,8 @@
  *   - dist/engine/index.js   the engine, for benchmarks that import it in plain Node;
  *   - dist/data/dataset.js   the loader, likewise;
  *   - dist/headless.cjs      the headless modes as one script (a separate build, below), which
- *                            dist/cli.js runs with a V8 code cache (src/cli.ts).
+ *                            dist/cli.js runs with a V8 code cache (src/cli.ts);
+ *   - dist/headless-yargs.cjs  yargs for that script, required only when it needs yargs.
  * The live screen (src/cli/live.ts, src/cli/render.ts) is imported dynamically by src/cli/main.ts, so with code
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
  * `--plain`) never loads React or Ink (test/cli/bundle.test.ts reads the metafile to prove it).
@@ -180,6 +181,34 @@ const argsStatically = {
 };
 
 /**
+ * In dist/headless.cjs, yargs itself is a file of its own, dist/headless-yargs.cjs, required on the
+ * first call of its factory: `--json` and the other plain command lines never call it (quickParse,
+ * src/cli/flags.ts), and compiling and running yargs's 190 KB at every start was about 5 ms of
+ * `gdrace --json` on Node 20. (A plain require of a file outside the bundle: unlike a dynamic
+ * import, it leaves the modules of the bundle as they are, see argsStatically.)
+ */
+const yargsOnDemand = {
+	name: 'yargs-on-demand',
+	setup(b) {
+		b.onResolve({filter: /^yargs$/}, (args) => {
+			if (!/[\\/]src[\\/]cli[\\/]args\.ts$/.test(args.importer)) return {errors: [{text: `yargs imported by ${args.importer}: only src/cli/args.ts may import it in the headless script`}]};
+			return {path: 'yargs', namespace: 'yargs-on-demand'};
+		});
+		b.onResolve({filter: /^\.\/headless-yargs\.cjs$/}, (args) => ({path: args.path, external: true}));
+		b.onLoad({filter: /.*/, namespace: 'yargs-on-demand'}, () => ({
+			contents: [
+				'let factory;',
+				'export default function yargs(...args) {',
+				"	factory ??= require('./headless-yargs.cjs').default;",
+				'	return factory(...args);',
+				'}',
+			].join('\n'),
+			loader: 'js',
+		}));
+	},
+};
+
+/**
  * In dist/headless.cjs (the headless modes' fast start, run from a V8 code cache: src/cli.ts) the live
  * screen, `--render` and `serve` are left out: src/cli/main.ts hands those runs to the full command
  * before it would import them (`runHeadlessOnly`).
@@ -216,7 +245,7 @@ const script = await build({
 	metafile: true,
 	write: false,
 	logLevel: 'warning',
-	plugins: [fastStringWidth, yargsWithoutVersionGuess, yargsWithoutAssert, headlessOnly, argsStatically],
+	plugins: [headlessOnly, argsStatically, yargsOnDemand],
 	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__gdraceUrl'},
 	// One function expression: src/cli.ts compiles it with vm.Script (and a code cache) and calls it.
 	banner: {js: '(function (exports, require, module, __filename, __dirname, __gdraceUrl) {'},
@@ -224,6 +253,23 @@ const script = await build({
 });
 const scriptText = script.outputFiles[0].text;
 writeFileSync(join(dist, 'headless.cjs'), scriptText);
+// yargs for the headless script (yargsOnDemand above), as a CommonJS module of its own.
+await build({
+	absWorkingDir: root,
+	stdin: {contents: "export {default} from 'yargs';", resolveDir: root, sourcefile: 'headless-yargs.js', loader: 'js'},
+	outfile: 'dist/headless-yargs.cjs',
+	bundle: true,
+	format: 'cjs',
+	platform: 'node',
+	target: 'node20',
+	legalComments: 'linked',
+	minifyWhitespace: true,
+	minifySyntax: true,
+	logLevel: 'warning',
+	plugins: [fastStringWidth, yargsWithoutVersionGuess, yargsWithoutAssert],
+	define: {'import.meta.url': '__gdraceUrl'},
+	banner: {js: "const __gdraceUrl = require('node:url').pathToFileURL(__filename).href;"},
+});
 const scriptKey = createHash('sha256').update(scriptText).digest('hex').slice(0, 16);
 
 const result = await build({

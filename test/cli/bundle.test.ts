@@ -198,6 +198,10 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		// engine's constants in closures made a long race about a fifth slower (src/cli/args-loader.ts).
 		expect(text.match(/=__esm\(\{"src\/[^"]*"/g) ?? []).toEqual([]);
 		expect(inputs).toContain('src/cli/args.ts');
+		// yargs is required from a file of its own on first use (src/build/build.mjs, yargsOnDemand).
+		expect(inputs.filter((input) => /node_modules\/(yargs|yargs-parser|cliui|y18n|escalade|get-caller-file)\//.test(input))).toEqual([]);
+		expect(text).toContain('require("./headless-yargs.cjs")');
+		expect(readFileSync(`${ROOT}dist/headless-yargs.cjs`, 'utf8')).toMatch(/\bYargsFactory\b|yargs/);
 	});
 
 	it("draws with Ink's Output remembering its results (src/build/ink-output-memo.mjs)", () => {

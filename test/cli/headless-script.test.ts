@@ -38,13 +38,14 @@ function gdrace(args: readonly string[], env: Record<string, string | undefined>
 			`const Script = vm.Script;`,
 			`let fast = 0;`,
 			`vm.Script = class extends Script { constructor(source, options) { super(source, options); if (String(options?.filename).endsWith('headless.cjs')) fast++; } };`,
-			`process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(fast)));`,
+			`const yargs = () => Object.keys(require.cache).some((file) => file.endsWith('headless-yargs.cjs'));`,
+			`process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({fast, yargs: yargs()})));`,
 		].join('\n'),
 	);
 	const run = spawnSync(process.execPath, ['--require', preload, CLI, ...args], {cwd: home, env: merged, encoding: 'utf8'});
-	const fast = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as number) === 1 : false;
+	const counted = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as {fast: number; yargs: boolean}) : {fast: 0, yargs: false};
 	rmSync(report, {force: true});
-	return {...run, fast};
+	return {...run, fast: counted.fast === 1, yargs: counted.yargs};
 }
 
 /** The summary without the CPU times, which differ from run to run. */
@@ -164,6 +165,21 @@ describe.skipIf(!existsSync(`${ROOT}dist/headless.cjs`))('the headless fast star
 		expect(help.status).toBe(0);
 		expect(help.fast).toBe(true);
 		expect(help.stdout).toContain('Usage: gdrace');
+	});
+
+	// yargs is a file of its own (dist/headless-yargs.cjs), loaded only when the plain reading of
+	// the command line gives up (src/build/build.mjs, yargsOnDemand): about 5 ms of every --json.
+	it('loads yargs only for a command line that needs it, and then says what the full command says', () => {
+		const plain = gdrace(ARGS);
+		expect(plain.fast).toBe(true);
+		expect(plain.yargs).toBe(false);
+		for (const args of [['--help'], ['--json', '-h'], ['--json', '--epoch', '5'], ['--json', '--lr', '-1'], ['--json', '--epochs']]) {
+			const fast = gdrace(args);
+			const full = gdrace(args, {GDRACE_NO_CACHE: '1'});
+			expect({args, fast: fast.fast, yargs: fast.yargs}).toEqual({args, fast: true, yargs: true});
+			expect(full.fast).toBe(false);
+			expect({args, status: fast.status, stdout: fast.stdout, stderr: fast.stderr}).toEqual({args, status: full.status, stdout: full.stdout, stderr: full.stderr});
+		}
 	});
 
 	it('hands a run it guessed wrong to the full command before doing anything (--render=true in a pipe)', () => {
