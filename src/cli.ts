@@ -24,9 +24,31 @@ function cacheFile(key: string): {dir: string; file: string} | undefined {
 const TEXT_FLAG = /^(?:--(?:help|version)(?:=|$)|-h$)/;
 
 /** Whether the arguments look like a headless run (a guess: a wrong one only costs time). */
-function looksHeadless(argv: readonly string[], stdoutIsTerminal: boolean): boolean {
+function looksHeadless(argv: readonly string[], stdoutIsTerminal: () => boolean): boolean {
 	if (argv[0] === 'serve' || argv.includes('--render')) return false;
-	return !stdoutIsTerminal || argv.some((arg) => /^--(?:json|plain|log)(?:=|$)/.test(arg) || TEXT_FLAG.test(arg));
+	return argv.some((arg) => /^--(?:json|plain|log)(?:=|$)/.test(arg) || TEXT_FLAG.test(arg)) || !stdoutIsTerminal();
+}
+
+/**
+ * Whether stdout is a terminal that is not `dumb` (which gets the summary, as a pipe: see
+ * src/cli/config.ts). Node's tty module loads net and the streams (3 ms on Node 20), so it is
+ * asked only of a character device other than /dev/null, as src/cli/descriptors.ts does.
+ */
+function stdoutIsTerminal(fs: typeof import('node:fs'), require: NodeJS.Require): boolean {
+	if (process.env['TERM'] === 'dumb') return false;
+	let stats: import('node:fs').Stats;
+	try {
+		stats = fs.fstatSync(1);
+	} catch {
+		return false; // closed
+	}
+	if (!stats.isCharacterDevice()) return false;
+	try {
+		if (stats.rdev === fs.statSync('/dev/null').rdev) return false;
+	} catch {
+		// No /dev/null (Windows): isatty decides.
+	}
+	return (require('node:tty') as typeof import('node:tty')).isatty(1);
 }
 
 /**
@@ -48,9 +70,7 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 	// require(), not imports: an ES module import of a built-in reads all its exports (slow for fs).
 	const require = module.createRequire(import.meta.url);
 	const fs = require('node:fs') as typeof import('node:fs');
-	const tty = require('node:tty') as typeof import('node:tty');
-	// A TERM=dumb terminal gets the summary, as a pipe (src/cli/config.ts).
-	if (!looksHeadless(argv, tty.isatty(1) && process.env['TERM'] !== 'dumb')) return false;
+	if (!looksHeadless(argv, () => stdoutIsTerminal(fs, require))) return false;
 	const vm = require('node:vm') as typeof import('node:vm');
 	const url = require('node:url') as typeof import('node:url');
 	const file = url.fileURLToPath(new URL('headless.cjs', import.meta.url));

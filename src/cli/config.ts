@@ -12,7 +12,6 @@
  * the file); `--data -` reads stdin, which must then not be a terminal; live-screen flags are
  * validated in every mode and ignored headless.
  */
-import {isatty} from 'node:tty';
 import {csvName, nameListText} from '../column-list.js';
 import {STDIN_PATH} from '../data/csv.js';
 import type {Dataset, DatasetOptions, Scale} from '../data/dataset.js';
@@ -152,17 +151,6 @@ export type Environment = {
 	/** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`). */
 	readonly env: Readonly<Record<string, string | undefined>>;
 };
-
-/** The running process's environment. */
-export function processEnvironment(): Environment {
-	return {
-		stdoutIsTTY: process.stdout.isTTY === true,
-		// isatty, not process.stdin.isTTY: creating process.stdin makes a pipe non-blocking, and
-		// `--data -` reads it synchronously.
-		stdinIsTTY: isatty(0),
-		env: process.env,
-	};
-}
 
 /** The engine's configuration for a loaded data set. */
 export function raceConfig(config: Config, data: TrainingData): RaceConfig {

@@ -44,8 +44,14 @@ export const EXPORT_HISTORY_CAPACITY = 1 << 16;
 
 /** Where the headless mode writes, and what signals it listens to (the process, unless a test passes its own). */
 export type HeadlessIo = {
+	/** Read when first written to: for the process, reading it makes the stream. */
 	readonly stdout: Writable;
 	readonly stderr: Writable;
+	/**
+	 * stdout's descriptor when it is a pipe, a socket or a file (not a terminal): the summary and the
+	 * JSON, written once at the end, go there directly (see `Output`). @default through the stream
+	 */
+	readonly stdoutFd?: number;
 	/** @default process */
 	readonly signals?: NodeJS.EventEmitter;
 	/**
@@ -58,7 +64,9 @@ export type HeadlessIo = {
 /** Runs the race without the live screen; resolves to the exit code. Throws DataError for data the engine cannot use. */
 export async function runHeadless(config: Config, dataset: Dataset, io: HeadlessIo): Promise<number> {
 	const race = createRace(config, dataset);
-	const out = new Output(io.stdout);
+	// A line per update (--log) goes through the stream, which waits for a slow reader without
+	// blocking the event loop (signals); a text written once at the end may go to the descriptor.
+	const out = new Output(() => io.stdout, config.output === 'json' || config.output === 'summary' ? io.stdoutFd : undefined);
 	const signals = io.signals ?? process;
 	let stoppedBy: StopSignal | undefined;
 	const listeners = STOP_SIGNALS.map((signal) => {
@@ -92,8 +100,7 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 		}
 
 		// On a terminal the summary fits its width; into a pipe or a file it is never cut.
-		const terminal = io.stdout as {readonly isTTY?: boolean; readonly columns?: number};
-		const width = terminal.isTTY === true ? terminal.columns : undefined;
+		const width = io.stdoutFd === undefined ? terminalWidth(io.stdout) : undefined;
 		const options = {color: config.color, tolerance: config.tolerance, stoppedBy, exported, width};
 		if (config.output === 'summary') out.write(formatSummary(race.snapshot(), dataset, options));
 		if (config.output === 'json') out.write(formatJson(race.snapshot(), dataset, {tolerance: config.tolerance, stoppedBy, exported}));
@@ -108,6 +115,12 @@ export async function runHeadless(config: Config, dataset: Dataset, io: Headless
 		for (const remove of listeners) remove();
 		out.dispose();
 	}
+}
+
+/** The width of a terminal stream, or undefined for any other. */
+function terminalWidth(stream: Writable): number | undefined {
+	const terminal = stream as {readonly isTTY?: boolean; readonly columns?: number};
+	return terminal.isTTY === true ? terminal.columns : undefined;
 }
 
 /** The engine's race for a config; a data set the engine refuses (values whose squares overflow) is a DataError. */

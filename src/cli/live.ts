@@ -50,11 +50,12 @@ export type Presenting = {
 	readonly shared: SharedRace;
 };
 
-function processLiveIo(): LiveIo {
+/** The process's terminal; `stdout` and `stderr` as the command made them (with its error listeners: cli/main.ts). */
+export function processLiveIo(stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): LiveIo {
 	return {
-		stdout: process.stdout,
+		stdout,
 		stdin: process.stdin,
-		stderr: process.stderr,
+		stderr,
 		term: process.env['TERM'],
 		suspend: suspendProcessGroup,
 		keyboard: controllingTerminal,

@@ -5,14 +5,20 @@
  * (`gdrace --log ndjson | head -1`, EPIPE) is noticed and reported as `closed` instead of
  * becoming an unhandled 'error' event with a stack trace.
  */
-import {fstatSync, readSync, statSync} from 'node:fs';
+import {readSync, writeSync} from 'node:fs';
 import type {Writable} from 'node:stream';
+import {isNullDevice} from './descriptors.js';
 import {errorCode} from './errors.js';
 
 /** Characters gathered before a write. */
 const CHUNK_CHARS = 1 << 16;
 
-/** A buffered line writer over a stream. */
+/**
+ * A buffered line writer over a stream, made on first use. Given a descriptor, it writes there
+ * with writeSync instead, until the descriptor refuses (EAGAIN: a non-blocking pipe that is full),
+ * and then through the stream: for a text written once at the end (the summary, the JSON), where
+ * making `process.stdout` for a pipe would load Node's net module and the streams for one write.
+ */
 export class Output {
 	/** The stream is gone: EPIPE (the reader closed the pipe) or another write error. */
 	closed = false;
@@ -20,7 +26,9 @@ export class Output {
 	failure: Error | undefined;
 	private buffer = '';
 	private written: Promise<void> = Promise.resolve();
-	private readonly stream: Writable;
+	private made: Writable | undefined;
+	private readonly make: (() => Writable) | undefined;
+	private fd: number | undefined;
 	private readonly onError = (error: Error): void => {
 		// Only the first error counts: after an EPIPE the destroyed stream may add ERR_STREAM_DESTROYED.
 		if (!this.closed && errorCode(error) !== 'EPIPE') this.failure = error;
@@ -28,10 +36,24 @@ export class Output {
 		this.buffer = '';
 	};
 
-	/** Listens for the stream's errors until `dispose`. */
-	constructor(stream: Writable) {
-		this.stream = stream;
-		stream.on('error', this.onError);
+	/** Listens for the stream's errors (from when it is made, for a function) until `dispose`. */
+	constructor(stream: Writable | (() => Writable), fd?: number) {
+		this.fd = fd;
+		if (typeof stream === 'function') {
+			this.make = stream;
+		} else {
+			this.made = stream;
+			stream.on('error', this.onError);
+		}
+	}
+
+	/** The stream, made now if it was not. */
+	private get stream(): Writable {
+		if (this.made === undefined) {
+			this.made = this.make!();
+			this.made.on('error', this.onError);
+		}
+		return this.made;
 	}
 
 	/** Queues text; writes when a chunk is full. Does nothing once the stream is closed. */
@@ -43,7 +65,7 @@ export class Output {
 
 	/** Whether the stream wants the writer to wait for `drain` before writing more. */
 	get congested(): boolean {
-		return !this.closed && this.stream.writableNeedDrain;
+		return !this.closed && this.made !== undefined && this.made.writableNeedDrain;
 	}
 
 	/** Writes what is queued and waits until the stream has taken it (or failed: then `closed` is set). */
@@ -71,14 +93,42 @@ export class Output {
 
 	/** Stops listening. A late EPIPE after this is still swallowed, so that it can never surface as a trace. */
 	dispose(): void {
-		this.stream.off('error', this.onError);
-		this.stream.on('error', () => {});
+		if (this.made === undefined) return;
+		this.made.off('error', this.onError);
+		this.made.on('error', () => {});
 	}
 
 	private push(): void {
 		if (this.closed || this.buffer === '') return;
 		const text = this.buffer;
 		this.buffer = '';
+		if (this.fd !== undefined) {
+			this.writeDirectly(this.fd, text);
+			return;
+		}
+		this.toStream(text);
+	}
+
+	/** writeSync to the descriptor, whole; what it refuses with EAGAIN goes to the stream, as all that follows. */
+	private writeDirectly(fd: number, text: string): void {
+		const bytes = Buffer.from(text);
+		let offset = 0;
+		while (offset < bytes.length) {
+			try {
+				offset += writeSync(fd, bytes, offset);
+			} catch (error) {
+				if (errorCode(error) === 'EAGAIN') {
+					this.fd = undefined;
+					this.toStream(bytes.subarray(offset));
+				} else {
+					this.onError(error instanceof Error ? error : new Error(String(error)));
+				}
+				return;
+			}
+		}
+	}
+
+	private toStream(text: string | Buffer): void {
 		try {
 			// Writes complete in order, so the last one's callback tells when all have.
 			this.written = new Promise((resolve) => {
@@ -126,22 +176,12 @@ export function writeText(stream: Writable, text: string): Promise<Error | undef
  * subprocess.DEVNULL for stdout alone is not: README says to use a write-only /dev/null.)
  */
 export function stdoutClosed(): boolean {
-	return isReadWriteNull(1) && !isNull(2);
-}
-
-/** Whether `fd` is /dev/null. */
-function isNull(fd: number): boolean {
-	try {
-		const stats = fstatSync(fd);
-		return stats.isCharacterDevice() && stats.rdev === statSync('/dev/null').rdev;
-	} catch {
-		return false;
-	}
+	return isReadWriteNull(1) && !isNullDevice(2);
 }
 
 /** Whether `fd` is /dev/null opened for reading too (a write-only descriptor fails the read with EBADF). */
 function isReadWriteNull(fd: number): boolean {
-	if (!isNull(fd)) return false;
+	if (!isNullDevice(fd)) return false;
 	try {
 		readSync(fd, Buffer.alloc(1), 0, 1, null);
 		return true;

@@ -5,7 +5,8 @@
  * through the shared chunks) are read from esbuild's metafile.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import type {StdioOptions} from 'node:child_process';
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import module from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -151,6 +152,48 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 				expect(loaded).toContain('NativeModule fs');
 				// (Node's own start may load pieces of internal/assert: only the module itself counts.)
 				expect(loaded.filter((name) => /^NativeModule (assert|internal\/assert\/assertion_error)$/.test(name))).toEqual([]);
+			}
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	// Node's tty module loads net and the streams, as making process.stdout or process.stderr for a
+	// pipe does: 3–4 ms of a start on Node 20 (src/cli/descriptors.ts). `gdrace --json | jq` needs none.
+	it.skipIf(process.platform === 'win32')('prints the JSON into a pipe or a file without loading tty, net or the streams', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
+		try {
+			const report = join(dir, 'modules.txt');
+			const preload = join(dir, 'modules.cjs');
+			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
+			const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: join(dir, 'cache')};
+			const devNull = openSync('/dev/null', 'r');
+			try {
+				const runs: [Record<string, string>, StdioOptions][] = [
+					[{}, ['pipe', 'pipe', 'pipe']], // the headless script, compiling its cache
+					[{}, [devNull, 'pipe', 'pipe']], // from its cache, stdin /dev/null
+					[{GDRACE_NO_CACHE: '1'}, ['pipe', 'pipe', 'pipe']], // the full command
+				];
+				for (const [extra, stdio] of runs) {
+					const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env: {...env, ...extra}, stdio, encoding: 'utf8'});
+					expect(run.status).toBe(0);
+					expect(JSON.parse(run.stdout)).toMatchObject({settings: {epochs: 10}});
+					const loaded = readFileSync(report, 'utf8').split('\n');
+					expect(loaded).toContain('NativeModule fs');
+					expect({extra, loaded: loaded.filter((name) => /^NativeModule (tty|net|stream)$/.test(name))}).toEqual({extra, loaded: []});
+				}
+				// Into a file, the same.
+				const file = openSync(join(dir, 'out.json'), 'w');
+				try {
+					const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env, stdio: [devNull, file, 'pipe']});
+					expect(run.status).toBe(0);
+				} finally {
+					closeSync(file);
+				}
+				expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'))).toMatchObject({settings: {epochs: 10}});
+				expect(readFileSync(report, 'utf8').split('\n').filter((name) => /^NativeModule (tty|net|stream)$/.test(name))).toEqual([]);
+			} finally {
+				closeSync(devNull);
 			}
 		} finally {
 			rmSync(dir, {recursive: true, force: true});

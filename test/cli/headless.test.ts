@@ -4,7 +4,8 @@
  * synchronously up to its first await), so no test depends on timing.
  */
 import {EventEmitter} from 'node:events';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Writable} from 'node:stream';
@@ -189,6 +190,134 @@ describe('Output', () => {
 		await out.flush();
 		expect(stream.text()).toBe('a\nb\n');
 		out.dispose();
+	});
+
+	it('makes a stream given as a function only when it writes through it', async () => {
+		let made = 0;
+		const stream = sink();
+		const out = new Output(() => {
+			made++;
+			return stream;
+		});
+		out.write('a\n');
+		expect(out.congested).toBe(false);
+		expect(made).toBe(0);
+		await out.flush();
+		await out.flush();
+		expect(made).toBe(1);
+		expect(stream.text()).toBe('a\n');
+		out.dispose();
+		const unused = new Output(() => {
+			made++;
+			return stream;
+		});
+		await unused.flush();
+		unused.dispose();
+		expect(made).toBe(1);
+	});
+
+	describe.skipIf(process.platform === 'win32')('given a descriptor', () => {
+		let dir: string;
+		/** A FIFO's two ends, opened non-blocking: a write past its buffer fails with EAGAIN. */
+		const fifo = (): {reader: number; writer: number} => {
+			dir = mkdtempSync(join(tmpdir(), 'gdrace-fifo-'));
+			const path = join(dir, 'fifo');
+			execFileSync('mkfifo', [path]);
+			const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+			const writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+			return {reader, writer};
+		};
+		const drain = (fd: number): Buffer => {
+			const chunks: Buffer[] = [];
+			const buffer = Buffer.alloc(1 << 16);
+			for (;;) {
+				let read: number;
+				try {
+					read = readSync(fd, buffer);
+				} catch {
+					break; // EAGAIN: empty
+				}
+				if (read === 0) break;
+				chunks.push(Buffer.from(buffer.subarray(0, read)));
+			}
+			return Buffer.concat(chunks);
+		};
+		afterAll(() => {
+			if (dir !== undefined) rmSync(dir, {recursive: true, force: true});
+		});
+
+		it('writes there, making no stream', async () => {
+			const {reader, writer} = fifo();
+			try {
+				const out = new Output(() => {
+					throw new Error('no stream wanted');
+				}, writer);
+				out.write('{"a": 1}\n');
+				out.write('é\n');
+				await out.flush();
+				expect(out.closed).toBe(false);
+				expect(drain(reader).toString()).toBe('{"a": 1}\né\n');
+				out.dispose();
+			} finally {
+				closeSync(reader);
+				closeSync(writer);
+			}
+		});
+
+		it('hands what a full non-blocking pipe refuses (EAGAIN) to the stream, in order, and all that follows', async () => {
+			const {reader, writer} = fifo();
+			try {
+				const chunks: Buffer[] = [];
+				const stream = new Writable({
+					write(chunk: Buffer, _encoding, callback) {
+						chunks.push(Buffer.from(chunk));
+						callback();
+					},
+				});
+				const out = new Output(() => stream, writer);
+				// Two-byte characters throughout: the pipe's cut may fall inside one.
+				const text = Array.from({length: 40_000}, (_, i) => `é ${i}\n`).join('');
+				out.write(text);
+				await out.flush();
+				out.write('after\n');
+				await out.flush();
+				const direct = drain(reader);
+				expect(direct.length).toBeGreaterThan(0);
+				expect(direct.length).toBeLessThan(Buffer.byteLength(text));
+				expect(Buffer.concat([direct, ...chunks]).toString()).toBe(`${text}after\n`);
+				expect(out.failure).toBeUndefined();
+				out.dispose();
+			} finally {
+				closeSync(reader);
+				closeSync(writer);
+			}
+		});
+
+		it('turns EPIPE into `closed` without a failure, and another error into a failure', async () => {
+			const {reader, writer} = fifo();
+			closeSync(reader);
+			try {
+				const out = new Output(() => sink(), writer);
+				out.write('x\n');
+				await out.flush();
+				expect(out.closed).toBe(true);
+				expect(out.failure).toBeUndefined();
+				out.dispose();
+			} finally {
+				closeSync(writer);
+			}
+			if (!existsSync('/dev/full')) return;
+			const full = openSync('/dev/full', 'w');
+			try {
+				const out = new Output(() => sink(), full);
+				out.write('x\n');
+				await out.flush();
+				expect(out.closed).toBe(true);
+				expect((out.failure as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC');
+			} finally {
+				closeSync(full);
+			}
+		});
 	});
 
 	it('turns EPIPE into `closed` without a failure', async () => {
