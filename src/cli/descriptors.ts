@@ -41,10 +41,11 @@ export function isTerminal(fd: number): boolean {
 }
 
 /**
- * Whether `fd` is a pipe, a socket or a regular file: a descriptor a finished text can be written
- * to with writeSync, without a stream (a terminal, a device or a closed descriptor: not).
+ * Whether `fd` is a pipe, a socket, a regular file or /dev/null: a descriptor a finished text can
+ * be written to with writeSync, without a stream (a terminal, another device or a closed
+ * descriptor: not).
  */
 export function isPlainSink(fd: number): boolean {
 	const found = stats(fd);
-	return found !== undefined && (found.isFIFO() || found.isSocket() || found.isFile());
+	return found !== undefined && (found.isFIFO() || found.isSocket() || found.isFile() || isNull(found));
 }

@@ -48,7 +48,7 @@ export type HeadlessIo = {
 	readonly stdout: Writable;
 	readonly stderr: Writable;
 	/**
-	 * stdout's descriptor when it is a pipe, a socket or a file (not a terminal): the summary and the
+	 * stdout's descriptor when it is a pipe, a socket, a file or /dev/null: the summary and the
 	 * JSON, written once at the end, go there directly (see `Output`). @default through the stream
 	 */
 	readonly stdoutFd?: number;

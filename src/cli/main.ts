@@ -26,7 +26,7 @@ export type Io = Environment & {
 	readonly stderr: Writable;
 	/** stdout was closed when the process started (`>&-`): nothing printed could be seen. @default false */
 	readonly stdoutClosed?: boolean;
-	/** stdout's descriptor, when it is a pipe, a socket or a file (see `HeadlessIo`). @default none */
+	/** stdout's descriptor, when it is a pipe, a socket, a file or /dev/null (see `HeadlessIo`). @default none */
 	readonly stdoutFd?: number;
 };
 
