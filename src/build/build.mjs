@@ -161,6 +161,50 @@ const yargsWithoutAssert = {
 };
 
 /**
+ * Two modules the live screen loads for a rare case, loaded then: Ink's signal-exit takes Node's
+ * `assert` for one check of its argument, and terminal-size (Ink's fallback when stdout has no
+ * size) takes `child_process` (with dgram) to run `tput` when nothing else answers. Together about
+ * 1.5 ms of the first frame on Node 20. signal-exit gets the same check from a module of its own;
+ * terminal-size requires `child_process` when it runs a command. The build fails if either import
+ * is not found.
+ */
+const inkWithoutStartupExtras = {
+	name: 'ink-without-startup-extras',
+	setup(b) {
+		const seen = new Set();
+		b.onResolve({filter: /^(?:node:)?assert$/}, (args) => {
+			if (!/[\\/]signal-exit[\\/]index\.js$/.test(args.importer)) return undefined;
+			seen.add('assert');
+			return {path: 'signal-exit-assert', namespace: 'ink-without-startup-extras'};
+		});
+		b.onResolve({filter: /^(?:node:)?child_process$/}, (args) => {
+			if (!/[\\/]terminal-size[\\/]index\.js$/.test(args.importer)) return undefined;
+			seen.add('child_process');
+			return {path: 'terminal-size-child-process', namespace: 'ink-without-startup-extras'};
+		});
+		b.onLoad({filter: /^signal-exit-assert$/, namespace: 'ink-without-startup-extras'}, () => ({
+			contents: [
+				'export function equal(actual, expected, message) {',
+				'	if (actual != expected) throw new Error(message);',
+				'}',
+				'export default {equal};',
+			].join('\n'),
+			loader: 'js',
+		}));
+		b.onLoad({filter: /^terminal-size-child-process$/, namespace: 'ink-without-startup-extras'}, () => ({
+			contents: "export function execFileSync(...args) {\n\treturn require('node:child_process').execFileSync(...args);\n}\n",
+			loader: 'js',
+		}));
+		b.onEnd((result) => {
+			if (result.errors.length > 0) return;
+			for (const name of ['assert', 'child_process']) {
+				if (!seen.has(name)) result.errors.push({text: `ink-without-startup-extras: the import of ${name} was not found (signal-exit or terminal-size changed)`});
+			}
+		});
+	},
+};
+
+/**
  * In dist/headless.cjs the yargs parser is imported statically (src/cli/args-loader.ts): with a
  * dynamic import, esbuild wraps every module it shares with the rest in a lazily run closure, the
  * engine's too, and a long headless race ran about a fifth slower.
@@ -287,7 +331,7 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning',
 	external: ['ssh2', 'react-devtools-core'],
-	plugins: [fastStringWidth, yargsWithoutVersionGuess, yargsWithoutAssert, yogaWithoutFetch, inkOutputMemo, builtinsByRequire],
+	plugins: [fastStringWidth, yargsWithoutVersionGuess, yargsWithoutAssert, yogaWithoutFetch, inkOutputMemo, inkWithoutStartupExtras, builtinsByRequire],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
 	define: {'process.env.NODE_ENV': '"production"', __GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey)},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.

@@ -200,6 +200,25 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		}
 	});
 
+	// Ink's signal-exit took Node's assert for one check, and terminal-size took child_process (and
+	// dgram) for a fallback that runs `tput`: about 1.5 ms of the first frame on Node 20
+	// (src/build/build.mjs, inkWithoutStartupExtras).
+	it('draws the screen without loading assert or child_process', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
+		try {
+			const report = join(dir, 'modules.txt');
+			const preload = join(dir, 'modules.cjs');
+			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
+			execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--cast', 'race.cast', '--render', '--epochs', '10'], {cwd: dir, stdio: 'pipe'});
+			const loaded = readFileSync(report, 'utf8').split('\n');
+			expect(loaded).toContain('NativeModule tty');
+			expect(loaded.filter((name) => /^NativeModule (assert|child_process|dgram)$/.test(name))).toEqual([]);
+			expect(readFileSync(join(dir, 'race.cast'), 'utf8').split('\n').length).toBeGreaterThan(3);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	it('starts the headless race without loading string-width for real (no Intl.Segmenter)', () => {
 		expect(startupCounts(['--json', '--epochs', '10'])).toEqual({segmenters: 0, fetches: 0});
 	});
