@@ -137,86 +137,80 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 		}
 	}
 
-	// yargs's shim took two functions from Node's assert, which loads its error class, colors and
-	// call tracker: about 2 ms of every start (src/build/build.mjs, yargsWithoutAssert).
-	it("runs the headless race without loading Node's assert module", () => {
+	/**
+	 * Runs `fn` with a function that runs dist/cli.js in a temporary directory (its cwd, and the code
+	 * cache's home) and returns the run and the list of Node's modules it loaded.
+	 */
+	function withModuleList(fn: (gdrace: (args: string[], options?: {env?: Record<string, string>; stdio?: StdioOptions}) => {loaded: string[]; stdout: string; status: number | null}, dir: string) => void): void {
 		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
 		try {
 			const report = join(dir, 'modules.txt');
 			const preload = join(dir, 'modules.cjs');
 			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
-			const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: join(dir, 'cache')};
-			for (const extra of [{}, {GDRACE_NO_CACHE: '1'}]) {
-				execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env: {...env, ...extra}, stdio: 'pipe'});
-				const loaded = readFileSync(report, 'utf8').split('\n');
+			fn((args, {env = {}, stdio = 'pipe'} = {}) => {
+				rmSync(report, {force: true});
+				const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, ...args], {cwd: dir, env: {...process.env, XDG_CACHE_HOME: join(dir, 'cache'), ...env}, stdio, encoding: 'utf8'});
+				return {loaded: readFileSync(report, 'utf8').split('\n'), stdout: run.stdout, status: run.status};
+			}, dir);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	}
+
+	// yargs's shim took two functions from Node's assert, which loads its error class, colors and
+	// call tracker: about 2 ms of every start (src/build/build.mjs, yargsWithoutAssert).
+	it("runs the headless race without loading Node's assert module", () => {
+		withModuleList((gdrace) => {
+			const envs: Record<string, string>[] = [{}, {GDRACE_NO_CACHE: '1'}];
+			for (const env of envs) {
+				const {loaded, status} = gdrace(['--json', '--epochs', '10'], {env});
+				expect(status).toBe(0);
 				expect(loaded).toContain('NativeModule fs');
 				// (Node's own start may load pieces of internal/assert: only the module itself counts.)
 				expect(loaded.filter((name) => /^NativeModule (assert|internal\/assert\/assertion_error)$/.test(name))).toEqual([]);
 			}
-		} finally {
-			rmSync(dir, {recursive: true, force: true});
-		}
+		});
 	});
 
 	// Node's tty module loads net and the streams, as making process.stdout or process.stderr for a
 	// pipe does: 3–4 ms of a start on Node 20 (src/cli/descriptors.ts). `gdrace --json | jq` needs none.
 	it.skipIf(process.platform === 'win32')('prints the JSON into a pipe or a file without loading tty, net or the streams', () => {
-		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
-		try {
-			const report = join(dir, 'modules.txt');
-			const preload = join(dir, 'modules.cjs');
-			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
-			const env: NodeJS.ProcessEnv = {...process.env, XDG_CACHE_HOME: join(dir, 'cache')};
+		withModuleList((gdrace, dir) => {
 			const devNull = openSync('/dev/null', 'r');
+			const file = openSync(join(dir, 'out.json'), 'w');
 			try {
 				const runs: [Record<string, string>, StdioOptions][] = [
 					[{}, ['pipe', 'pipe', 'pipe']], // the headless script, compiling its cache
 					[{}, [devNull, 'pipe', 'pipe']], // from its cache, stdin /dev/null
 					[{GDRACE_NO_CACHE: '1'}, ['pipe', 'pipe', 'pipe']], // the full command
+					[{}, [devNull, file, 'pipe']], // into a file
 				];
-				for (const [extra, stdio] of runs) {
-					const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env: {...env, ...extra}, stdio, encoding: 'utf8'});
-					expect(run.status).toBe(0);
-					expect(JSON.parse(run.stdout)).toMatchObject({settings: {epochs: 10}});
-					const loaded = readFileSync(report, 'utf8').split('\n');
+				for (const [env, stdio] of runs) {
+					const {loaded, status} = gdrace(['--json', '--epochs', '10'], {env, stdio});
+					expect(status).toBe(0);
 					expect(loaded).toContain('NativeModule fs');
-					expect({extra, loaded: loaded.filter((name) => /^NativeModule (tty|net|stream)$/.test(name))}).toEqual({extra, loaded: []});
-				}
-				// Into a file, the same.
-				const file = openSync(join(dir, 'out.json'), 'w');
-				try {
-					const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--json', '--epochs', '10'], {cwd: dir, env, stdio: [devNull, file, 'pipe']});
-					expect(run.status).toBe(0);
-				} finally {
-					closeSync(file);
+					expect({env, loaded: loaded.filter((name) => /^NativeModule (tty|net|stream)$/.test(name))}).toEqual({env, loaded: []});
 				}
 				expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'))).toMatchObject({settings: {epochs: 10}});
-				expect(readFileSync(report, 'utf8').split('\n').filter((name) => /^NativeModule (tty|net|stream)$/.test(name))).toEqual([]);
 			} finally {
 				closeSync(devNull);
+				closeSync(file);
 			}
-		} finally {
-			rmSync(dir, {recursive: true, force: true});
-		}
+			expect(JSON.parse(gdrace(['--json', '--epochs', '10']).stdout)).toMatchObject({settings: {epochs: 10}});
+		});
 	});
 
 	// Ink's signal-exit took Node's assert for one check, and terminal-size took child_process (and
 	// dgram) for a fallback that runs `tput`: about 1.5 ms of the first frame on Node 20
 	// (src/build/build.mjs, inkWithoutStartupExtras).
 	it('draws the screen without loading assert or child_process', () => {
-		const dir = mkdtempSync(join(tmpdir(), 'gdrace-modules-'));
-		try {
-			const report = join(dir, 'modules.txt');
-			const preload = join(dir, 'modules.cjs');
-			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
-			execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, '--cast', 'race.cast', '--render', '--epochs', '10'], {cwd: dir, stdio: 'pipe'});
-			const loaded = readFileSync(report, 'utf8').split('\n');
+		withModuleList((gdrace, dir) => {
+			const {loaded, status} = gdrace(['--cast', 'race.cast', '--render', '--epochs', '10']);
+			expect(status).toBe(0);
 			expect(loaded).toContain('NativeModule tty');
 			expect(loaded.filter((name) => /^NativeModule (assert|child_process|dgram)$/.test(name))).toEqual([]);
 			expect(readFileSync(join(dir, 'race.cast'), 'utf8').split('\n').length).toBeGreaterThan(3);
-		} finally {
-			rmSync(dir, {recursive: true, force: true});
-		}
+		});
 	});
 
 	it('starts the headless race without loading string-width for real (no Intl.Segmenter)', () => {
