@@ -223,8 +223,9 @@ export class Racer {
 		this.finishGap = options.warmUp === true ? Infinity : options.tolerance * this.gapRef;
 		this.divergenceLoss = DIVERGENCE_FACTOR * Math.max(options.initialLoss, 1e-300);
 		this.upi = this.policy.updatesPerIteration;
-		this.history = new History(options.historyCapacity, data.dims + 1);
 		this.recording = options.recordHistory ?? true;
+		// Not recording, it holds only the starting point: the smallest history will do.
+		this.history = new History(this.recording ? options.historyCapacity : 4, data.dims + 1);
 		this.batch = {rows: null, start: 0, count: 0};
 		this.dims = data.dims;
 		this.sums = new Float64Array(data.dims + 1);

@@ -125,9 +125,10 @@ describe('chunking, determinism and stream independence', () => {
 		unrecorded.advance(300);
 		expect(timeless(unrecorded.snapshot())).toEqual(timeless(recorded.snapshot()));
 		for (const [i, racer] of unrecorded.racers.entries()) {
-			// Only the starting point is kept.
+			// Only the starting point is kept, in the smallest history.
 			expect(racer.history.length).toBe(1);
 			expect(racer.history.at(0).iteration).toBe(0);
+			expect(racer.history.capacity).toBe(4);
 			expect(recorded.racers[i]!.history.length).toBeGreaterThan(300);
 		}
 	});
