@@ -17,13 +17,20 @@ function stats(fd: number): Stats | undefined {
 	}
 }
 
+/** /dev/null's device number, asked once (undefined: none, as on Windows). */
+let nullDevice: {readonly rdev: number | undefined} | undefined;
+
 /** Whether `stats` are of /dev/null. */
 function isNull(stats: Stats): boolean {
-	try {
-		return stats.isCharacterDevice() && stats.rdev === statSync('/dev/null').rdev;
-	} catch {
-		return false;
+	if (!stats.isCharacterDevice()) return false;
+	if (nullDevice === undefined) {
+		try {
+			nullDevice = {rdev: statSync('/dev/null').rdev};
+		} catch {
+			nullDevice = {rdev: undefined};
+		}
 	}
+	return stats.rdev === nullDevice.rdev;
 }
 
 /** Whether `fd` is /dev/null. */
