@@ -1,12 +1,29 @@
 #!/usr/bin/env node
-/** The `gdrace` command: see `cli/main.ts` for the flow and `gdrace --help` for the flags. */
-import module from 'node:module';
-
+/**
+ * The `gdrace` command: see `cli/main.ts` for the flow and `gdrace --help` for the flags.
+ *
+ * Built as dist/cli.cjs, a CommonJS script (src/build/build.mjs): Node 20 starts a CommonJS entry
+ * about 5 ms sooner than an ES module one, whose loader it would otherwise set up before any code
+ * runs here, and the headless fast path below needs no ES module at all. Everything else is ES
+ * modules: the command itself (dist/main.js, src/cli/main.ts) is imported dynamically.
+ */
 /**
  * Set by src/build/build.mjs: a hash of dist/headless.cjs, so that a V8 code cache made for one
  * build is never offered to another (V8 itself checks only the source's length).
  */
 declare const __GDRACE_SCRIPT_KEY__: string | undefined;
+
+/** CommonJS's `require` in dist/cli.cjs (src/build/build.mjs defines it); undefined in an ES module. */
+declare const __GDRACE_REQUIRE__: NodeJS.Require | undefined;
+const commonJsRequire = typeof __GDRACE_REQUIRE__ === 'function' ? __GDRACE_REQUIRE__ : undefined;
+
+/** Node's `module`, taken only when needed: on Node 20 loading it sets up part of the ES module loader. */
+async function nodeModule(): Promise<NodeModule> {
+	return commonJsRequire !== undefined ? (commonJsRequire('node:module') as NodeModule) : await import('node:module');
+}
+
+/** What gdrace takes of Node's `module` (enableCompileCache: Node 22.1 and later). */
+type NodeModule = {createRequire: (path: string) => NodeJS.Require; enableCompileCache?: () => unknown};
 
 /** Where the headless script's code cache lives, or undefined when caching is off or impossible. */
 function cacheFile(key: string): {dir: string; file: string} | undefined {
@@ -68,7 +85,9 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 	const cache = cacheFile(key);
 	if (cache === undefined) return false;
 	// require(), not imports: an ES module import of a built-in reads all its exports (slow for fs).
-	const require = module.createRequire(import.meta.url);
+	// The build's own (a CommonJS script's) where there is one, which the headless script, beside
+	// this file, can share: Node's `module` (for createRequire) loads part of its ES module loader.
+	const require = commonJsRequire ?? (await nodeModule()).createRequire(import.meta.url);
 	const fs = require('node:fs') as typeof import('node:fs');
 	if (!looksHeadless(argv, () => stdoutIsTerminal(fs, require))) return false;
 	const vm = require('node:vm') as typeof import('node:vm');
@@ -87,7 +106,7 @@ async function runHeadlessScript(argv: readonly string[]): Promise<boolean> {
 		script = new vm.Script(source, {filename: file, ...(cached === undefined ? {} : {cachedData: cached})});
 		const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string, url: string) => void;
 		const exported: {exports: {runHeadlessOnly?: typeof runHeadlessOnly}} = {exports: {}};
-		wrapper(exported.exports, module.createRequire(file), exported, file, file.slice(0, file.lastIndexOf("/")), url.pathToFileURL(file).href);
+		wrapper(exported.exports, require, exported, file, file.slice(0, file.lastIndexOf("/")), url.pathToFileURL(file).href);
 		if (typeof exported.exports.runHeadlessOnly !== 'function') return false;
 		runHeadlessOnly = exported.exports.runHeadlessOnly;
 	} catch {
@@ -125,20 +144,24 @@ function writeCache(fs: typeof import('node:fs'), cache: {dir: string; file: str
 	}
 }
 
-if (!(await runHeadlessScript(process.argv.slice(2)))) {
+/** The full command (src/cli/main.ts; dist/main.js in the build): a broken install gets one line, not Node's stack trace. */
+async function runCommand(argv: readonly string[]): Promise<void> {
 	// Node 22.1 and later keep V8's compiled code for modules on disk (in the temporary directory;
 	// NODE_DISABLE_COMPILE_CACHE=1 turns it off), for modules loaded after this call: so the
-	// command is imported dynamically below, not statically (static imports load before any code
-	// runs here). The live screen's start gains most. Node 20 has no such cache.
-	(module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
+	// command is imported dynamically, after it. The live screen's start gains most. Node 20 has
+	// no such cache.
+	(await nodeModule()).enableCompileCache?.();
 	let command: typeof import('./cli/main.js');
 	try {
 		command = await import('./cli/main.js');
 	} catch (error) {
-		// A broken install (a chunk of dist/ missing or unreadable): one line, not Node's stack trace.
+		// A chunk of dist/ missing or unreadable.
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`gdrace: internal error: cannot load gdrace's code (${message.replace(/\s+/g, ' ').trim()}); reinstall it\n`);
 		process.exit(70);
 	}
-	command.run(process.argv.slice(2));
+	command.run([...argv]);
 }
+
+const argv = process.argv.slice(2);
+void runHeadlessScript(argv).then((done) => (done ? undefined : runCommand(argv)));

@@ -6,11 +6,15 @@
  * the same code in a few files loads several times faster.
  *
  * Entry points (each a file of dist/; shared code goes to dist/chunks/):
- *   - dist/cli.js            the `gdrace` command (package.json "bin", `npm start`, the tests);
+ *   - dist/cli.cjs           the `gdrace` command (package.json "bin", `npm start`, the tests): a
+ *                            small CommonJS script of its own build (src/cli.ts; Node 20 starts a
+ *                            CommonJS entry about 5 ms sooner), which runs dist/headless.cjs or
+ *                            imports dist/main.js;
+ *   - dist/main.js           the command (src/cli/main.ts), an ES module;
  *   - dist/engine/index.js   the engine, for benchmarks that import it in plain Node;
  *   - dist/data/dataset.js   the loader, likewise;
  *   - dist/headless.cjs      the headless modes as one script (a separate build, below), which
- *                            dist/cli.js runs with a V8 code cache (src/cli.ts);
+ *                            dist/cli.cjs runs with a V8 code cache (src/cli.ts);
  *   - dist/headless-yargs.cjs  yargs for that script, required only when it needs yargs.
  * The live screen (src/cli/live.ts, src/cli/render.ts) is imported dynamically by src/cli/main.ts, so with code
  * splitting it lands in chunks that only the live path loads: the headless path (`--json`,
@@ -95,7 +99,7 @@ const yogaWithoutFetch = {
  * Node's built-in modules are taken with require(), not imported: an ES module import of a
  * built-in builds an ES module facade of it, which reads every export, and `fs`'s lazy exports
  * then load the stream and promise modules (ReadStream, fs.promises) that gdrace does not use:
- * 3–5 ms of every start. (`node:module` in dist/cli.js stays an import: it makes `require`.)
+ * 3–5 ms of every start. (`node:module` stays an import: it makes `require`.)
  */
 const builtinsByRequire = {
 	name: 'builtins-by-require',
@@ -318,7 +322,7 @@ const scriptKey = createHash('sha256').update(scriptText).digest('hex').slice(0,
 
 const result = await build({
 	absWorkingDir: root,
-	entryPoints: {cli: 'src/cli.ts', 'engine/index': 'src/engine/index.ts', 'data/dataset': 'src/data/dataset.ts'},
+	entryPoints: {main: 'src/cli/main.ts', 'engine/index': 'src/engine/index.ts', 'data/dataset': 'src/data/dataset.ts'},
 	outdir: 'dist',
 	chunkNames: 'chunks/[name]-[hash]',
 	bundle: true,
@@ -333,7 +337,7 @@ const result = await build({
 	external: ['ssh2', 'react-devtools-core'],
 	plugins: [fastStringWidth, yargsWithoutVersionGuess, yargsWithoutAssert, yogaWithoutFetch, inkOutputMemo, inkWithoutStartupExtras, builtinsByRequire],
 	// React's development build costs several times the CPU per frame: the bundle has the production one.
-	define: {'process.env.NODE_ENV': '"production"', __GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey)},
+	define: {'process.env.NODE_ENV': '"production"'},
 	// CommonJS packages inside an ES module bundle call require() for Node's built-ins.
 	banner: {js: "import {createRequire as __gdraceRequire} from 'node:module';\nconst require = __gdraceRequire(import.meta.url);"},
 });
@@ -346,4 +350,33 @@ const patched = Object.keys(result.metafile.outputs).filter((file) => {
 });
 if (patched.length !== 1) throw new Error(`expected esbuild's __toESM helper in one chunk, found it in ${patched.length}`);
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
+
+/**
+ * The launcher's `import('./cli/main.js')` is the ES module build's dist/main.js, outside this
+ * bundle: the launcher itself holds src/cli.ts alone (test/cli/bundle.test.ts).
+ */
+const commandOutside = {
+	name: 'command-outside',
+	setup(b) {
+		b.onResolve({filter: /^\.\/cli\/main\.js$/}, () => ({path: './main.js', external: true}));
+	},
+};
+const launcher = await build({
+	absWorkingDir: root,
+	entryPoints: ['src/cli.ts'],
+	outfile: 'dist/cli.cjs',
+	bundle: true,
+	format: 'cjs',
+	platform: 'node',
+	target: 'node20',
+	legalComments: 'none',
+	metafile: true,
+	logLevel: 'warning',
+	plugins: [commandOutside],
+	define: {__GDRACE_SCRIPT_KEY__: JSON.stringify(scriptKey), __GDRACE_REQUIRE__: 'require', 'import.meta.url': '__gdraceUrl'},
+	banner: {js: "const __gdraceUrl = require('node:url').pathToFileURL(__filename).href;"},
+});
+const launcherInputs = Object.keys(launcher.metafile.inputs);
+if (launcherInputs.join() !== 'src/cli.ts') throw new Error(`expected dist/cli.cjs to hold src/cli.ts alone, found ${launcherInputs.join(', ')}`);
+writeFileSync(join(dist, 'cli-meta.json'), JSON.stringify(launcher.metafile));
 writeFileSync(join(dist, 'headless-meta.json'), JSON.stringify(script.metafile));

@@ -12,7 +12,7 @@ import pty from 'node-pty';
 import {benchEnv, cliPath as cli, MAX_SPEED, repoRoot as root, sleep} from './tui.mjs';
 
 if (!existsSync(cli)) {
-	console.error('key-latency: dist/cli.js is missing; run `npm run build` first');
+	console.error('key-latency: dist/cli.cjs is missing; run `npm run build` first');
 	process.exit(2);
 }
 const at = process.argv.indexOf('--presses');

@@ -120,7 +120,7 @@ function sampleAt(samples, seconds) {
 
 async function soakLive({minutes, gdraceArgs}) {
 	const args = [cliPath, '--speed', String(MAX_SPEED), '--epochs', String(LIVE_EPOCHS), ...gdraceArgs];
-	console.error(`live: node dist/cli.js ${args.slice(1).join(' ')}  (${SOAK_COLS}×${ROWS} pty, ${minutes} min, sample every ${SAMPLE_MS / 1000} s)`);
+	console.error(`live: node dist/cli.cjs ${args.slice(1).join(' ')}  (${SOAK_COLS}×${ROWS} pty, ${minutes} min, sample every ${SAMPLE_MS / 1000} s)`);
 	const session = startSession(process.execPath, args, {cols: SOAK_COLS});
 	const stop = () => void session.stop(500).then(() => process.exit(130));
 	process.once('SIGINT', stop);
@@ -182,7 +182,7 @@ async function soakLive({minutes, gdraceArgs}) {
 	const earlyFig = {...between(early[0], early[1]), updatesPerSecond: rate(early)};
 	const lateFig = {...between(late[0], late[1]), updatesPerSecond: rate(late)};
 	return {
-		command: `node dist/cli.js ${args.slice(1).join(' ')}`,
+		command: `node dist/cli.cjs ${args.slice(1).join(' ')}`,
 		speedLine: firstScreen?.[1]?.trim(),
 		lastScreen: samples.at(-1).screen,
 		rssAt30Kb: ref.rssKb,
@@ -235,14 +235,14 @@ function headlessRun(updates) {
 			// The child has been waited for by now: its CPU time is in this process's cutime/cstime.
 			const cpuSeconds = (childrenTicks() - ticks) / CLK_TCK;
 			if (code !== 0) reject(new Error(`headless run exited with ${code ?? signal}:\n${output}`));
-			else resolve({command: `node dist/cli.js ${args.slice(1).join(' ')}`, updates, seconds, cpuSeconds, samples, output});
+			else resolve({command: `node dist/cli.cjs ${args.slice(1).join(' ')}`, updates, seconds, cpuSeconds, samples, output});
 		});
 	});
 }
 
 async function soakHeadless({headlessUpdates, repeat}) {
 	const half = Math.floor(headlessUpdates / 2);
-	console.error(`headless: node dist/cli.js --plain --optimizers sgd --epochs ${headlessUpdates}, then --epochs ${half} for the first half's time, then --epochs 1 for the fixed start-up cost; each ${repeat} times, the fastest kept`);
+	console.error(`headless: node dist/cli.cjs --plain --optimizers sgd --epochs ${headlessUpdates}, then --epochs ${half} for the first half's time, then --epochs 1 for the fixed start-up cost; each ${repeat} times, the fastest kept`);
 	// Each run `repeat` times, keeping the fastest (least CPU): one run's JIT and the machine's
 	// other work move a run's time by 10–30 %, more than the effect looked for.
 	const best = async (updates) => {

@@ -5,7 +5,7 @@
  * whole process, each next to bare `node -e 0` measured the same way in the same invocation.
  *
  *   npm run bench:startup                  (builds dist/ first)
- *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.js]… [--node PATH]…
+ *   node test/bench/startup.mjs [--rounds 15] [--json] [--cli dist/cli.cjs]… [--node PATH]…
  *
  * `--node PATH` measures another Node binary (bare node, gdrace and the first frame all run on it;
  * the default is the Node running the benchmark). `--cli` and `--node` may be given several times:
@@ -16,9 +16,9 @@
  *
  * How it measures, interleaved round by round (so load changes hit every figure alike):
  *   - node: `node -e 0` spawned with a pipe, from spawn to exit;
- *   - headless: `node dist/cli.js --json` spawned with a pipe (output drained), from spawn to exit,
+ *   - headless: `node dist/cli.cjs --json` spawned with a pipe (output drained), from spawn to exit,
  *     each build with its own headless code cache (XDG_CACHE_HOME in a temporary directory);
- *   - first frame: `node dist/cli.js` in a 100×30 node-pty with a user's environment, from
+ *   - first frame: `node dist/cli.cjs` in a 100×30 node-pty with a user's environment, from
  *     spawn to the end of the first synchronized-output block (`ESC[?2026l`): the FrameWriter
  *     writes exactly one such block per frame, and its first one is a full repaint; then `q`.
  * Each build's `--json` comes right after a bare node run on its Node, and with several builds or
@@ -51,7 +51,7 @@ function options(name, fallback) {
 }
 
 const rounds = Number(option('--rounds', '15'));
-const cliPaths = options('--cli', fileURLToPath(new URL('../../dist/cli.js', import.meta.url))).map((path) => resolve(repoRoot, path));
+const cliPaths = options('--cli', fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url))).map((path) => resolve(repoRoot, path));
 const asJson = process.argv.includes('--json');
 const nodePaths = options('--node', process.execPath);
 const dropExtraCa = process.argv.includes('--no-extra-ca-certs');

@@ -39,7 +39,7 @@ const {Terminal} = xterm;
 
 /** The repository root (this file lives in `<root>/test/bench/`). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const cliPath = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 export const probePath = fileURLToPath(new URL('./naive-probe.mjs', import.meta.url));
 
 export const COLS = 100;
@@ -301,7 +301,7 @@ export function gdraceArgsFor(extra, totalSeconds) {
 
 export function ensureBuilt() {
 	if (existsSync(cliPath)) return;
-	console.error('dist/cli.js is missing: running `npm run build`…');
+	console.error('dist/cli.cjs is missing: running `npm run build`…');
 	const result = spawnSync('npm', ['run', 'build', '--silent'], {cwd: repoRoot, stdio: 'inherit'});
 	if (result.status !== 0) throw new Error('npm run build failed');
 }
@@ -352,7 +352,7 @@ async function main(argv) {
 		results.push(await measure('naive Ink probe', node, [probePath], {...window, press: undefined}));
 	}
 	if (options.only !== 'probe') {
-		console.error(`  gdrace: node dist/cli.js ${gdraceArgs.join(' ')}`);
+		console.error(`  gdrace: node dist/cli.cjs ${gdraceArgs.join(' ')}`);
 		results.push(await measure('gdrace', node, [cliPath, ...gdraceArgs], window));
 	}
 
@@ -369,7 +369,7 @@ async function main(argv) {
 	console.log(`${machineLine()}\n`);
 	console.log(table(results));
 	if (gdrace) {
-		console.log(`\ngdrace command: node dist/cli.js ${gdraceArgs.join(' ')}  (race status at the end of the window: ${status})`);
+		console.log(`\ngdrace command: node dist/cli.cjs ${gdraceArgs.join(' ')}  (race status at the end of the window: ${status})`);
 		const check = (ok) => (ok ? 'pass' : 'FAIL');
 		console.log('\nGoals (issue 3):');
 		// A window of s seconds counts whole frames: at exactly 30 frames/s it holds 30·s ± 1 of them

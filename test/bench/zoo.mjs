@@ -8,7 +8,7 @@
  *    Goal: the adaptive rules within 1.5× of plain on full batches.
  * 2. The book race plus momentum, nesterov, adagrad, rmsprop and adam (9 racers × 5000
  *    iterations): in this process (median of warm runs), and as whole processes
- *    (`node dist/cli.js --json --optimizers …`, spawn to exit, median of 7), next to the four-racer
+ *    (`node dist/cli.cjs --json --optimizers …`, spawn to exit, median of 7), next to the four-racer
  *    book race and `race.c` (`gcc -O3 -march=native`, `race 5000 1`, spawn to exit) when gcc and
  *    ../shared/bench/race.c are there.
  *
@@ -89,7 +89,7 @@ const spawnMs = (command, args) => {
 	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
 	return ms;
 };
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const processes = {four: [], nine: [], c: [], nodeEmpty: []};
 const source = join(root, '../../shared/bench/race.c');
 const sharedSource = existsSync(source) ? source : '/work/shared/bench/race.c';

@@ -1,8 +1,8 @@
 /**
  * dist/ is esbuild's bundle (src/build/build.mjs). The headless path must stay free of React, Ink
- * and the live screen in the bundle too: the modules it loads (dist/cli.js imports the command's
- * chunk dynamically, after turning Node's compile cache on; that chunk's static imports, followed
- * through the shared chunks) are read from esbuild's metafile.
+ * and the live screen in the bundle too: the modules it loads (dist/cli.cjs, a CommonJS script,
+ * imports the command, dist/main.js, dynamically after turning Node's compile cache on; that
+ * module's static imports, followed through the shared chunks) are read from esbuild's metafiles.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import type {StdioOptions} from 'node:child_process';
@@ -15,6 +15,7 @@ import {describe, expect, it} from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const META = `${ROOT}dist/meta.json`;
+const LAUNCHER_META = `${ROOT}dist/cli-meta.json`;
 
 type Metafile = {
 	outputs: Record<string, {imports: {path: string; kind: string; external?: boolean}[]; inputs: Record<string, unknown>}>;
@@ -41,18 +42,29 @@ function staticClosure(meta: Metafile, entry: string): {outputs: Set<string>; in
 describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	const meta = JSON.parse(readFileSync(META, 'utf8')) as Metafile;
 
-	/** The chunk dist/cli.js imports dynamically: the command (src/cli/main.ts) and what it imports statically. */
+	/** The module dist/cli.cjs imports: the command (src/cli/main.ts). */
 	function commandChunk(): string {
-		const entry = staticClosure(meta, 'dist/cli.js');
-		const chunks = [...entry.dynamic].filter((chunk) => staticClosure(meta, chunk).inputs.has('src/cli/main.ts'));
-		expect(chunks).toHaveLength(1);
-		return chunks[0]!;
+		const command = 'dist/main.js';
+		expect(Object.keys(meta.outputs[command]?.inputs ?? {})).toContain('src/cli/main.ts');
+		return command;
 	}
 
-	it('loads nothing before it turns on the compile cache: the entry imports only node:module statically', () => {
-		const entry = staticClosure(meta, 'dist/cli.js');
-		expect([...entry.outputs]).toEqual(['dist/cli.js']);
-		expect([...entry.inputs]).toEqual(['src/cli.ts']);
+	it('starts as a CommonJS script of src/cli.ts alone, which requires only built-ins and imports the command when it needs it', () => {
+		const launcher = JSON.parse(readFileSync(LAUNCHER_META, 'utf8')) as Metafile;
+		expect(Object.keys(launcher.outputs)).toEqual(['dist/cli.cjs']);
+		const output = launcher.outputs['dist/cli.cjs']!;
+		expect(Object.keys(output.inputs)).toEqual(['src/cli.ts']);
+		const imports = output.imports.map(({path, kind, external}) => ({path, kind, external}));
+		// node:module only where it is needed (on Node 20 it loads part of the ES module loader):
+		// the source imports it dynamically for an ES module build, and this one requires it.
+		expect(imports).toEqual([
+			{path: 'node:module', kind: 'dynamic-import', external: true},
+			{path: './main.js', kind: 'dynamic-import', external: true},
+		]);
+		const source = readFileSync(`${ROOT}dist/cli.cjs`, 'utf8');
+		// CommonJS: no import statement (Node would need its ES module loader for one).
+		expect(source).not.toMatch(/^import /m);
+		expect(source).toMatch(/\btypeof require === "function" \? require : void 0/);
 		commandChunk();
 	});
 
@@ -89,28 +101,28 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	it('says in one line, exit 70, when its code cannot be loaded (a broken install), not with a stack trace', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'gdrace-broken-'));
 		try {
-			// The entry alone, without the chunks it imports.
-			writeFileSync(join(dir, 'cli.js'), readFileSync(`${ROOT}dist/cli.js`));
+			// The entry alone, without the command it imports.
+			writeFileSync(join(dir, 'cli.cjs'), readFileSync(`${ROOT}dist/cli.cjs`));
 			writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-			const run = spawnSync(process.execPath, [join(dir, 'cli.js'), '--json'], {cwd: dir, encoding: 'utf8'});
+			const run = spawnSync(process.execPath, [join(dir, 'cli.cjs'), '--json'], {cwd: dir, encoding: 'utf8'});
 			expect(run.status).toBe(70);
 			expect(run.stdout).toBe('');
-			expect(run.stderr).toMatch(/^gdrace: internal error: cannot load gdrace's code \(.*main-.*\); reinstall it\n$/);
+			expect(run.stderr).toMatch(/^gdrace: internal error: cannot load gdrace's code \(.*main\.js.*\); reinstall it\n$/);
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
 	});
 
-	it('is what package.json runs: the bin, npm start and the tests use dist/cli.js', () => {
+	it('is what package.json runs: the bin, npm start and the tests use dist/cli.cjs', () => {
 		const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {bin: Record<string, string>; scripts: Record<string, string>};
-		expect(pkg.bin['gdrace']).toBe('dist/cli.js');
-		expect(pkg.scripts['start']).toContain('node dist/cli.js');
+		expect(pkg.bin['gdrace']).toBe('dist/cli.cjs');
+		expect(pkg.scripts['start']).toContain('node dist/cli.cjs');
 		expect(pkg.scripts['build']).toContain('src/build/build.mjs');
-		expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+		expect(readFileSync(`${ROOT}dist/cli.cjs`, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
 	});
 
 	/**
-	 * Runs dist/cli.js with a preloaded module that counts what start-up must not do, and returns
+	 * Runs dist/cli.cjs with a preloaded module that counts what start-up must not do, and returns
 	 * the counts: Intl.Segmenter constructions (string-width's load cost, src/build/fast-string-width.mjs)
 	 * and fetch calls (Yoga's loader fetching its own data: URL, which loads undici).
 	 */
@@ -130,7 +142,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 			writeFileSync(preload, hook);
 			const env = {...process.env};
 			delete env['CI'];
-			execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, ...args], {cwd: dir, env, stdio: 'pipe'});
+			execFileSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.cjs`, ...args], {cwd: dir, env, stdio: 'pipe'});
 			return JSON.parse(readFileSync(report, 'utf8')) as {segmenters: number; fetches: number};
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
@@ -138,7 +150,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	}
 
 	/**
-	 * Runs `fn` with a function that runs dist/cli.js in a temporary directory (its cwd, and the code
+	 * Runs `fn` with a function that runs dist/cli.cjs in a temporary directory (its cwd, and the code
 	 * cache's home) and returns the run and the list of Node's modules it loaded.
 	 */
 	function withModuleList(fn: (gdrace: (args: string[], options?: {env?: Record<string, string>; stdio?: StdioOptions}) => {loaded: string[]; stdout: string; status: number | null}, dir: string) => void): void {
@@ -149,13 +161,35 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 			writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')));`);
 			fn((args, {env = {}, stdio = 'pipe'} = {}) => {
 				rmSync(report, {force: true});
-				const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.js`, ...args], {cwd: dir, env: {...process.env, XDG_CACHE_HOME: join(dir, 'cache'), ...env}, stdio, encoding: 'utf8'});
+				const run = spawnSync(process.execPath, ['--require', preload, `${ROOT}dist/cli.cjs`, ...args], {cwd: dir, env: {...process.env, XDG_CACHE_HOME: join(dir, 'cache'), ...env}, stdio, encoding: 'utf8'});
 				return {loaded: readFileSync(report, 'utf8').split('\n'), stdout: run.stdout, status: run.status};
 			}, dir);
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
 	}
+
+	// An ES module entry makes Node 20 set up its ES module loader (resolver, translators, module
+	// jobs, fs/promises) before any of gdrace's code runs: about 5 ms of every start. dist/cli.cjs
+	// is a CommonJS script, and the headless script it runs is one too.
+	it("runs the headless race from its cache without setting up Node's ES module loader (more than an empty CommonJS script does)", () => {
+		withModuleList((gdrace, dir) => {
+			const esm = (loaded: string[]): string[] => loaded.filter((name) => name.startsWith('NativeModule internal/modules/esm/'));
+			writeFileSync(join(dir, 'empty.cjs'), '');
+			const preload = join(dir, 'modules.cjs');
+			spawnSync(process.execPath, ['--require', preload, join(dir, 'empty.cjs')], {cwd: dir, stdio: 'pipe'});
+			const empty = esm(readFileSync(join(dir, 'modules.txt'), 'utf8').split('\n'));
+			expect(gdrace(['--json', '--epochs', '10']).status).toBe(0); // makes the cache
+			const {loaded, status} = gdrace(['--json', '--epochs', '10']);
+			expect(status).toBe(0);
+			expect(loaded).toContain('NativeModule vm');
+			// Beyond an empty script's: at most the loader's own module and what it requires
+			// (node:module loads them), none of what loading an ES module takes.
+			expect(esm(loaded).filter((name) => !empty.includes(name) && !/esm\/(loader|assert|utils)$/.test(name))).toEqual([]);
+			// The full command is an ES module (dist/main.js): its loader is there when it runs.
+			expect(esm(gdrace(['--json', '--epochs', '10'], {env: {GDRACE_NO_CACHE: '1'}}).loaded)).toContain('NativeModule internal/modules/esm/module_job');
+		});
+	});
 
 	// yargs's shim took two functions from Node's assert, which loads its error class, colors and
 	// call tracker: about 2 ms of every start (src/build/build.mjs, yargsWithoutAssert).
@@ -218,7 +252,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 	});
 
 	// Node 22.1 and later: the full command's chunks (the live screen's, --render's) are compiled
-	// once and then read from the cache that dist/cli.js turns on (in the temporary directory:
+	// once and then read from the cache that dist/cli.cjs turns on (in the temporary directory:
 	// TMPDIR moves it here). Node 20 has no compile cache.
 	it.skipIf(typeof (module as {enableCompileCache?: unknown}).enableCompileCache !== 'function')(
 		"keeps the compiled code of the modules --render loads in Node's compile cache",
@@ -228,7 +262,7 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 				const env: NodeJS.ProcessEnv = {...process.env, TMPDIR: dir};
 				delete env['NODE_COMPILE_CACHE'];
 				delete env['NODE_DISABLE_COMPILE_CACHE'];
-				execFileSync(process.execPath, [`${ROOT}dist/cli.js`, '--cast', 'race.cast', '--render', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
+				execFileSync(process.execPath, [`${ROOT}dist/cli.cjs`, '--cast', 'race.cast', '--render', '--epochs', '10'], {cwd: dir, env, stdio: 'pipe'});
 				const cached = readdirSync(join(dir, 'node-compile-cache'), {recursive: true, withFileTypes: true}).filter((entry) => entry.isFile());
 				// At least the command's chunk and the shared chunks it imports, then the renderer's.
 				expect(cached.length).toBeGreaterThan(staticClosure(meta, commandChunk()).outputs.size);
@@ -285,10 +319,10 @@ describe.skipIf(!existsSync(META))('the bundle in dist/', () => {
 				[['serve', '--help'], env],
 			];
 			for (const [args, runEnv] of runs) {
-				const run = spawnSync(process.execPath, [`${ROOT}dist/cli.js`, ...args], {cwd: dir, env: runEnv, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
+				const run = spawnSync(process.execPath, [`${ROOT}dist/cli.cjs`, ...args], {cwd: dir, env: runEnv, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
 				expect({args, signal: run.signal, status: run.status, stderr: run.stderr}).toEqual({args, signal: null, status: 0, stderr: ''});
 			}
-			const version = spawnSync(process.execPath, [`${ROOT}dist/cli.js`, '--version'], {cwd: dir, env, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
+			const version = spawnSync(process.execPath, [`${ROOT}dist/cli.cjs`, '--version'], {cwd: dir, env, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL'});
 			const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {version: string};
 			expect(version.stdout).toBe(`${pkg.version}\n`);
 		} finally {

@@ -1,5 +1,5 @@
 /**
- * The real `gdrace` (dist/cli.js, built by `npm test` before vitest runs) in a child process.
+ * The real `gdrace` (dist/cli.cjs, built by `npm test` before vitest runs) in a child process.
  * stdout is a pipe, so every run is headless. Expected numbers come from the study note (GD is
  * deterministic) or are worked out here from the CSV independently of the engine.
  */
@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bostonByHand} from '../engine/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'cli.cjs');
 const BOSTON = join(ROOT, 'data', 'boston.csv');
 const LONG = 60_000;
 

@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli.js`;
+const CLI = `${ROOT}dist/cli.cjs`;
 const ARGS = ['--json', '--epochs', '200', '--optimizers', 'gd,sgd,mb-epoch,adam:lr=0.1'];
 
 let home: string;
@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 /**
- * Runs dist/cli.js with a preloaded module that counts the scripts compiled from headless.cjs
+ * Runs dist/cli.cjs with a preloaded module that counts the scripts compiled from headless.cjs
  * (`fast`: the fast path ran) into a file read back after the run.
  */
 function gdrace(args: readonly string[], env: Record<string, string | undefined> = {}) {

@@ -12,7 +12,7 @@ import ssh2 from 'ssh2';
 import {afterAll, describe, expect, it} from 'vitest';
 import {ServeError, loadAuthorizedKeys, loadHostKey} from '../../src/cli/serve.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gdrace-keys-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 

@@ -1,5 +1,5 @@
 /**
- * Issue 10's wrong numbers, on the real live screen (dist/cli.js in a pseudo-terminal): every
+ * Issue 10's wrong numbers, on the real live screen (dist/cli.cjs in a pseudo-terminal): every
  * racer's position in the race's clock before and after a key or at a speed, checked against
  * `--json` run to the same point. Waits poll the screen; nothing depends on how fast the machine is.
  */

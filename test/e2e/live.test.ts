@@ -1,5 +1,5 @@
 /**
- * The real `gdrace` (dist/cli.js) on its live screen, in a pseudo-terminal read through a headless
+ * The real `gdrace` (dist/cli.cjs) on its live screen, in a pseudo-terminal read through a headless
  * xterm: what a user sees at 100×30, pausing, help, resizing down to "too small" and back, the
  * ways out (q, Ctrl+C, --exit-on-finish) with the terminal restored and the summary left in the
  * scrollback, and no colors with NO_COLOR or --no-color.

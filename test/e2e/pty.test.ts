@@ -322,6 +322,6 @@ describe('gdraceCommand', () => {
 		const [command, args] = gdraceCommand();
 		expect(command).toBe(process.execPath);
 		expect(args).toHaveLength(1);
-		expect(args[0]).toMatch(/\/dist\/cli\.js$/);
+		expect(args[0]).toMatch(/\/dist\/cli\.cjs$/);
 	});
 });

@@ -182,7 +182,7 @@ export function terminalEnv(
 
 /** The built CLI as `[command, args]` (tests run after `npm run build`). */
 export function gdraceCommand(): readonly [string, readonly string[]] {
-	return [process.execPath, [fileURLToPath(new URL('../../dist/cli.js', import.meta.url))]];
+	return [process.execPath, [fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url))]];
 }
 
 /** Start the built `gdrace` with `args` in a pseudo-terminal. */

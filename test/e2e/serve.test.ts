@@ -1,5 +1,5 @@
 /**
- * `gdrace serve` (issue 9): the real server (dist/cli.js) on a loopback port the OS picks, driven
+ * `gdrace serve` (issue 9): the real server (dist/cli.cjs) on a loopback port the OS picks, driven
  * by ssh2's own client and by the real OpenSSH `ssh` and `sftp` (skipped, by name, where they are
  * missing). Every loop is bounded and talks only to 127.0.0.1.
  */

@@ -1,6 +1,6 @@
 /**
  * "Bad input gets one clear line and the right exit code": every bad file and bad flag of the
- * issue, run through the real CLI (dist/cli.js) as ONE table. Each error case must print exactly
+ * issue, run through the real CLI (dist/cli.cjs) as ONE table. Each error case must print exactly
  * one line on stderr that says what is wrong and how to fix it (file:line:col for a cell, the flag
  * and the allowed values for a flag), nothing on stdout, no stack trace, and exit 1 for data or 2
  * for usage. The valid inputs of the issue (quoted fields, CRLF + BOM, collinear features, fewer
