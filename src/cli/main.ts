@@ -36,9 +36,11 @@ export type Io = Environment & {
  * making one loads Node's net module and the streams (3–4 ms of `gdrace --json | jq` on Node 20),
  * and a run that only prints its summary there writes to the descriptor instead.
  */
-export function processIo(onError?: (error: Error) => void): Io & {readonly release: () => void} {
+export function processIo(onError?: (error: Error) => void): Io & {readonly release: () => void; readonly streamMade: () => boolean} {
 	const listened = new Set<NodeJS.WriteStream>();
+	let streamMade = false;
 	const made = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
+		streamMade = true;
 		if (onError !== undefined && !listened.has(stream)) {
 			listened.add(stream);
 			stream.on('error', onError);
@@ -64,6 +66,8 @@ export function processIo(onError?: (error: Error) => void): Io & {readonly rele
 		env: process.env,
 		stdoutClosed: stdoutClosed(),
 		...(isPlainSink(1) ? {stdoutFd: 1} : {}),
+		/** Whether process.stdout or process.stderr was made (so writes may still be queued there). */
+		streamMade: () => streamMade,
 		/** Stops listening to the streams made so far. */
 		release: () => {
 			for (const stream of listened) stream.off('error', onError!);
@@ -255,6 +259,13 @@ async function runProcess(argv: readonly string[], headlessOnly: boolean): Promi
 	}
 	process.exitCode = code;
 	releaseLostTerminal(wasTerminal);
+	if (headlessOnly && !io.streamMade()) {
+		// Everything this run wrote went out with writeSync (no stream was made, so nothing is
+		// queued), and a headless run leaves nothing else behind: exiting here skips what Node
+		// does after a natural exit (freeing the environment and V8's heap), 2–5 ms of
+		// `gdrace --json` on Node 20. The 'exit' listeners run as ever (the code cache is written).
+		process.exit(code);
+	}
 	return true;
 }
 
