@@ -18,12 +18,12 @@ declare const __GDRACE_REQUIRE__: NodeJS.Require | undefined;
 const commonJsRequire = typeof __GDRACE_REQUIRE__ === 'function' ? __GDRACE_REQUIRE__ : undefined;
 
 /** Node's `module`, taken only when needed: on Node 20 loading it sets up part of the ES module loader. */
-async function nodeModule(): Promise<NodeModule> {
-	return commonJsRequire !== undefined ? (commonJsRequire('node:module') as NodeModule) : await import('node:module');
+async function nodeModule(): Promise<ModuleApi> {
+	return commonJsRequire !== undefined ? (commonJsRequire('node:module') as ModuleApi) : await import('node:module');
 }
 
 /** What gdrace takes of Node's `module` (enableCompileCache: Node 22.1 and later). */
-type NodeModule = {createRequire: (path: string) => NodeJS.Require; enableCompileCache?: () => unknown};
+type ModuleApi = {createRequire: (path: string) => NodeJS.Require; enableCompileCache?: () => unknown};
 
 /** Where the headless script's code cache lives, or undefined when caching is off or impossible. */
 function cacheFile(key: string): {dir: string; file: string} | undefined {
